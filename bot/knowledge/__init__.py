@@ -1,0 +1,1 @@
+"""Curated knowledge: the data model, the loader for ``data/`` and the matcher."""

@@ -1,0 +1,1 @@
+"""Storage: one SQLite file through aiosqlite, numbered migrations, one module per table group."""
