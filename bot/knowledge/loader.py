@@ -83,8 +83,10 @@ class _Source:
         pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
         for number in range(start, len(self.lines) + 1):
             line = self.lines[number - 1]
-            if number > start and self.HEADER.match(line) and not line.strip().startswith(
-                f"[{table}."
+            if (
+                number > start
+                and self.HEADER.match(line)
+                and not line.strip().startswith(f"[{table}.")
             ):
                 break
             if pattern.match(line):
@@ -279,7 +281,9 @@ class Loader:
         for alias in (pid, *aliases):
             for other in self.kb.platforms.values():
                 if alias == other.id or alias in other.aliases:
-                    e.problem(f"alias {alias!r} is already used by platform {other.id!r}", "aliases")
+                    e.problem(
+                        f"alias {alias!r} is already used by platform {other.id!r}", "aliases"
+                    )
         self.kb.platforms[pid] = Platform(
             pid,
             name,
@@ -427,7 +431,9 @@ class Loader:
         for e, clause in self._pending_supersedes:
             target = self.kb.clauses.get(clause.supersedes or "")
             if target is None:
-                e.problem(f"'supersedes' names an unknown clause {clause.supersedes!r}", "supersedes")
+                e.problem(
+                    f"'supersedes' names an unknown clause {clause.supersedes!r}", "supersedes"
+                )
             elif target.platform != clause.platform:
                 e.problem("'supersedes' must name a clause of the same platform", "supersedes")
             elif target.status != "superseded":
@@ -503,7 +509,9 @@ def _phrasings(e: _Entry) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if not re.fullmatch(r"[a-z]{2,3}", lang):
             e.problem(f"phrasings language {lang!r} must be an ISO 639 code like 'fr'", "phrasings")
             continue
-        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        if not isinstance(values, list) or not all(
+            isinstance(v, str) and v.strip() for v in values
+        ):
             e.problem(f"phrasings.{lang} must be a list of non-empty strings", "phrasings")
             continue
         for value in values:

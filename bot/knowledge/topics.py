@@ -1,4 +1,4 @@
-"""The fixed topic vocabulary (DESIGN.md). Data files, ``ask --json`` and alerts all use these ids."""
+"""The fixed topic vocabulary (DESIGN.md), used by data files, ``ask --json`` and alerts."""
 
 from dataclasses import dataclass
 

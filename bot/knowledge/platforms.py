@@ -1,0 +1,99 @@
+"""Which platform a text is about: aliases, split names ("sound cloud") and typos ("soudncloud").
+
+Short names ("x", "ig", "sc") only count as whole words; typo tolerance only applies to long
+words and never to common words that happen to sit one letter away from a platform ("video" vs
+"vimeo"). News and page text use ``strict`` mode: no typo guessing, no two-letter aliases, and a
+lone "X" only in capitals, because a false attribution there would alert the wrong servers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from bot.knowledge.lexicon import NOT_PLATFORMS, STOPWORDS, TOPIC_TERMS
+from bot.knowledge.model import Platform
+from bot.knowledge.text import fold
+
+FUZZY_MIN_LENGTH = 5
+MAX_PHRASE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformHit:
+    platform: str
+    start: int  # token index
+    end: int
+    exact: bool
+
+
+class PlatformDetector:
+    def __init__(self, platforms: dict[str, Platform]) -> None:
+        self.names: dict[str, str] = {}
+        for p in platforms.values():
+            for name in (p.id, p.name, *p.aliases):
+                folded = fold(name)
+                if folded:
+                    self.names[folded] = p.id
+                    self.names.setdefault(folded.replace(" ", ""), p.id)
+        self._fuzzy = [
+            (n, pid) for n, pid in self.names.items() if " " not in n and len(n) >= FUZZY_MIN_LENGTH
+        ]
+        lexicon_words = {t.rstrip("*") for terms in TOPIC_TERMS.values() for t in terms}
+        self._never_fuzzy = NOT_PLATFORMS | STOPWORDS | lexicon_words
+
+    def detect(self, text: str, *, strict: bool = False) -> list[PlatformHit]:
+        """All platforms mentioned, in reading order, each once."""
+        toks = fold(text).split(" ") if text.strip() else []
+        original = text.split()
+        capital_x = any(w.strip(".,;:!?()[]\"'") == "X" for w in original)
+        hits: list[PlatformHit] = []
+        taken = [False] * len(toks)
+        # Longest phrases first, so "wordpress com" wins over "wordpress".
+        for size in range(min(MAX_PHRASE, len(toks)), 0, -1):
+            for i in range(len(toks) - size + 1):
+                if any(taken[i : i + size]):
+                    continue
+                phrase = " ".join(toks[i : i + size])
+                pid = self.names.get(phrase) or (
+                    self.names.get(phrase.replace(" ", "")) if size > 1 else None
+                )
+                if pid is None:
+                    continue
+                if strict and size == 1 and len(phrase) <= 2 and not (phrase == "x" and capital_x):
+                    continue
+                hits.append(PlatformHit(pid, i, i + size, True))
+                for k in range(i, i + size):
+                    taken[k] = True
+        if not strict:
+            for i, tok in enumerate(toks):
+                if taken[i] or len(tok) < FUZZY_MIN_LENGTH or tok in self._never_fuzzy:
+                    continue
+                pid = self._typo(tok)
+                if pid:
+                    hits.append(PlatformHit(pid, i, i + 1, False))
+                    taken[i] = True
+        hits.sort(key=lambda h: h.start)
+        seen: set[str] = set()
+        unique = []
+        for hit in hits:
+            if hit.platform not in seen:
+                seen.add(hit.platform)
+                unique.append(hit)
+        return unique
+
+    def _typo(self, tok: str) -> str | None:
+        best: tuple[int, str] | None = None
+        for name, pid in self._fuzzy:
+            if name[0] != tok[0] or abs(len(name) - len(tok)) > 2:
+                continue
+            allowed = 1 if len(name) < 8 else 2
+            dist = OSA.distance(tok, name, score_cutoff=allowed)
+            if dist <= allowed and (best is None or dist < best[0]):
+                best = (dist, pid)
+        return best[1] if best else None
+
+    def primary(self, text: str, *, strict: bool = False) -> str | None:
+        hits = self.detect(text, strict=strict)
+        return hits[0].platform if hits else None
