@@ -121,9 +121,9 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             if args.json:
                 print(json.dumps(result.to_json(), ensure_ascii=False))
             else:
-                from bot.render import render_ask_text
+                from bot import render
 
-                print(render_ask_text(app, result))
+                print((await render.answer(app, result, guild_id=args.guild)).fit().to_text())
         return EXIT_OK
 
     return _run_async(go())

@@ -55,3 +55,10 @@ CREATE TABLE faq_suggestion (
 );
 CREATE INDEX faq_suggestion_queue ON faq_suggestion (guild_id, status, id);
 CREATE INDEX faq_suggestion_by_member ON faq_suggestion (guild_id, member_id, created_at);
+
+-- Bumped in the same transaction as every change to a guild's FAQ, so any process (the bot,
+-- the command line) can tell cheaply whether its cached search index is stale.
+CREATE TABLE guild_faq_state (
+    guild_id    INTEGER PRIMARY KEY,
+    generation  INTEGER NOT NULL DEFAULT 0
+);

@@ -1,0 +1,55 @@
+"""Per-guild settings (the moderator role) and "tell the guild once" notices."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.store.db import Database
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+async def mod_role(db: Database, guild_id: int) -> int | None:
+    row = await db.fetchone("SELECT mod_role_id FROM guild_config WHERE guild_id = ?", (guild_id,))
+    return row["mod_role_id"] if row else None
+
+
+async def set_mod_role(
+    db: Database,
+    guild_id: int,
+    role_id: int | None,
+    actor_id: int,
+    *,
+    conn: aiosqlite.Connection | None = None,
+) -> None:
+    async with db.use(conn) as c:
+        await c.execute(
+            "INSERT INTO guild_config (guild_id, mod_role_id, updated_by, updated_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
+            "mod_role_id = excluded.mod_role_id, updated_by = excluded.updated_by, "
+            "updated_at = excluded.updated_at",
+            (guild_id, role_id, actor_id, now_iso()),
+        )
+
+
+async def first_notice(
+    db: Database, guild_id: int, key: str, *, conn: aiosqlite.Connection | None = None
+) -> bool:
+    """True exactly once per (guild, key): the caller should then tell the guild."""
+    async with db.use(conn) as c:
+        cur = await c.execute(
+            "INSERT OR IGNORE INTO guild_notice (guild_id, key, created_at) VALUES (?, ?, ?)",
+            (guild_id, key, now_iso()),
+        )
+        return cur.rowcount == 1
+
+
+async def clear_notice(
+    db: Database, guild_id: int, key: str, *, conn: aiosqlite.Connection | None = None
+) -> None:
+    async with db.use(conn) as c:
+        await c.execute("DELETE FROM guild_notice WHERE guild_id = ? AND key = ?", (guild_id, key))

@@ -1,0 +1,98 @@
+"""Turning core ``Reply`` objects into discord.py sends: the one place that touches both."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import discord
+
+from bot.embeds import Button, Reply
+
+STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "secondary": discord.ButtonStyle.secondary,
+    "success": discord.ButtonStyle.success,
+    "danger": discord.ButtonStyle.danger,
+    "link": discord.ButtonStyle.link,
+}
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+class CoreButton(discord.ui.DynamicItem[discord.ui.Button], template=r"fp:(?P<action>[a-z]+):.+"):
+    """Every ``fp:…`` button: it survives restarts because its state lives in the custom id."""
+
+    def __init__(self, button: Button) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=button.label,
+                custom_id=button.custom_id,
+                style=STYLES.get(button.style, discord.ButtonStyle.secondary),
+                disabled=button.disabled,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> CoreButton:
+        return cls(Button(label=item.label or "…", custom_id=item.custom_id))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        app = interaction.client.app  # type: ignore[attr-defined]
+        reply = await app.press(self.item.custom_id or "", guild_id=interaction.guild_id)
+        reply.ephemeral = True  # a button answers the member who pressed it, not the channel
+        await send_reply(interaction, reply)
+
+
+def to_embeds(reply: Reply) -> list[discord.Embed]:
+    return [discord.Embed.from_dict(card.to_dict()) for card in reply.cards]
+
+
+def to_view(reply: Reply) -> discord.ui.View | None:
+    if not reply.buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in reply.buttons[:25]:
+        if button.url:
+            view.add_item(discord.ui.Button(label=button.label, url=button.url))
+        elif button.custom_id and button.custom_id.startswith("fp:"):
+            view.add_item(CoreButton(button))
+    return view
+
+
+def allowed_mentions(reply: Reply) -> discord.AllowedMentions:
+    if reply.mention_role_id:
+        return discord.AllowedMentions(
+            everyone=False, users=False, roles=[discord.Object(id=reply.mention_role_id)]
+        )
+    return NO_MENTIONS
+
+
+def send_kwargs(reply: Reply, view: discord.ui.View | None = None) -> dict[str, Any]:
+    reply = reply.fit()
+    kwargs: dict[str, Any] = {
+        "embeds": to_embeds(reply),
+        "allowed_mentions": allowed_mentions(reply),
+    }
+    if reply.content:
+        kwargs["content"] = reply.content
+    view = view or to_view(reply)
+    if view is not None:
+        kwargs["view"] = view
+    if reply.file:
+        name, data = reply.file
+        kwargs["file"] = discord.File(io.BytesIO(data), filename=name)
+    return kwargs
+
+
+async def send_reply(
+    interaction: discord.Interaction, reply: Reply, *, view: discord.ui.View | None = None
+) -> None:
+    """Answer an interaction whether or not it was already responded to or deferred."""
+    kwargs = send_kwargs(reply, view)
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
+    else:
+        await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
