@@ -71,10 +71,6 @@ class Card:
 
     def fit(self) -> Card:
         """Clip every part to Discord's limits, then the whole to the 6,000-character total."""
-        more = f"\n[Read the full text]({self.url})" if self.url else ""
-        description = self.description
-        if len(description) > limits.EMBED_DESCRIPTION:
-            description = clip(description, limits.EMBED_DESCRIPTION - len(more)) + more
         fields = [
             Field(
                 clip(f.name, limits.EMBED_FIELD_NAME) or "\u200b",
@@ -86,7 +82,7 @@ class Card:
         card = replace(
             self,
             title=clip(self.title, limits.EMBED_TITLE),
-            description=description,
+            description=self._clipped_description(limits.EMBED_DESCRIPTION),
             fields=fields,
             footer=clip(self.footer, limits.EMBED_FOOTER) if self.footer else None,
             author=clip(self.author, limits.EMBED_AUTHOR) if self.author else None,
@@ -95,8 +91,17 @@ class Card:
             card.fields.pop()
         if card.total_length() > limits.EMBED_TOTAL:
             room = limits.EMBED_TOTAL - (card.total_length() - len(card.description))
-            card.description = clip(card.description, max(room, 0))
+            card.description = self._clipped_description(max(room, 0))
         return card
+
+    def _clipped_description(self, room: int) -> str:
+        """The description within ``room`` characters, ending with a link to the full text."""
+        if len(self.description) <= room:
+            return self.description
+        more = f"\n[Read the full text]({self.url})" if self.url else ""
+        if len(more) + 20 > room:
+            return clip(self.description, room)
+        return clip(self.description, room - len(more)) + more
 
     def total_length(self) -> int:
         return (

@@ -42,13 +42,17 @@ class Database:
         self._write_lock = asyncio.Lock()
 
     async def connect(self, *, migrate: bool = True) -> Database:
-        self._writer = await _open(self.path)
-        await self._writer.execute("PRAGMA journal_mode = WAL")
-        await self._writer.execute("PRAGMA synchronous = NORMAL")
-        if migrate:
-            await apply_migrations(self._writer)
-        self._reader = await _open(self.path)
-        await self._reader.execute("PRAGMA query_only = ON")
+        try:
+            self._writer = await _open(self.path)
+            await self._writer.execute("PRAGMA journal_mode = WAL")
+            await self._writer.execute("PRAGMA synchronous = NORMAL")
+            if migrate:
+                await apply_migrations(self._writer)
+            self._reader = await _open(self.path)
+            await self._reader.execute("PRAGMA query_only = ON")
+        except BaseException:
+            await self.close()
+            raise
         return self
 
     async def close(self) -> None:

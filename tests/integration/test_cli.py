@@ -1,0 +1,64 @@
+"""The command line a user (and the project's checks) relies on: `ask --json` and console mode."""
+
+import json
+import subprocess
+from pathlib import Path
+
+from tests.conftest import PYTHON, ROOT, clean_env
+
+ANSWER_KEYS = {"kind", "id", "platform", "topic", "title", "score"}
+
+
+def run(args: list[str], tmp_path: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PYTHON, "-m", "bot", *args],
+        cwd=ROOT,
+        env=clean_env(FINEPRINT_DB=str(tmp_path / "cli.db")),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_ask_json_has_exactly_the_documented_shape(tmp_path: Path) -> None:
+    result = run(["ask", "does soundcloud train ai on my music", "--json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert set(data) == {"query", "platform", "topic", "answer", "alternatives"}
+    assert data["query"] == "does soundcloud train ai on my music"
+    assert data["platform"] == "soundcloud"
+    assert data["topic"] == "ai-training"
+    assert set(data["answer"]) == ANSWER_KEYS
+    assert data["answer"]["kind"] in {"clause", "optout", "faq"}
+    assert 0 <= data["answer"]["score"] <= 100
+    assert data["answer"]["platform"] == "soundcloud"
+    assert len(data["alternatives"]) <= 4
+    for alt in data["alternatives"]:
+        assert set(alt) == ANSWER_KEYS
+
+
+def test_ask_json_off_topic_has_null_answer(tmp_path: Path) -> None:
+    result = run(["ask", "what's the best reverb plugin for vocals", "--json"], tmp_path)
+    data = json.loads(result.stdout)
+    assert data["answer"] is None
+    assert data["platform"] is None
+
+
+def test_console_mode_without_token(tmp_path: Path) -> None:
+    script = "/terms soundcloud ai\n1\n/optout sc\n/faq ask how do i mix vocals\n/nope\n"
+    result = run([], tmp_path, stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "console mode" in out
+    # /terms soundcloud ai: the quoted clause, its dates and source
+    assert "We will not use your content to train generative AI models" in out
+    assert "Effective:" in out and "As of:" in out
+    assert "Buttons: [1] Opt-out steps" in out
+    # pressing 1 shows the opt-out answer
+    assert "No opt-out setting" in out
+    # an off-topic question is not answered with a guess
+    assert "Not sure what you're asking" in out
+    assert "Unknown command /nope" in out
