@@ -61,6 +61,7 @@ TOPIC_TERMS: dict[str, dict[str, float]] = {
     },
     "opt-out": {
         "opt out": 4, "optout": 4, "opting out": 4, "opted out": 4, "opt in": 3, "optin": 3,
+        "prevent third party sharing": 8,
         "opt": 3, "turn off": 3, "turn it off": 3, "switch off": 3, "disable": 3,
         "disabling": 3, "deactivate": 3, "stop": 2, "stopping": 2, "prevent": 2,
         "block": 2, "blocking": 2, "object": 2, "objection": 3, "setting": 2, "settings": 2,
@@ -170,8 +171,14 @@ AI_TERMS: frozenset[str] = frozenset({
     "aprendizado de maquina", "pembelajaran mesin", "genai", "generative", "generativ*",
     "llm*", "large language model*", "chatgpt", "openai", "midjourney", "stable diffusion",
     "neural", "deep learning", "foundation model*", "frontier model*", "machine intelligence",
-    "algorithmic model*", "ai model*", "ml model*", "noai", "noimageai",
+    "algorithmic model*", "ai model*", "ml model*", "noai", "noimageai", "grok", "firefly",
+    "dreamup", "meta ai", "copilot", "gen ai",
 })  # fmt: skip
+
+# Prepositions before the platform a question is about ("can I post Suno songs *on* SoundCloud").
+PLATFORM_PREPOSITIONS: frozenset[str] = frozenset(
+    "on to onto at into sur a au en su a di ke auf bei zu na no em dans".split()
+)
 
 # Words that say content or data is used to build AI (the watcher's "training" signal).
 TRAINING_TERMS: frozenset[str] = frozenset({

@@ -21,7 +21,13 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge.lexicon import AI_TERMS, STOPWORDS, TOPIC_PRIORITY, TOPIC_TERMS
+from bot.knowledge.lexicon import (
+    AI_TERMS,
+    PLATFORM_PREPOSITIONS,
+    STOPWORDS,
+    TOPIC_PRIORITY,
+    TOPIC_TERMS,
+)
 from bot.knowledge.model import Clause, FaqEntry, KnowledgeBase, OptOut
 from bot.knowledge.platforms import PlatformDetector
 from bot.knowledge.terms import TermSet
@@ -40,6 +46,7 @@ NEUTRAL_WORDS = frozenset(
     track tracks beat beats upload uploads uploaded uploading data work works art artwork video
     videos post posts photo photos voice vocals account stuff platform app say says said new
     current latest now today still allowed allow legal anything something everything things thing
+    activity apps app setting feature features option options profile public private
     musique chanson chansons contenu donnees conditions regles musica canzoni contenuti dati
     canciones contenido datos cancion termos musicas conteudo dados musik lieder inhalte daten
     bedingungen nutzungsbedingungen lagu musik konten data ketentuan syarat
@@ -60,6 +67,7 @@ STRUCT_PLATFORM_TOPIC = 80
 STRUCT_PLATFORM_ONLY = 62
 STRUCT_FALLBACK = 45
 UNEXPLAINED_DAMPING = 0.6
+STRONG_CUE = 3
 GUILD_TIE_BONUS = 0.5
 
 
@@ -113,6 +121,7 @@ class Understanding:
     topic: str | None
     topic_scores: dict[str, float]
     ai_terms: tuple[str, ...]
+    ai_cue: bool  # an AI word, or a strong training word ("train", "entraîner")
     unexplained: tuple[str, ...]
     shape: str  # sorted content words, the FAQ comparison key
 
@@ -187,6 +196,9 @@ class Matcher:
         ai_hits = self.ai_set.find(toks)
         for hit in ai_hits:
             explained.update(range(hit.start, hit.end))
+        if len(hits) > 1:
+            # "post Suno songs on SoundCloud": the platform after a preposition is the subject.
+            hits.sort(key=lambda h: h.start == 0 or toks[h.start - 1] not in PLATFORM_PREPOSITIONS)
         topic = None
         if topic_scores:
             top = max(topic_scores.values())
@@ -204,6 +216,7 @@ class Matcher:
             topic=topic,
             topic_scores=topic_scores,
             ai_terms=tuple(sorted({h.term for h in ai_hits})),
+            ai_cue=bool(ai_hits) or topic_scores.get("ai-training", 0) >= STRONG_CUE,
             unexplained=unexplained,
             shape=shape_of(query, self.detector),
         )
@@ -257,7 +270,7 @@ class Matcher:
 
     def _damp(self, score: float, u: Understanding) -> float:
         """Questions with no AI cue and words we cannot explain are probably not for us."""
-        if not u.ai_terms and u.unexplained:
+        if not u.ai_cue and u.unexplained:
             return score * UNEXPLAINED_DAMPING
         return score
 

@@ -1,0 +1,187 @@
+"""Latency of `ask` against the shipped database and a synthetic one of 10,000 FAQ entries.
+
+Run: python bench/match.py [--queries 1000] [--entries 10000]
+
+Prints p50/p99 of the full matcher (platform + topic detection, FAQ ranking, clauses and
+opt-outs) next to raw ``rapidfuzz.process.extractOne`` over the very strings the matcher
+searches, in the same run, so the ratio does not depend on the machine. Two raw baselines are
+shown: extractOne with its default scorer (WRatio) on the raw question, and extractOne with the
+scorer the matcher uses (fuzz.ratio) on the preprocessed question — the stricter comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.config import DEFAULT_DATA_DIR  # noqa: E402
+from bot.knowledge.loader import load_knowledge  # noqa: E402
+from bot.knowledge.matcher import Matcher, shape_of  # noqa: E402
+from bot.knowledge.model import FaqEntry, KnowledgeBase  # noqa: E402
+from bot.knowledge.topics import TOPIC_IDS  # noqa: E402
+
+P99_TARGET_MS = 5.0
+RATIO_TARGET = 3.0
+
+SUBJECTS = [
+    "my music", "my songs", "my beats", "my uploads", "my videos", "my vocals", "my artwork",
+    "my lyrics", "my stems", "my demos", "my podcast", "my samples", "my remixes", "my covers",
+]  # fmt: skip
+VERBS = [
+    "train ai on", "use for ai", "sell to ai companies", "license", "share with partners",
+    "scrape", "feed into models", "keep after deletion", "label as ai", "allow ai uploads of",
+]  # fmt: skip
+ASKS = [
+    "does {p} {v} {s}", "can {p} {v} {s}", "will {p} {v} {s}", "is {p} allowed to {v} {s}",
+    "how do i stop {p} from using {s}", "what does {p} say about {s}", "{p} {v} {s}?",
+    "est-ce que {p} peut utiliser {s}", "{p} usa {s} para ia", "nutzt {p} {s} für ki",
+]  # fmt: skip
+TYPOS = str.maketrans("aeio", "eaoi")
+
+
+def synthetic_kb(kb: KnowledgeBase, entries: int, rng: random.Random) -> KnowledgeBase:
+    """The shipped data plus generated guild-style FAQ entries up to ``entries`` in total."""
+    platforms = list(kb.platforms.values())
+    faq = dict(kb.faq)
+    n = 0
+    while len(faq) < entries:
+        p = rng.choice(platforms)
+        s, v = rng.choice(SUBJECTS), rng.choice(VERBS)
+        ask = rng.choice(ASKS)
+        question = ask.format(p=p.name, v=v, s=s) + f" (case {n})"
+        phrasings = (
+            rng.choice(ASKS).format(p=p.name, v=rng.choice(VERBS), s=s),
+            rng.choice(ASKS).format(p=rng.choice(p.aliases or (p.name,)), v=v, s=s),
+        )
+        fid = f"synthetic-{n}"
+        faq[fid] = FaqEntry(
+            id=fid,
+            question=question,
+            answer="Synthetic answer.",
+            platforms=(p.id,) if rng.random() < 0.8 else (),
+            topics=(rng.choice(TOPIC_IDS),),
+            phrasings=phrasings,
+        )
+        n += 1
+    return replace(kb, faq=faq)
+
+
+def make_queries(kb: KnowledgeBase, count: int, rng: random.Random) -> list[str]:
+    """Realistic questions: FAQ phrasings, platform+topic questions, typos, off-topic noise."""
+    phrasings = [t for e in kb.faq.values() for t in (e.question, *e.phrasings)]
+    names = [n for p in kb.platforms.values() for n in (p.name, *p.aliases)]
+    off_topic = [
+        "best daw for techno", "how do i sidechain compress", "anyone selling a used synth",
+        "what bpm is house music", "how to get more listeners", "mixing vocals tips",
+    ]  # fmt: skip
+    out = []
+    for i in range(count):
+        kind = i % 5
+        if kind == 0:
+            q = rng.choice(phrasings)
+        elif kind == 1:
+            q = rng.choice(ASKS).format(p=rng.choice(names), v=rng.choice(VERBS), s=rng.choice(SUBJECTS))
+        elif kind == 2:
+            q = rng.choice(phrasings).translate(TYPOS)
+        elif kind == 3:
+            q = f"{rng.choice(names)} {rng.choice(['ai', 'opt out', 'history', 'license'])}"
+        else:
+            q = rng.choice(off_topic)
+        out.append(q)
+    return out
+
+
+def timed(fn: Callable[[str], object], queries: list[str]) -> list[float]:
+    for q in queries[:50]:  # warm caches the way a running bot has them warm
+        fn(q)
+    samples = []
+    for q in queries:
+        start = time.perf_counter_ns()
+        fn(q)
+        samples.append((time.perf_counter_ns() - start) / 1e6)
+    return samples
+
+
+def pct(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def run(label: str, kb: KnowledgeBase, queries: list[str]) -> dict[str, float]:
+    matcher = Matcher(kb)
+    strings = matcher.global_index.choices
+    detector = matcher.detector
+    ask = timed(lambda q: matcher.ask(q), queries)
+    raw_default = timed(lambda q: process.extractOne(q, strings), queries)
+    raw_same = timed(
+        lambda q: process.extractOne(shape_of(q, detector), strings, scorer=fuzz.ratio), queries
+    )
+    row = {
+        "entries": len(kb.faq),
+        "strings": len(strings),
+        "ask_p50": pct(ask, 0.50),
+        "ask_p99": pct(ask, 0.99),
+        "ask_mean": statistics.fmean(ask),
+        "wratio_p50": pct(raw_default, 0.50),
+        "wratio_p99": pct(raw_default, 0.99),
+        "wratio_mean": statistics.fmean(raw_default),
+        "ratio_p50": pct(raw_same, 0.50),
+        "ratio_p99": pct(raw_same, 0.99),
+        "ratio_mean": statistics.fmean(raw_same),
+    }
+    print(
+        f"\n{label}: {row['entries']} FAQ entries, {row['strings']} searchable strings, "
+        f"{len(queries)} queries"
+    )
+    print(f"  {'':42} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
+    for name, key in (
+        ("ask (full matcher)", "ask"),
+        ("raw extractOne, default scorer (WRatio)", "wratio"),
+        ("raw extractOne, fuzz.ratio (same scorer)", "ratio"),
+    ):
+        print(
+            f"  {name:42} {row[key + '_p50']:8.3f} {row[key + '_p99']:8.3f} "
+            f"{row[key + '_mean']:8.3f}"
+        )
+    print(
+        f"  ratio ask/raw (mean): {row['ask_mean'] / row['wratio_mean']:.2f}x vs WRatio, "
+        f"{row['ask_mean'] / row['ratio_mean']:.2f}x vs fuzz.ratio"
+    )
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    kb = load_knowledge(DEFAULT_DATA_DIR)
+    queries = make_queries(kb, args.queries, rng)
+    run("shipped database", kb, queries)
+    big = run(f"synthetic database ({args.entries:,})", synthetic_kb(kb, args.entries, rng), queries)
+    ok_p99 = big["ask_p99"] <= P99_TARGET_MS
+    ratio = big["ask_mean"] / big["ratio_mean"]
+    ok_ratio = ratio <= RATIO_TARGET
+    print(
+        f"\nTargets at {args.entries:,} entries: p99 ≤ {P99_TARGET_MS} ms → "
+        f"{big['ask_p99']:.3f} ms {'OK' if ok_p99 else 'MISSED'}; "
+        f"≤ {RATIO_TARGET}x the raw call (strict: same scorer, mean) → {ratio:.2f}x "
+        f"{'OK' if ok_ratio else 'MISSED'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
