@@ -24,11 +24,11 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import DEFAULT_DATA_DIR  # noqa: E402
-from bot.knowledge.loader import load_knowledge  # noqa: E402
-from bot.knowledge.matcher import Matcher, shape_of  # noqa: E402
-from bot.knowledge.model import FaqEntry, KnowledgeBase  # noqa: E402
-from bot.knowledge.topics import TOPIC_IDS  # noqa: E402
+from bot.config import DEFAULT_DATA_DIR
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.matcher import Matcher, shape_of
+from bot.knowledge.model import FaqEntry, KnowledgeBase
+from bot.knowledge.topics import TOPIC_IDS
 
 P99_TARGET_MS = 5.0
 RATIO_TARGET = 3.0
@@ -90,7 +90,9 @@ def make_queries(kb: KnowledgeBase, count: int, rng: random.Random) -> list[str]
         if kind == 0:
             q = rng.choice(phrasings)
         elif kind == 1:
-            q = rng.choice(ASKS).format(p=rng.choice(names), v=rng.choice(VERBS), s=rng.choice(SUBJECTS))
+            q = rng.choice(ASKS).format(
+                p=rng.choice(names), v=rng.choice(VERBS), s=rng.choice(SUBJECTS)
+            )
         elif kind == 2:
             q = rng.choice(phrasings).translate(TYPOS)
         elif kind == 3:
@@ -114,7 +116,7 @@ def timed(fn: Callable[[str], object], queries: list[str]) -> list[float]:
 
 def pct(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def run(label: str, kb: KnowledgeBase, queries: list[str]) -> dict[str, float]:
@@ -170,7 +172,9 @@ def main() -> int:
     kb = load_knowledge(DEFAULT_DATA_DIR)
     queries = make_queries(kb, args.queries, rng)
     run("shipped database", kb, queries)
-    big = run(f"synthetic database ({args.entries:,})", synthetic_kb(kb, args.entries, rng), queries)
+    big = run(
+        f"synthetic database ({args.entries:,})", synthetic_kb(kb, args.entries, rng), queries
+    )
     ok_p99 = big["ask_p99"] <= P99_TARGET_MS
     ratio = big["ask_mean"] / big["ratio_mean"]
     ok_ratio = ratio <= RATIO_TARGET

@@ -18,24 +18,22 @@ TOPIC_TERMS: dict[str, dict[str, float]] = {
         "train": 3, "trains": 3, "training": 3, "trained": 3, "retrain*": 3, "fine tun*": 3,
         "machine learning": 2, "learn from": 2, "feed": 1.5, "feeding": 1.5, "scrap*": 1.5,
         "dataset*": 2, "training data": 3, "use my": 1, "uses my": 1, "using my": 1,
-        "ai": 1, "a i": 1, "artificial intelligence": 1, "genai": 1, "generative": 1,
-        "models": 1, "llm*": 1, "ml": 1,
         # fr
-        "entrain*": 3, "apprentissage": 2, "ia": 1, "intelligence artificielle": 1,
-        "utilise ma": 1, "utilise mes": 1, "utiliser ma": 1, "utiliser mes": 1,
+        "entrain*": 3, "apprentissage": 2, "utilise ma": 1, "utilise mes": 1,
+        "utiliser ma": 1, "utiliser mes": 1,
         # it
-        "addestr*": 3, "allenare": 2, "intelligenza artificiale": 1, "usa la mia": 1,
+        "addestr*": 3, "allenare": 2, "usa la mia": 1,
         "usa i miei": 1, "usare": 0.5,
         # es
-        "entren*": 3, "inteligencia artificial": 1, "usa mis": 1, "usar mis": 1,
+        "entren*": 3, "usa mis": 1, "usar mis": 1,
         "utiliza mis": 1,
         # de
-        "trainier*": 3, "ki": 1, "kunstliche intelligenz": 1, "maschinelles lernen": 2,
+        "trainier*": 3, "maschinelles lernen": 2,
         "nutzt": 1, "verwendet": 1, "benutzt": 1,
         # pt
         "trein*": 3, "aprendizado": 2, "usa meus": 1, "usa minhas": 1, "usar meus": 1,
         # id
-        "melatih": 3, "pelatihan": 3, "latih*": 3, "dilatih": 3, "kecerdasan buatan": 1,
+        "melatih": 3, "pelatihan": 3, "latih*": 3, "dilatih": 3,
         "menggunakan": 1, "memakai": 1, "dipakai": 1, "digunakan": 1,
     },
     "third-party": {
@@ -76,7 +74,7 @@ TOPIC_TERMS: dict[str, dict[str, float]] = {
         "disattiv*": 4, "opporsi": 3, "opporre": 3, "opposizione": 3, "impostazion*": 2,
         "escludere": 2, "bloccare": 2, "impedire": 2, "rinunciare": 2,
         # es
-        "darse de baja": 4, "darme de baja": 4, "de baja": 3, "excluir*": 3, "oponerme": 3,
+        "darse de baja": 4, "darme de baja": 4, "de baja": 4, "excluir*": 3, "oponerme": 3,
         "oponerse": 3, "oposicion": 3, "configuracion": 2, "ajuste*": 2, "bloquear": 2,
         "evitar": 2, "impedir": 2, "desactivar": 4,
         # de
@@ -138,7 +136,8 @@ TOPIC_TERMS: dict[str, dict[str, float]] = {
         "diizinkan": 1, "boleh": 1, "mengunggah": 0.5,
     },
     "history": {
-        "history": 4, "timeline": 4, "changed": 3, "change": 2, "changes": 2, "changing": 2,
+        "history": 4, "timeline": 4, "what s new": 3, "whats new": 3, "changed": 3,
+        "change": 2, "changes": 2, "changing": 2,
         "when did": 2, "update": 2, "updated": 2, "updates": 2, "new terms": 2,
         "what happened": 3, "used to": 2, "controversy": 2, "backlash": 2, "old terms": 2,
         "previous": 2, "revision": 2, "revised": 2, "2023": 1, "2024": 1, "2025": 1, "2026": 1,
@@ -195,17 +194,23 @@ STOPWORDS: frozenset[str] = frozenset(
     a an the and or of to in on for with my me i im is are am do does did can could will would
     should how what whats which who why when where it its this that these those there their they
     you your we our us be been being have has had not no yes about from by as at if so any some
-    just get got there here than then also too very really still ever even please pls plz hey hi
+    just get got give gives there here than then also too very really still ever even please pls
+    plz hey hi
     hello ok okay thanks thank anyone someone know tell explain question u ur s t m re ve ll d
     le la les un une des de du et ou mon ma mes je j est sont ce cette ces que qui quoi comment
     pour avec sur dans par pas ne n il elle on nous vous ses leur leurs l d c qu au aux y en
-    il lo gli uno di da e o mio mia miei mie che chi come per con su non si sono ho ha
-    el los las del y mis es son como para en por no se lo le me tu te
+    il lo gli uno di da e o mio mia miei mie che chi come per con su non si sono ho ha hanno
+    puo posso del della dei nel nella suo sua
+    el los las del y mis es son como para en por no se lo le me tu te ha han puede puedo su sus
+    al
     der die das ein eine einen und oder mein meine meinen ist sind was wer wie fur mit auf
-    nicht ich mich mir du dich dein deine es zu von bei den dem des
-    os as um uma do da dos das meu minha meus minhas sao quem com em nao eu voce
+    nicht ich mich mir du dich dein deine es zu von bei den dem des hat haben sich wird werden
+    kann konnen darf durfen soll sollte man im am vom zum zur sein seine ihre
+    a ont peut peuvent fait sa son se cela ca
+    os as um uma do da dos das meu minha meus minhas sao quem com em nao eu voce tem pode posso
+    no na nos nas seu sua
     apakah apa yang dan atau saya aku di ke dari untuk dengan ini itu bagaimana cara ada tidak
-    bisa kah ya punya saja juga sudah akan
+    bisa kah ya punya saja juga sudah akan bolehkah adakah
     """.split()
 )
 
@@ -216,3 +221,10 @@ NOT_PLATFORMS: frozenset[str] = frozenset(
     goggles discard discards thread threat threats reddish credit edit edits
     """.split()
 )
+
+# Spelling variants folded to one form before fuzzy comparison ("licence" and "license").
+SPELLING_VARIANTS: dict[str, str] = {
+    "licence": "license", "licences": "licenses", "licenced": "licensed", "optout": "opt out",
+    "opt-out": "opt out", "colour": "color", "authorisation": "authorization",
+    "authorise": "authorize", "recognise": "recognize", "organisation": "organization",
+}  # fmt: skip

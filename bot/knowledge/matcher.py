@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge.lexicon import (
     AI_TERMS,
     PLATFORM_PREPOSITIONS,
+    SPELLING_VARIANTS,
     STOPWORDS,
     TOPIC_PRIORITY,
     TOPIC_TERMS,
@@ -47,6 +48,8 @@ NEUTRAL_WORDS = frozenset(
     videos post posts photo photos voice vocals account stuff platform app say says said new
     current latest now today still allowed allow legal anything something everything things thing
     activity apps app setting feature features option options profile public private
+    lyrics stems samples pics pictures images texts messages chats comments
+    eu europe european eea uk us usa america canada gdpr region country
     musique chanson chansons contenu donnees conditions regles musica canzoni contenuti dati
     canciones contenido datos cancion termos musicas conteudo dados musik lieder inhalte daten
     bedingungen nutzungsbedingungen lagu musik konten data ketentuan syarat
@@ -59,7 +62,7 @@ BASE_BONUS = 10
 PLATFORM_MATCH = 12
 PLATFORM_GENERAL_WHEN_NAMED = -5
 PLATFORM_WRONG = -35
-GENERAL_WHEN_UNNAMED = 5
+GENERAL_WHEN_UNNAMED = 0
 SPECIFIC_WHEN_UNNAMED = -20
 TOPIC_MATCH = 8
 TOPIC_MISMATCH = -12
@@ -67,6 +70,7 @@ STRUCT_PLATFORM_TOPIC = 80
 STRUCT_PLATFORM_ONLY = 62
 STRUCT_FALLBACK = 45
 UNEXPLAINED_DAMPING = 0.6
+CLOSE_PHRASING = 75
 STRONG_CUE = 3
 GUILD_TIE_BONUS = 0.5
 
@@ -163,7 +167,11 @@ def shape_of(text: str, detector: PlatformDetector) -> str:
     platform_tokens: set[int] = set()
     for hit in detector.detect(text[:MAX_QUERY_CHARS]):
         platform_tokens.update(range(hit.start, hit.end))
-    words = {t for i, t in enumerate(toks) if t and i not in platform_tokens and t not in STOPWORDS}
+    words = {
+        SPELLING_VARIANTS.get(t, t)
+        for i, t in enumerate(toks)
+        if t and i not in platform_tokens and t not in STOPWORDS
+    }
     return " ".join(sorted(words))
 
 
@@ -204,6 +212,8 @@ class Matcher:
             top = max(topic_scores.values())
             if top >= 1:
                 topic = next(t for t in TOPIC_PRIORITY if topic_scores.get(t, 0) == top)
+        if topic is None and ai_hits:
+            topic = "ai-training"  # an AI question with no sharper cue: the platform's stance
         unexplained = tuple(
             t
             for i, t in enumerate(toks)
@@ -276,6 +286,7 @@ class Matcher:
 
     def _faq_score(self, entry: FaqEntry, similarity: float, u: Understanding) -> int:
         score = TEXT_WEIGHT * similarity + BASE_BONUS
+        general = len(entry.platforms) != 1
         if u.platform:
             if u.platform in entry.platforms:
                 score += PLATFORM_MATCH
@@ -284,17 +295,18 @@ class Matcher:
             else:
                 score += PLATFORM_WRONG
         else:
-            score += GENERAL_WHEN_UNNAMED if not entry.platforms else SPECIFIC_WHEN_UNNAMED
+            score += GENERAL_WHEN_UNNAMED if general else SPECIFIC_WHEN_UNNAMED
         if u.topic:
             score += TOPIC_MATCH if u.topic in entry.topics else TOPIC_MISMATCH
+        if similarity >= CLOSE_PHRASING:
+            return _bounded(score)  # phrased like a known question: on-subject by definition
         return _bounded(self._damp(score, u))
 
     def _faq_match(self, entry: FaqEntry, score: int, u: Understanding) -> Match:
-        platform = (
-            u.platform
-            if u.platform in entry.platforms
-            else (entry.platforms[0] if entry.platforms else None)
-        )
+        if u.platform in entry.platforms:
+            platform = u.platform
+        else:  # an entry about several platforms answers for none of them in particular
+            platform = entry.platforms[0] if len(entry.platforms) == 1 else None
         topic = u.topic if u.topic in entry.topics else entry.topics[0]
         return Match(
             "faq",

@@ -106,7 +106,8 @@ class KnowledgeBase:
         found = [c for c in self.clauses.values() if c.platform == platform]
         if topic is not None:
             found = [c for c in found if c.topic == topic]
-        return sorted(found, key=lambda c: (not c.current, -c.effective.toordinal(), c.id))
+        # Current first; otherwise the curator's order in the file (most prominent first).
+        return sorted(found, key=lambda c: not c.current)
 
     def optouts_for(self, platform: str) -> list[OptOut]:
         return sorted(
