@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from bot import __version__
+from bot import __version__, render
 from bot.config import Settings
 from bot.embeds import Reply
 from bot.knowledge.loader import load_knowledge
@@ -92,35 +92,23 @@ class App:
         )
 
     async def faq_reply(self, query: str, *, guild_id: int | None = None) -> Reply:
-        from bot import render
-
         result = await self.ask(query, guild_id=guild_id)
         return await render.answer(self, result, guild_id=guild_id)
 
     async def terms_reply(self, platform: str, topic: str | None = None) -> Reply:
-        from bot import render
-
         return await render.terms(self, platform, topic)
 
     async def optout_reply(self, platform: str) -> Reply:
-        from bot import render
-
         return await render.optouts(self, platform)
 
     async def history_reply(self, platform: str) -> Reply:
-        from bot import render
-
         return render.history(self, platform)
 
     async def alternatives_reply(self, query: str, *, guild_id: int | None = None) -> Reply:
-        from bot import render
-
         result = await self.ask(query, guild_id=guild_id)
         return render.alternatives(self, result)
 
     async def item_reply(self, kind: str, item_id: str, *, guild_id: int | None = None) -> Reply:
-        from bot import render
-
         return await render.item(self, kind, item_id, guild_id=guild_id)
 
     async def press(self, custom_id: str, *, guild_id: int | None = None) -> Reply:
@@ -208,13 +196,9 @@ class App:
         return seen[:limit]
 
     async def about_reply(self) -> Reply:
-        from bot import render
-
         return await render.about(self)
 
     def help_reply(self) -> Reply:
-        from bot import render
-
         return render.help_card(self)
 
 
