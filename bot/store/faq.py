@@ -2,12 +2,20 @@
 
 Entries are exposed as ``FaqEntry`` with the public id ``guild-<n>`` so the matcher and renderers
 treat them exactly like shipped entries.
+
+The read side feeds the answer path (``App.guild_view``); the write side below is used by the
+curation service (``bot.curation``), always inside ``Database.transaction()``, so an entry,
+its audit record and the generation bump commit together or not at all. Edits, removals and
+restores are optimistic: ``WHERE version = ?`` makes a concurrent change visible as a conflict
+instead of a silent overwrite.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
+from typing import Any
 
 import aiosqlite
 
@@ -80,3 +88,468 @@ async def hidden_ids(
         "SELECT entry_id FROM guild_hidden_faq WHERE guild_id = ?", (guild_id,), conn=conn
     )
     return frozenset(r["entry_id"] for r in rows)
+
+
+# -- write side ------------------------------------------------------------------------------
+# Every helper below that changes a guild's entries or hidden set bumps the guild's generation
+# itself, inside the caller's transaction, so no write path can forget it: that bump is what
+# makes a change visible to every process's cached search index (App.guild_view).
+
+
+@dataclass(frozen=True, slots=True)
+class EntryContent:
+    """What a moderator controls in an entry: the same fields as a ``[[faq]]`` table."""
+
+    question: str
+    answer: str
+    phrasings: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "phrasings": list(self.phrasings),
+            "answer": self.answer,
+            "platforms": list(self.platforms),
+            "topics": list(self.topics),
+            "links": list(self.links),
+        }
+
+    @classmethod
+    def of(cls, entry: FaqEntry) -> EntryContent:
+        return cls(
+            question=entry.question,
+            answer=entry.answer,
+            phrasings=tuple(entry.phrasings),
+            platforms=tuple(entry.platforms),
+            topics=tuple(entry.topics),
+            links=tuple(entry.links),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """A guild entry with its bookkeeping (who made/changed/removed it, when)."""
+
+    entry: FaqEntry
+    created_by: int
+    created_at: str
+    updated_by: int
+    updated_at: str
+    deleted_by: int | None = None
+    deleted_at: str | None = None
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def content(self) -> EntryContent:
+        return EntryContent.of(self.entry)
+
+
+def _stored(row: sqlite3.Row) -> StoredEntry:
+    return StoredEntry(
+        entry=entry_from_row(row),
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        updated_by=row["updated_by"],
+        updated_at=row["updated_at"],
+        deleted_by=row["deleted_by"],
+        deleted_at=row["deleted_at"],
+    )
+
+
+def _dump(items: tuple[str, ...]) -> str:
+    return json.dumps(list(items), ensure_ascii=False)
+
+
+async def get_entry(
+    db: Database, guild_id: int, entry_row: int, *, conn: aiosqlite.Connection | None = None
+) -> StoredEntry | None:
+    """One entry of this guild, removed or not; None when it does not belong to the guild."""
+    row = await db.fetchone(
+        "SELECT * FROM guild_faq WHERE id = ? AND guild_id = ?", (entry_row, guild_id), conn=conn
+    )
+    return _stored(row) if row else None
+
+
+async def list_stored(
+    db: Database,
+    guild_id: int,
+    *,
+    deleted: bool | None = False,
+    conn: aiosqlite.Connection | None = None,
+) -> list[StoredEntry]:
+    """This guild's entries: live (``deleted=False``), removed (``True``) or all (``None``)."""
+    sql = "SELECT * FROM guild_faq WHERE guild_id = ?"
+    if deleted is True:
+        sql += " AND deleted_at IS NOT NULL"
+    elif deleted is False:
+        sql += " AND deleted_at IS NULL"
+    rows = await db.fetchall(sql + " ORDER BY id", (guild_id,), conn=conn)
+    return [_stored(r) for r in rows]
+
+
+async def count_live(
+    db: Database, guild_id: int, *, conn: aiosqlite.Connection | None = None
+) -> int:
+    row = await db.fetchone(
+        "SELECT count(*) AS n FROM guild_faq WHERE guild_id = ? AND deleted_at IS NULL",
+        (guild_id,),
+        conn=conn,
+    )
+    return int(row["n"]) if row else 0
+
+
+async def insert_entry(
+    conn: aiosqlite.Connection, guild_id: int, content: EntryContent, *, actor_id: int, now: str
+) -> int:
+    """A new live entry at version 1; returns its row id."""
+    cur = await conn.execute(
+        "INSERT INTO guild_faq (guild_id, question, phrasings, answer, platforms, topics, links, "
+        "version, created_by, created_at, updated_by, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+        (
+            guild_id,
+            content.question,
+            _dump(content.phrasings),
+            content.answer,
+            _dump(content.platforms),
+            _dump(content.topics),
+            _dump(content.links),
+            actor_id,
+            now,
+            actor_id,
+            now,
+        ),
+    )
+    await bump_generation(conn, guild_id)
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+async def update_entry(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    entry_row: int,
+    content: EntryContent,
+    *,
+    expected_version: int,
+    actor_id: int,
+    now: str,
+) -> bool:
+    """Optimistic update: False (nothing written) unless the live entry is still at
+    ``expected_version`` — the caller then reports a conflict instead of overwriting."""
+    cur = await conn.execute(
+        "UPDATE guild_faq SET question = ?, phrasings = ?, answer = ?, platforms = ?, "
+        "topics = ?, links = ?, version = version + 1, updated_by = ?, updated_at = ? "
+        "WHERE id = ? AND guild_id = ? AND version = ? AND deleted_at IS NULL",
+        (
+            content.question,
+            _dump(content.phrasings),
+            content.answer,
+            _dump(content.platforms),
+            _dump(content.topics),
+            _dump(content.links),
+            actor_id,
+            now,
+            entry_row,
+            guild_id,
+            expected_version,
+        ),
+    )
+    if cur.rowcount != 1:
+        return False
+    await bump_generation(conn, guild_id)
+    return True
+
+
+async def delete_entry(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    entry_row: int,
+    *,
+    expected_version: int,
+    actor_id: int,
+    now: str,
+) -> bool:
+    """Soft delete (the row stays for ``restore`` and the audit trail); versioned like edits."""
+    cur = await conn.execute(
+        "UPDATE guild_faq SET deleted_by = ?, deleted_at = ?, version = version + 1, "
+        "updated_by = ?, updated_at = ? "
+        "WHERE id = ? AND guild_id = ? AND version = ? AND deleted_at IS NULL",
+        (actor_id, now, actor_id, now, entry_row, guild_id, expected_version),
+    )
+    if cur.rowcount != 1:
+        return False
+    await bump_generation(conn, guild_id)
+    return True
+
+
+async def restore_entry(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    entry_row: int,
+    *,
+    expected_version: int,
+    actor_id: int,
+    now: str,
+) -> bool:
+    cur = await conn.execute(
+        "UPDATE guild_faq SET deleted_by = NULL, deleted_at = NULL, version = version + 1, "
+        "updated_by = ?, updated_at = ? "
+        "WHERE id = ? AND guild_id = ? AND version = ? AND deleted_at IS NOT NULL",
+        (actor_id, now, entry_row, guild_id, expected_version),
+    )
+    if cur.rowcount != 1:
+        return False
+    await bump_generation(conn, guild_id)
+    return True
+
+
+async def hide_global(
+    conn: aiosqlite.Connection, guild_id: int, entry_id: str, *, actor_id: int, now: str
+) -> bool:
+    """Hide a shipped entry in one guild; False when it already was."""
+    cur = await conn.execute(
+        "INSERT OR IGNORE INTO guild_hidden_faq (guild_id, entry_id, hidden_by, hidden_at) "
+        "VALUES (?, ?, ?, ?)",
+        (guild_id, entry_id, actor_id, now),
+    )
+    if cur.rowcount != 1:
+        return False
+    await bump_generation(conn, guild_id)
+    return True
+
+
+async def unhide_global(conn: aiosqlite.Connection, guild_id: int, entry_id: str) -> bool:
+    cur = await conn.execute(
+        "DELETE FROM guild_hidden_faq WHERE guild_id = ? AND entry_id = ?", (guild_id, entry_id)
+    )
+    if cur.rowcount != 1:
+        return False
+    await bump_generation(conn, guild_id)
+    return True
+
+
+# -- audit -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    id: int
+    guild_id: int
+    entry_ref: str
+    action: str
+    actor_id: int
+    at: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def _audit(row: sqlite3.Row) -> AuditRow:
+    return AuditRow(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        entry_ref=row["entry_ref"],
+        action=row["action"],
+        actor_id=row["actor_id"],
+        at=row["at"],
+        before=json.loads(row["before"]) if row["before"] else None,
+        after=json.loads(row["after"]) if row["after"] else None,
+    )
+
+
+async def add_audit(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    entry_ref: str,
+    action: str,
+    *,
+    actor_id: int,
+    now: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> int:
+    """Record one change; call in the transaction that makes it, so the log never lies."""
+    cur = await conn.execute(
+        "INSERT INTO faq_audit (guild_id, entry_ref, action, actor_id, at, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            guild_id,
+            entry_ref,
+            action,
+            actor_id,
+            now,
+            json.dumps(before, ensure_ascii=False) if before is not None else None,
+            json.dumps(after, ensure_ascii=False) if after is not None else None,
+        ),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+async def audit_trail(
+    db: Database,
+    guild_id: int,
+    entry_ref: str,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    conn: aiosqlite.Connection | None = None,
+) -> list[AuditRow]:
+    """One entry's changes, newest first."""
+    rows = await db.fetchall(
+        "SELECT * FROM faq_audit WHERE guild_id = ? AND entry_ref = ? "
+        "ORDER BY id DESC LIMIT ? OFFSET ?",
+        (guild_id, entry_ref, limit, offset),
+        conn=conn,
+    )
+    return [_audit(r) for r in rows]
+
+
+async def audit_count(
+    db: Database, guild_id: int, entry_ref: str, *, conn: aiosqlite.Connection | None = None
+) -> int:
+    row = await db.fetchone(
+        "SELECT count(*) AS n FROM faq_audit WHERE guild_id = ? AND entry_ref = ?",
+        (guild_id, entry_ref),
+        conn=conn,
+    )
+    return int(row["n"]) if row else 0
+
+
+async def audited_refs(
+    db: Database, guild_id: int, *, conn: aiosqlite.Connection | None = None
+) -> list[str]:
+    """Every entry reference with at least one audit record in the guild, newest change first."""
+    rows = await db.fetchall(
+        "SELECT entry_ref, max(id) AS last FROM faq_audit WHERE guild_id = ? "
+        "GROUP BY entry_ref ORDER BY last DESC",
+        (guild_id,),
+        conn=conn,
+    )
+    return [r["entry_ref"] for r in rows]
+
+
+# -- suggestions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionRow:
+    id: int
+    guild_id: int
+    member_id: int
+    channel_id: int | None
+    question: str
+    answer: str | None
+    status: str
+    created_at: str
+    reviewed_by: int | None = None
+    reviewed_at: str | None = None
+    reason: str | None = None
+    entry_id: int | None = None
+
+
+def _suggestion(row: sqlite3.Row) -> SuggestionRow:
+    return SuggestionRow(**dict(row))
+
+
+async def insert_suggestion(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    member_id: int,
+    channel_id: int | None,
+    question: str,
+    answer: str | None,
+    *,
+    now: str,
+) -> int:
+    cur = await conn.execute(
+        "INSERT INTO faq_suggestion (guild_id, member_id, channel_id, question, answer, "
+        "status, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+        (guild_id, member_id, channel_id, question, answer, now),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+async def member_suggestions_since(
+    db: Database,
+    guild_id: int,
+    member_id: int,
+    since: str,
+    *,
+    conn: aiosqlite.Connection | None = None,
+) -> list[str]:
+    """Creation times of a member's suggestions after ``since`` (oldest first): the rate limit."""
+    rows = await db.fetchall(
+        "SELECT created_at FROM faq_suggestion WHERE guild_id = ? AND member_id = ? "
+        "AND created_at > ? ORDER BY created_at",
+        (guild_id, member_id, since),
+        conn=conn,
+    )
+    return [r["created_at"] for r in rows]
+
+
+async def pending_suggestions(
+    db: Database,
+    guild_id: int,
+    *,
+    limit: int = 1000,
+    offset: int = 0,
+    conn: aiosqlite.Connection | None = None,
+) -> list[SuggestionRow]:
+    """The queue, oldest first (first come, first reviewed)."""
+    rows = await db.fetchall(
+        "SELECT * FROM faq_suggestion WHERE guild_id = ? AND status = 'pending' "
+        "ORDER BY id LIMIT ? OFFSET ?",
+        (guild_id, limit, offset),
+        conn=conn,
+    )
+    return [_suggestion(r) for r in rows]
+
+
+async def pending_count(
+    db: Database, guild_id: int, *, conn: aiosqlite.Connection | None = None
+) -> int:
+    row = await db.fetchone(
+        "SELECT count(*) AS n FROM faq_suggestion WHERE guild_id = ? AND status = 'pending'",
+        (guild_id,),
+        conn=conn,
+    )
+    return int(row["n"]) if row else 0
+
+
+async def get_suggestion(
+    db: Database, guild_id: int, suggestion_id: int, *, conn: aiosqlite.Connection | None = None
+) -> SuggestionRow | None:
+    row = await db.fetchone(
+        "SELECT * FROM faq_suggestion WHERE id = ? AND guild_id = ?",
+        (suggestion_id, guild_id),
+        conn=conn,
+    )
+    return _suggestion(row) if row else None
+
+
+async def review_suggestion(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    suggestion_id: int,
+    *,
+    status: str,
+    reviewer_id: int,
+    now: str,
+    reason: str | None = None,
+    entry_row: int | None = None,
+) -> bool:
+    """Close a pending suggestion; False when someone else already reviewed it."""
+    cur = await conn.execute(
+        "UPDATE faq_suggestion SET status = ?, reviewed_by = ?, reviewed_at = ?, reason = ?, "
+        "entry_id = ? WHERE id = ? AND guild_id = ? AND status = 'pending'",
+        (status, reviewer_id, now, reason, entry_row, suggestion_id, guild_id),
+    )
+    return cur.rowcount == 1
