@@ -1066,12 +1066,17 @@ class Curation:
             )
         return plan
 
-    async def apply_import(self, guild_id: int, actor_id: int, plan: ImportPlan) -> ImportResult:
+    async def apply_import(
+        self, guild_id: int, actor_id: int, plan: ImportPlan, *, action: str = "import"
+    ) -> ImportResult:
         """Apply a previewed plan in ONE transaction: all of it, or (on any problem) nothing.
 
         Versions and questions are re-checked, because another moderator may have changed
-        the entries between the preview and the confirmation.
+        the entries between the preview and the confirmation. ``action`` is what the audit
+        records ("import", or "add" for the CLI's ``faq add``).
         """
+        if action not in ("import", "add"):
+            raise ValueError(f"unexpected audit action {action!r}")
         if plan.guild_id != guild_id:
             raise CurationError("That preview belongs to another server.")
         if not plan.can_apply:
@@ -1108,7 +1113,7 @@ class Curation:
                         conn,
                         guild_id,
                         stored.entry.id,
-                        "import",
+                        action,
                         actor_id=actor_id,
                         now=now,
                         before=None,
@@ -1147,7 +1152,7 @@ class Curation:
                         conn,
                         guild_id,
                         stored.entry.id,
-                        "import",
+                        action,
                         actor_id=actor_id,
                         now=now,
                         before=snapshot(row.target),
