@@ -996,8 +996,8 @@ class Curation:
         by_row = {row_id(s.entry.id): s for s in live}
         removed_rows = {row_id(s.entry.id) for s in removed}
         by_key = {question_key(s.entry.question): s for s in live}
-        claimed: dict[str, int] = {}
-        new_keys: dict[str, int] = {}
+        claimed: dict[str, int] = {}  # entry id -> the row that updates it
+        taken: dict[str, int] = {}  # question key -> the row whose question it will be
         for index, raw in enumerate(raws):
             number = index + 1
             line = src.header_line("faq", index) if is_toml and src.headers.get("faq") else None
@@ -1047,17 +1047,22 @@ class Curation:
                     reason = f"already exists as {target.entry.id} (use import to update it)"
                     plan.rows.append(ImportRow(number, line, label, "reject", reason=reason))
                     continue
+                if key in taken:
+                    reason = f"same question as entry {taken[key]}"
+                    plan.rows.append(ImportRow(number, line, label, "reject", reason=reason))
+                    continue
+                taken[key] = number
                 fields = _changed_fields(target.content, content)
                 kind = "change" if fields else "unchanged"
                 plan.rows.append(
                     ImportRow(number, line, label, kind, content, target, changed_fields=fields)
                 )
                 continue
-            if key in new_keys:
-                reason = f"same question as entry {new_keys[key]}"
+            if key in taken:
+                reason = f"same question as entry {taken[key]}"
                 plan.rows.append(ImportRow(number, line, label, "reject", reason=reason))
                 continue
-            new_keys[key] = number
+            taken[key] = number
             plan.rows.append(ImportRow(number, line, label, "add", content))
         if len(live) + len(plan.added) > ENTRY_CAP:
             plan.problems.append(
@@ -1095,7 +1100,6 @@ class Curation:
                 for s in await store.list_stored(self.db, guild_id, conn=conn)
             }
             for row in plan.rows:
-                assert row.content is not None or row.kind in ("reject", "unchanged")
                 if row.kind == "add":
                     assert row.content is not None
                     twin = live_keys.get(question_key(row.content.question))
@@ -1120,10 +1124,18 @@ class Curation:
                         after=snapshot(stored),
                     )
                     added.append(stored)
+                    live_keys[question_key(stored.entry.question)] = stored
                 elif row.kind == "change":
                     assert row.content is not None and row.target is not None
                     rid = row_id(row.target.entry.id)
                     assert rid is not None
+                    twin = live_keys.get(question_key(row.content.question))
+                    if twin is not None and twin.entry.id != row.target.entry.id:
+                        raise Conflict(
+                            f"Since the preview, {twin.entry.id} was saved with the question of "
+                            f"{row.where}. Nothing was imported; run the import again to see "
+                            "the new preview."
+                        )
                     ok = await store.update_entry(
                         conn,
                         guild_id,
@@ -1159,6 +1171,8 @@ class Curation:
                         after=snapshot(stored),
                     )
                     changed.append(stored)
+                    live_keys.pop(question_key(row.target.entry.question), None)
+                    live_keys[question_key(stored.entry.question)] = stored
         return ImportResult(plan.filename, added, changed, len(plan.unchanged))
 
     # -- member suggestions ------------------------------------------------------------------

@@ -554,3 +554,16 @@ async def test_import_file_problems_are_named(gapp: App, cur: Curation) -> None:
         b' "answer": "ok", "topics": ["ai-training"], "colour": 1}',
     )
     assert plan.rows[0].kind == "reject" and "unknown key 'colour'" in (plan.rows[0].reason or "")
+
+
+async def test_import_cannot_create_a_duplicate_question_by_renaming(
+    gapp: App, cur: Curation
+) -> None:
+    a = (await cur.add(GUILD, MOD, form("Old question about AI here?"))).stored.entry.id
+    rows = [
+        {"id": a, "question": "New question about AI here?", "answer": "A", "topics": ["license"]},
+        {"question": "New question about AI here?", "answer": "B", "topics": ["license"]},
+    ]
+    plan = await cur.plan_import(GUILD, "rows.json", json.dumps(rows).encode())
+    assert [r.kind for r in plan.rows] == ["change", "reject"]
+    assert plan.rows[1].reason == "same question as entry 1"
