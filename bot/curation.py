@@ -482,7 +482,7 @@ class Curation:
         problems: list[str] = []
         platforms, topics, unknown = self.resolve_tags(form.tags)
         if unknown:
-            names = ", ".join(f"“{clip(u, 40)}”" for u in unknown[:8])
+            names = ", ".join(f"“{clip(member_text(u), 40)}”" for u in unknown[:8])
             problems.append(
                 f"I didn't understand {names} in platforms and topics. Use platform names "
                 f"(e.g. {self._platform_examples()}) and topics ({', '.join(TOPIC_IDS)}), "
@@ -510,7 +510,9 @@ class Curation:
             "phrasings": _clean_lines(form.phrasings),
         }
         content, row_problems = self._validate(raw, _Source(Path("form"), ""), 0)
-        problems += [p.message for p in row_problems if not (topics == () and "topic" in p.message)]
+        problems += [
+            safe(p.message) for p in row_problems if not (topics == () and "topic" in p.message)
+        ]
         if problems or content is None:
             raise Invalid(problems or ["The entry is incomplete."])
         return ParsedForm(content, tuple(notes))
@@ -980,7 +982,7 @@ class Curation:
         plan = ImportPlan(guild_id, filename)
         parsed = _read_file(filename, data)
         if isinstance(parsed, str):
-            plan.problems.append(parsed)
+            plan.problems.append(safe(parsed))
             return plan
         raws, src, is_toml = parsed
         if not raws:
@@ -1011,9 +1013,11 @@ class Curation:
                 probe["id"] = "new-entry"
             content, problems = self._validate(probe, src, index)
             if content is None:
-                reason = "; ".join(
-                    f"line {p.line}: {p.message}" if is_toml and p.line > 1 else p.message
-                    for p in problems
+                reason = safe(
+                    "; ".join(
+                        f"line {p.line}: {p.message}" if is_toml and p.line > 1 else p.message
+                        for p in problems
+                    )
                 )
                 plan.rows.append(ImportRow(number, line, label, "reject", reason=reason))
                 continue

@@ -228,3 +228,9 @@ def test_empty_states_say_what_to_do(app: App) -> None:
     assert "all 4" in none_here.cards[0].description
     queue = curation.queue_reply(curation.QueuePage(None, 0, 0))
     assert "/faq suggest" in queue.cards[0].description
+
+
+def test_refusals_quote_typed_text_without_pings(cur: Curation) -> None:
+    with pytest.raises(Invalid) as caught:
+        cur.parse_form(F("Q about AI?", tags="@everyone, opt-out", links="<@123>"))
+    assert no_raw_pings(caught.value.message), caught.value.message
