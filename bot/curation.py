@@ -70,7 +70,7 @@ if TYPE_CHECKING:
     from bot.app import App
 
 # -- limits (Discord's own live in bot.limits; these are ours) --------------------------------
-ENTRY_CAP = 500  # live entries per server: enough for a rich FAQ, bounded search and export
+ENTRY_CAP = 500  # live entries per server (removed ones do not count; restore re-checks)
 IMPORT_MAX_BYTES = 1024 * 1024  # 1 MB; the cog checks the attachment size before downloading
 SUGGESTION_RATE = 3  # suggestions per member ...
 SUGGESTION_WINDOW = timedelta(hours=1)  # ... per hour

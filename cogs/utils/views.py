@@ -29,7 +29,7 @@ from cogs.utils.replies import NO_MENTIONS, send_kwargs, send_reply, to_embeds
 log = logging.getLogger(__name__)
 
 VIEW_TIMEOUT = 600.0  # ephemeral messages can be edited for 15 minutes; stop a bit before
-MODAL_TIMEOUT = 900.0
+MODAL_TIMEOUT = 3600.0  # writing a long answer can take a while; after this the text is lost
 
 
 def edit_kwargs(reply: Reply, view: discord.ui.View | None) -> dict[str, Any]:
@@ -261,6 +261,7 @@ class ButtonsView(OwnedView):
 
 # -- modals ----------------------------------------------------------------------------------
 def _input(
+    custom_id: str,
     label: str,
     description: str,
     *,
@@ -274,6 +275,7 @@ def _input(
         text=clip(label, limits.TEXT_INPUT_LABEL),
         description=clip(description, 100),
         component=discord.ui.TextInput(
+            custom_id=custom_id,
             style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
             default=clip(default, max_length) or None,
             required=required,
@@ -289,7 +291,11 @@ def _value(label: discord.ui.Label) -> str:
 
 
 class EntryModal(discord.ui.Modal):
-    """The add/edit form. Discord allows five inputs, so platforms and topics share one."""
+    """The add/edit form. Discord allows five inputs, so platforms and topics share one.
+
+    Inputs have stable custom ids (``faq:question``, ``faq:phrasings``, ``faq:answer``,
+    ``faq:tags``, ``faq:links``) so tests and tools can fill the form by name.
+    """
 
     def __init__(
         self,
@@ -300,6 +306,7 @@ class EntryModal(discord.ui.Modal):
         super().__init__(title=clip(title, limits.MODAL_TITLE), timeout=MODAL_TIMEOUT)
         self._submit = on_submit
         self.question = _input(
+            "faq:question",
             "Question",
             "How members usually ask it",
             default=form.question,
@@ -308,6 +315,7 @@ class EntryModal(discord.ui.Modal):
             placeholder="Does Spotify train AI on my songs?",
         )
         self.phrasings = _input(
+            "faq:phrasings",
             "Other ways to ask (one per line)",
             "Optional. Other wordings or languages that should find this answer",
             default=form.phrasings,
@@ -315,6 +323,7 @@ class EntryModal(discord.ui.Modal):
             placeholder="spotify ai training my music\nspotify entraîne l'IA avec mes morceaux ?",
         )
         self.answer = _input(
+            "faq:answer",
             "Answer",
             "Markdown works; mentions never ping",
             default=form.answer,
@@ -323,6 +332,7 @@ class EntryModal(discord.ui.Modal):
             max_length=MAX_ANSWER,
         )
         self.tags = _input(
+            "faq:tags",
             "Platforms and topics",
             "Comma-separated platforms, then topics: ai-training, third-party, opt-out, license…",
             default=form.tags,
@@ -330,6 +340,7 @@ class EntryModal(discord.ui.Modal):
             max_length=1000,
         )
         self.links = _input(
+            "faq:links",
             "Source links (one per line)",
             "Optional. Where the answer comes from (http/https)",
             default=form.links,
@@ -367,6 +378,7 @@ class ReasonModal(discord.ui.Modal):
         super().__init__(title="Decline the suggestion", timeout=MODAL_TIMEOUT)
         self._submit = on_submit
         self.reason = _input(
+            "faq:reason",
             "Note for the member (optional)",
             "Sent to them by DM, or in the channel where they suggested it",
             default="",

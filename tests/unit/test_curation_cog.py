@@ -84,6 +84,8 @@ def test_entry_modal_fits_discord_and_returns_what_was_typed() -> None:
         assert len(text_input.get("value") or "") <= text_input["max_length"]
         assert len(text_input.get("placeholder") or "") <= limits.TEXT_INPUT_PLACEHOLDER
     assert modal.form() == worst
+    ids = [c["component"]["custom_id"] for c in components]  # stable: tests fill forms by name
+    assert ids == ["faq:question", "faq:phrasings", "faq:answer", "faq:tags", "faq:links"]
 
 
 class FakeResponse:
