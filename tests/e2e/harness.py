@@ -7,6 +7,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import discord
 import yarl
@@ -135,3 +136,42 @@ class BotRunner:
             except (discord.ConnectionClosed, asyncio.CancelledError):
                 pass
             self.task = None
+
+
+# Requests that create or edit a message, and where their message body lives.
+_MESSAGE_ROUTES = (
+    ("POST", re.compile(r"/interactions/\d+/[^/]+/callback")),
+    ("POST", re.compile(r"/webhooks/\d+/[^/]+")),
+    ("PATCH", re.compile(r"/webhooks/\d+/[^/]+/messages/[^/]+")),
+    ("POST", re.compile(r"/channels/\d+/messages")),
+    ("PATCH", re.compile(r"/channels/\d+/messages/\d+")),
+)
+_MESSAGE_CALLBACKS = (4, 7)  # CHANNEL_MESSAGE_WITH_SOURCE, UPDATE_MESSAGE
+PING_KINDS = frozenset({"everyone", "roles", "users"})
+
+
+def message_bodies(emu: DiscordEmulator) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every message body the bot sent (callbacks with a message, follow-ups, edits, channel
+    messages), as ``(request description, body)``."""
+    for req in emu.requests:
+        if not any(m == req.method and p.fullmatch(req.path) for m, p in _MESSAGE_ROUTES):
+            continue
+        body = req.json if isinstance(req.json, dict) else {}
+        if req.path.endswith("/callback"):
+            if body.get("type") not in _MESSAGE_CALLBACKS:
+                continue
+            body = body.get("data") or {}
+        yield str(req), body
+
+
+def ping_problems(emu: DiscordEmulator) -> list[str]:
+    """Message bodies that do not say "ping nobody": ``allowed_mentions`` missing, or letting
+    Discord parse @everyone/roles/users out of the text."""
+    problems = []
+    for where, body in message_bodies(emu):
+        allowed = body.get("allowed_mentions")
+        if not isinstance(allowed, dict):
+            problems.append(f"{where}: no allowed_mentions (Discord would parse every mention)")
+        elif PING_KINDS & set(allowed.get("parse") or ()):
+            problems.append(f"{where}: allowed_mentions parses {allowed['parse']}")
+    return problems
