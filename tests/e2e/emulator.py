@@ -2913,6 +2913,36 @@ class DiscordEmulator:
         **values: Any,
     ) -> InteractionResult:
         """Type into option ``focused`` of ``/command``; ``result.choices`` is the answer."""
+        r = self.prepare_autocomplete(
+            who,
+            channel,
+            command,
+            focused=focused,
+            options=options,
+            locale=locale,
+            visibility_check=visibility_check,
+            **values,
+        )
+        if self._session is None:
+            raise EmulatorError("the bot has no gateway session yet; await emu.wait_ready() first")
+        self._dispatch("INTERACTION_CREATE", r.payload)
+        return await self._await_answer(r, timeout)
+
+    def prepare_autocomplete(
+        self,
+        who: Member | User,
+        channel: Channel | None,
+        command: str,
+        /,
+        *,
+        focused: str,
+        options: Mapping[str, Any] | None = None,
+        locale: str | None = None,
+        visibility_check: bool = True,
+        **values: Any,
+    ) -> InteractionResult:
+        """:meth:`autocomplete`'s interaction, built and made known but not sent (see
+        :meth:`prepare_slash`)."""
         user, ch = self._context(who, channel)
         names = command.lstrip("/").split()
         guild = self._guilds.get(ch.guild_id or 0) if ch.type != 1 else None
@@ -2922,13 +2952,12 @@ class DiscordEmulator:
         merged = {**values, **(options or {})}
         data = self._build_command_data(cmd, names[1:], merged, user, ch, focused=focused)
         payload = self._interaction_payload(AUTOCOMPLETE, user, ch, data, locale=locale)
-        return await self._run_interaction(
+        return self._register(
             payload,
             label=f"autocomplete /{' '.join(names)} {focused}={merged.get(focused, '')!r}",
             user=user,
             channel=ch,
             source_message=None,
-            timeout=timeout,
         )
 
     async def _context_menu(
