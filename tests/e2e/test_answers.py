@@ -103,12 +103,10 @@ async def test_not_what_i_asked_offers_other_answers_not_the_one_shown(
     assert offered and all(c.startswith("fp:show:") for c in offered)
     assert "fp:show:clause:soundcloud-tou-2025-genai-consent" not in offered
 
-    # Each offer opens its answer (ephemeral too).
+    # An offer opens its answer (ephemeral too): "1. Does SoundCloud …" shows that entry.
+    label = alts.message.buttons()[0]["label"]
     first = await emulator.click(server.bob, alts.message, offered[0])
-    assert (
-        first.ephemeral
-        and first.embeds[0]["title"] == alts.message.buttons()[0]["label"].split(". ", 1)[1]
-    )
+    assert first.ephemeral and first.embeds[0]["title"] == label.split(". ", 1)[1]
 
 
 async def test_unknown_platform_is_a_polite_notice(
