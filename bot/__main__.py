@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable, Coroutine
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from bot.config import ConfigError, Settings, configure_logging, load_settings
@@ -77,10 +80,27 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_async(main: Coroutine[Any, Any, int]) -> int:
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     try:
         return asyncio.run(main)
     except KeyboardInterrupt:
         return EXIT_OK
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_like_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (``docker stop``, systemd) stops the bot the way Ctrl-C does: asyncio.run's SIGINT
+    handler cancels the main task, so the gateway and the database are closed on the way out.
+    Without a handler the process just dies, and as a container's PID 1 it ignores SIGTERM."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signum, frame)
+    else:  # SIGINT ignored (e.g. started in the background): stop anyway
+        raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:

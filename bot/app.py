@@ -120,6 +120,9 @@ class App:
                 return await self.optout_reply(parts[2])
             if action == "history":
                 return await self.history_reply(parts[2])
+            if action == "more" and len(parts) == 4:  # "Not what I asked" under /terms
+                topic = parts[3] or None
+                return await render.terms_alternatives(self, parts[2], topic, guild_id=guild_id)
             if action == "alts" and len(parts) == 4:
                 guild = int(parts[2]) if parts[2].isdigit() and parts[2] != "0" else guild_id
                 return await self.alternatives_reply(parts[3], guild_id=guild)

@@ -8,6 +8,7 @@ shell routes back to the core, so they keep working after a restart.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -49,6 +50,11 @@ def alternatives_button(query: str, guild_id: int | None) -> Button:
     return Button(
         "Not what I asked", custom_id=prefix + query[: limits.CUSTOM_ID - len(prefix)].strip()
     )
+
+
+def terms_alternatives_button(platform: str, topic: str | None) -> Button:
+    """ "Not what I asked" under /terms: other answers than the clauses /terms showed."""
+    return Button("Not what I asked", custom_id=f"fp:more:{platform}:{topic or ''}")
 
 
 def show_button(match: Match, label: str | None = None) -> Button:
@@ -300,9 +306,14 @@ def not_sure(app: App, result: AskResult) -> Reply:
     )
 
 
-def alternatives(app: App, result: AskResult) -> Reply:
+def alternatives(app: App, result: AskResult, *, shown: Collection[str] | None = None) -> Reply:
+    """The other matches for a question: all but the one answered, or, when ``shown`` lists the
+    clause ids the member was shown instead (by /terms), all but those."""
     picks = ([result.answer] if result.answer else []) + result.alternatives
-    others = picks[1:] if result.answer else picks
+    if shown is None:
+        others = picks[1:] if result.answer else picks
+    else:
+        others = [m for m in picks if not (m.kind == "clause" and m.id in shown)]
     if not others:
         return Reply(
             [
@@ -332,10 +343,7 @@ async def terms(app: App, platform_id: str, topic: str | None = None) -> Reply:
     if topic == "history":
         return history(app, platform_id)
     review = await app.needs_review()
-    wanted = topic or "ai-training"
-    clauses = [c for c in app.kb.clauses_for(platform_id, wanted) if c.current]
-    if not clauses and topic is None:
-        clauses = [c for c in app.kb.clauses_for(platform_id) if c.current][:3]
+    clauses = _terms_clauses(app, platform_id, topic)
     if not clauses:
         other = sorted({c.topic for c in app.kb.clauses_for(platform_id) if c.current})
         hint = f" I do have: {', '.join(_topic_label(t) for t in other)}." if other else ""
@@ -346,9 +354,32 @@ async def terms(app: App, platform_id: str, topic: str | None = None) -> Reply:
             color=COLOR_NOTICE,
         )
         return Reply([card], buttons=platform_buttons(platform_id))
-    cards = [clause_card(app, c, review=review) for c in clauses[:3]]
-    query = f"{platform.name} {_topic_label(wanted)}"
-    return Reply(cards, buttons=[*platform_buttons(platform_id), alternatives_button(query, None)])
+    cards = [clause_card(app, c, review=review) for c in clauses]
+    return Reply(
+        cards,
+        buttons=[*platform_buttons(platform_id), terms_alternatives_button(platform_id, topic)],
+    )
+
+
+def _terms_clauses(app: App, platform_id: str, topic: str | None) -> list[Clause]:
+    """The current clauses /terms shows for a platform and topic (AI training by default)."""
+    clauses = [c for c in app.kb.clauses_for(platform_id, topic or "ai-training") if c.current]
+    if not clauses and topic is None:
+        clauses = [c for c in app.kb.clauses_for(platform_id) if c.current]
+    return clauses[:3]
+
+
+async def terms_alternatives(
+    app: App, platform_id: str, topic: str | None, *, guild_id: int | None = None
+) -> Reply:
+    """ "Not what I asked" under /terms: what else matches, minus the clauses already shown."""
+    platform = app.kb.platforms.get(platform_id)
+    if platform is None:
+        return unknown_platform(app, platform_id)
+    query = f"{platform.name} {_topic_label(topic or 'ai-training')}"
+    result = await app.ask(query, guild_id=guild_id)
+    shown = {c.id for c in _terms_clauses(app, platform_id, topic)}
+    return alternatives(app, result, shown=shown)
 
 
 async def optouts(app: App, platform_id: str) -> Reply:

@@ -7,20 +7,40 @@
   every bot started this way is closed at teardown (before the emulator checks run).
 - ``bot_log``: the :class:`LogWatch` behind the "logged an error" check; ``bot_log.take()`` in
   tests that provoke errors on purpose, ``bot_log.allow(regex)`` for expected noise.
+
+Fine Print itself:
+
+- ``fineprint_env``: the environment ``python -m bot`` would get: the emulator's
+  ``DISCORD_TOKEN``/``DISCORD_API_BASE``/``DISCORD_GATEWAY_URL``, a ``FINEPRINT_DB`` under
+  ``tmp_path`` and an empty ``FINEPRINT_SOURCES`` (so nothing ever polls the internet).
+- ``server``: a guild "Beat Makers" with #general, a "Mods" role with Manage Server, ``alice``
+  (a mod) and ``bob`` (a member).
+- ``start_fineprint``: ``await start_fineprint()`` builds the bot the way ``python -m bot``
+  does (``load_settings(env)``, ``discord_endpoints``, ``open_app(watch=True)``,
+  ``create_bot``), syncs its commands (what ``python -m bot sync`` does), connects and waits for
+  READY. Call it again after ``await fp.stop()`` for a restart on the same database.
+- ``fineprint``: one started Fine Print (``start_fineprint()`` with the ``server`` world).
+
+Every Fine Print test also checks at teardown that nothing the bot sent could ping anyone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
+from bot.app import App, open_app
+from bot.client import FinePrintBot, create_bot, discord_endpoints
+from bot.config import Settings, load_settings
 
-from .emulator import DiscordEmulator, Guild
-from .harness import BotRunner, LogWatch, pointed_at
+from .emulator import MANAGE_GUILD, Channel, DiscordEmulator, Guild, Member, Role
+from .harness import BotRunner, LogWatch, ping_problems, pointed_at
 
 StartBot = Callable[..., Awaitable[Any]]
 HERE = Path(__file__).parent
@@ -75,3 +95,94 @@ async def start_bot(emulator: DiscordEmulator) -> AsyncIterator[StartBot]:
     yield start
     for runner in reversed(runners):
         await runner.stop()
+
+
+# --------------------------------------------------------------------------- Fine Print
+
+
+@dataclass
+class Server:
+    """The world most Fine Print tests run in."""
+
+    guild: Guild
+    general: Channel
+    mods: Role
+    alice: Member  # has Manage Server (through Mods)
+    bob: Member  # a plain member
+
+
+class RunningFinePrint:
+    """One Fine Print instance against the emulator: its bot, app and settings."""
+
+    def __init__(self, bot: FinePrintBot, app: App, settings: Settings, runner: BotRunner) -> None:
+        self.bot = bot
+        self.app = app
+        self.settings = settings
+        self.runner = runner
+        self.stack = contextlib.AsyncExitStack()
+
+    async def stop(self) -> None:
+        """What Ctrl-C does to ``python -m bot``: close the bot, then the app (its database)."""
+        try:
+            await self.runner.stop()
+        finally:
+            await self.stack.aclose()
+
+
+StartFinePrint = Callable[..., Awaitable[RunningFinePrint]]
+
+
+@pytest.fixture
+def fineprint_env(emulator: DiscordEmulator, tmp_path: Path) -> dict[str, str]:
+    sources = tmp_path / "sources.toml"
+    sources.write_text("# no watched sources: the e2e suite never leaves 127.0.0.1\n")
+    return {
+        **emulator.env(),
+        "FINEPRINT_DB": str(tmp_path / "fineprint.db"),
+        "FINEPRINT_SOURCES": str(sources),
+    }
+
+
+@pytest.fixture
+def server(emulator: DiscordEmulator) -> Server:
+    guild = emulator.add_guild("Beat Makers")
+    general = emulator.add_text_channel(guild, "general")
+    mods = emulator.add_role(guild, "Mods", permissions=MANAGE_GUILD)
+    alice = emulator.add_member(guild, "alice", roles=[mods])
+    bob = emulator.add_member(guild, "bob")
+    return Server(guild, general, mods, alice, bob)
+
+
+@pytest.fixture
+async def start_fineprint(
+    emulator: DiscordEmulator, fineprint_env: dict[str, str]
+) -> AsyncIterator[StartFinePrint]:
+    running: list[RunningFinePrint] = []
+
+    async def start(
+        *, env: dict[str, str] | None = None, sync: bool = True, timeout: float = 10.0
+    ) -> RunningFinePrint:
+        # bot/__main__.py: settings from the environment; bot.client.run_bot: endpoints, app
+        # (with its watch services), bot. Then what `python -m bot sync` and Client.start do.
+        settings = load_settings({**fineprint_env, **(env or {})})
+        async with contextlib.AsyncExitStack() as stack:
+            stack.enter_context(discord_endpoints(settings))
+            app = await stack.enter_async_context(open_app(settings, watch=True))
+            bot = create_bot(app)
+            fp = RunningFinePrint(bot, app, settings, BotRunner(bot, emulator))
+            fp.stack = stack.pop_all()
+        running.append(fp)
+        await fp.runner.start(sync=sync, timeout=timeout)
+        return fp
+
+    yield start
+    for fp in reversed(running):
+        await fp.stop()
+    problems = ping_problems(emulator)
+    if problems:
+        pytest.fail("Fine Print sent a message that could ping:\n  " + "\n  ".join(problems))
+
+
+@pytest.fixture
+async def fineprint(start_fineprint: StartFinePrint, server: Server) -> RunningFinePrint:
+    return await start_fineprint()

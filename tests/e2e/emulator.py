@@ -2591,12 +2591,31 @@ class DiscordEmulator:
     ) -> InteractionResult:
         if self._session is None:
             raise EmulatorError("the bot has no gateway session yet; await emu.wait_ready() first")
+        r = self._register(
+            payload, label=label, user=user, channel=channel, source_message=source_message
+        )
+        self._dispatch("INTERACTION_CREATE", payload)
+        return await self._await_answer(r, timeout)
+
+    def _register(
+        self,
+        payload: dict[str, Any],
+        *,
+        label: str,
+        user: User,
+        channel: Channel,
+        source_message: Message | None,
+    ) -> InteractionResult:
+        """Make the interaction known to the REST side (callback, follow-ups) without sending it."""
         r = InteractionResult(
             self, payload, label=label, channel=channel, user=user, source_message=source_message
         )
         self._interactions[r.id] = r
         self._by_token[r.token] = r
-        self._dispatch("INTERACTION_CREATE", payload)
+        return r
+
+    async def _await_answer(self, r: InteractionResult, timeout: float) -> InteractionResult:
+        label = r.label
         await self._wait_until(
             lambda: r.response is not None or r.late or bool(r.rejected),
             timeout,
@@ -2831,6 +2850,37 @@ class DiscordEmulator:
         these parameters); they are typed from the synced command: str/int/float/bool, a
         Member/User, Role, Channel, or an :func:`upload` for attachments.
         """
+        r = self.prepare_slash(
+            who,
+            channel,
+            command,
+            options=options,
+            locale=locale,
+            visibility_check=visibility_check,
+            **values,
+        )
+        if self._session is None:
+            raise EmulatorError("the bot has no gateway session yet; await emu.wait_ready() first")
+        self._dispatch("INTERACTION_CREATE", r.payload)
+        return await self._await_answer(r, timeout)
+
+    def prepare_slash(
+        self,
+        who: Member | User,
+        channel: Channel | None,
+        command: str,
+        /,
+        *,
+        options: Mapping[str, Any] | None = None,
+        locale: str | None = None,
+        visibility_check: bool = True,
+        **values: Any,
+    ) -> InteractionResult:
+        """Build the ``/command`` interaction :meth:`slash` would send, and make it known to the
+        REST side, but do not send it: ``result.payload`` is the raw INTERACTION_CREATE data for
+        tests that hand it to discord.py themselves (``discord.Interaction(data=..., state=...)``)
+        with no gateway. The callback and follow-ups then land in ``result`` as usual; the 3 s
+        deadline counts from here."""
         user, ch = self._context(who, channel)
         names = command.lstrip("/").split()
         guild = self._guilds.get(ch.guild_id or 0) if ch.type != 1 else None
@@ -2839,14 +2889,14 @@ class DiscordEmulator:
             self._check_visible(cmd, user, ch)
         data = self._build_command_data(cmd, names[1:], {**values, **(options or {})}, user, ch)
         payload = self._interaction_payload(APPLICATION_COMMAND, user, ch, data, locale=locale)
-        return await self._run_interaction(
-            payload,
-            label=f"/{' '.join(names)}",
-            user=user,
-            channel=ch,
-            source_message=None,
-            timeout=timeout,
+        return self._register(
+            payload, label=f"/{' '.join(names)}", user=user, channel=ch, source_message=None
         )
+
+    async def wait_answer(self, r: InteractionResult, timeout: float = 5.0) -> InteractionResult:
+        """Wait until the bot answered ``r`` (one from :meth:`prepare_slash`), like :meth:`slash`
+        does, and fail the same way if Discord refused the answer or it came too late."""
+        return await self._await_answer(r, timeout)
 
     async def autocomplete(
         self,
@@ -2863,6 +2913,36 @@ class DiscordEmulator:
         **values: Any,
     ) -> InteractionResult:
         """Type into option ``focused`` of ``/command``; ``result.choices`` is the answer."""
+        r = self.prepare_autocomplete(
+            who,
+            channel,
+            command,
+            focused=focused,
+            options=options,
+            locale=locale,
+            visibility_check=visibility_check,
+            **values,
+        )
+        if self._session is None:
+            raise EmulatorError("the bot has no gateway session yet; await emu.wait_ready() first")
+        self._dispatch("INTERACTION_CREATE", r.payload)
+        return await self._await_answer(r, timeout)
+
+    def prepare_autocomplete(
+        self,
+        who: Member | User,
+        channel: Channel | None,
+        command: str,
+        /,
+        *,
+        focused: str,
+        options: Mapping[str, Any] | None = None,
+        locale: str | None = None,
+        visibility_check: bool = True,
+        **values: Any,
+    ) -> InteractionResult:
+        """:meth:`autocomplete`'s interaction, built and made known but not sent (see
+        :meth:`prepare_slash`)."""
         user, ch = self._context(who, channel)
         names = command.lstrip("/").split()
         guild = self._guilds.get(ch.guild_id or 0) if ch.type != 1 else None
@@ -2872,13 +2952,12 @@ class DiscordEmulator:
         merged = {**values, **(options or {})}
         data = self._build_command_data(cmd, names[1:], merged, user, ch, focused=focused)
         payload = self._interaction_payload(AUTOCOMPLETE, user, ch, data, locale=locale)
-        return await self._run_interaction(
+        return self._register(
             payload,
             label=f"autocomplete /{' '.join(names)} {focused}={merged.get(focused, '')!r}",
             user=user,
             channel=ch,
             source_message=None,
-            timeout=timeout,
         )
 
     async def _context_menu(

@@ -6,7 +6,11 @@ import asyncio
 import contextlib
 import logging
 import re
+import signal
+import sys
 from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 import discord
 import yarl
@@ -135,3 +139,106 @@ class BotRunner:
             except (discord.ConnectionClosed, asyncio.CancelledError):
                 pass
             self.task = None
+
+
+# Requests that create or edit a message, and where their message body lives.
+_MESSAGE_ROUTES = (
+    ("POST", re.compile(r"/interactions/\d+/[^/]+/callback")),
+    ("POST", re.compile(r"/webhooks/\d+/[^/]+")),
+    ("PATCH", re.compile(r"/webhooks/\d+/[^/]+/messages/[^/]+")),
+    ("POST", re.compile(r"/channels/\d+/messages")),
+    ("PATCH", re.compile(r"/channels/\d+/messages/\d+")),
+)
+_MESSAGE_CALLBACKS = (4, 7)  # CHANNEL_MESSAGE_WITH_SOURCE, UPDATE_MESSAGE
+PING_KINDS = frozenset({"everyone", "roles", "users"})
+
+
+def message_bodies(emu: DiscordEmulator) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every message body the bot sent (callbacks with a message, follow-ups, edits, channel
+    messages), as ``(request description, body)``."""
+    for req in emu.requests:
+        if not any(m == req.method and p.fullmatch(req.path) for m, p in _MESSAGE_ROUTES):
+            continue
+        body = req.json if isinstance(req.json, dict) else {}
+        if req.path.endswith("/callback"):
+            if body.get("type") not in _MESSAGE_CALLBACKS:
+                continue
+            body = body.get("data") or {}
+        yield str(req), body
+
+
+def ping_problems(emu: DiscordEmulator) -> list[str]:
+    """Message bodies that do not say "ping nobody": ``allowed_mentions`` missing, or letting
+    Discord parse @everyone/roles/users out of the text."""
+    problems = []
+    for where, body in message_bodies(emu):
+        allowed = body.get("allowed_mentions")
+        if not isinstance(allowed, dict):
+            problems.append(f"{where}: no allowed_mentions (Discord would parse every mention)")
+        elif PING_KINDS & set(allowed.get("parse") or ()):
+            problems.append(f"{where}: allowed_mentions parses {allowed['parse']}")
+    return problems
+
+
+class ChildBot:
+    """``python -m bot …`` as a child process, as a user runs it; output goes to files (a full
+    pipe would block the child)."""
+
+    def __init__(self, args: list[str], *, env: dict[str, str], cwd: Path, logs: Path) -> None:
+        self.args = args
+        self.env = env
+        self.cwd = cwd
+        self.stdout_path = logs / f"{'-'.join(args) or 'run'}.stdout"
+        self.stderr_path = logs / f"{'-'.join(args) or 'run'}.stderr"
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> ChildBot:
+        with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", *self.args,
+                cwd=self.cwd, env=self.env, stdout=out, stderr=err,
+            )  # fmt: skip
+        return self
+
+    @property
+    def stdout(self) -> str:
+        return self.stdout_path.read_text(encoding="utf-8", errors="replace")
+
+    @property
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def describe(self) -> str:
+        code = self.proc.returncode if self.proc else None
+        return f"python -m bot {' '.join(self.args)} (exit {code})\n--- stderr:\n{self.stderr}"
+
+    async def wait(self, timeout: float = 30.0) -> int:
+        assert self.proc is not None
+        try:
+            return await asyncio.wait_for(self.proc.wait(), timeout)
+        except TimeoutError:
+            raise EmulatorTimeout(f"still running after {timeout}s: {self.describe()}") from None
+
+    async def wait_ready(self, emu: DiscordEmulator, timeout: float = 30.0) -> None:
+        """Until the emulator has sent READY and the GUILD_CREATEs; fails at once if the
+        process exits first."""
+        assert self.proc is not None
+        ready = asyncio.ensure_future(emu.wait_ready(timeout))
+        exited = asyncio.ensure_future(self.proc.wait())
+        done, _ = await asyncio.wait({ready, exited}, return_when=asyncio.FIRST_COMPLETED)
+        if ready not in done:
+            ready.cancel()
+            raise AssertionError(f"exited before connecting: {self.describe()}")
+        exited.cancel()
+        ready.result()
+
+    async def stop(self, sig: int = signal.SIGINT, timeout: float = 10.0) -> int:
+        assert self.proc is not None
+        if self.proc.returncode is None:
+            self.proc.send_signal(sig)
+        return await self.wait(timeout)
+
+    async def kill(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+            await self.proc.wait()
