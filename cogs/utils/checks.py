@@ -19,7 +19,7 @@ class NotModerator(app_commands.CheckFailure):
 async def is_moderator(interaction: discord.Interaction) -> bool:
     if interaction.guild is None or not isinstance(interaction.user, discord.Member):
         raise app_commands.NoPrivateMessage("This command only works in a server.")
-    if interaction.user.guild_permissions.manage_guild:
+    if interaction.permissions.manage_guild:  # resolved by Discord; needs no member cache
         return True
     app = interaction.client.app  # type: ignore[attr-defined]
     role_id = await guild_config.mod_role(app.db, interaction.guild.id)
