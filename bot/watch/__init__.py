@@ -1,0 +1,1 @@
+"""The watcher: fetch sources, extract and normalise text, diff, judge AI relevance, schedule."""

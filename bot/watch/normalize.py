@@ -1,0 +1,149 @@
+"""Normalising document text so that only real wording changes look like changes.
+
+changedetection.io's users' top complaint is false positives from dynamic content; Open Terms
+Archive filters tracking parameters and relative dates for the same reason. Here every line of
+a document goes through the same steps: Unicode NFKC, typographic quotes and dashes to plain
+ones, invisible characters dropped, whitespace collapsed, tracking parameters stripped from
+links, signed image URLs dropped (Markdown images keep their alt text), and relative dates
+("updated 3 days ago", "il y a 2 jours") replaced by a fixed marker.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from bot.knowledge.text import fold
+
+TRACKING_PARAMS = frozenset(
+    """
+    fbclid gclid dclid gbraid wbraid msclkid yclid twclid ttclid igshid mc_cid mc_eid _ga _gl
+    _hsenc _hsmi hsctatracking mkt_tok oly_anon_id oly_enc_id vero_id wickedid li_fat_id
+    ref_src ref_url s_cid scid spm trk trkcampaign si ncid cmpid sr_share __s
+    """.split()
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmb_")
+
+RELATIVE_DATE = "(relative date)"
+
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2026": "...",
+    }
+)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"\s+")
+_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_BULLET = re.compile(r"^[*+]\s+")
+_RULE = re.compile(r"^[\s=\-_*#|:.]*$")
+
+_UNITS_EN = r"(?:second|sec|minute|min|hour|hr|day|week|wk|month|mo|year|yr)s?"
+_UNITS_FR = r"(?:seconde|minute|heure|jour|semaine|mois|an|ann[ée]e)s?"
+_NUMBER_EN = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)"
+_NUMBER_FR = r"(?:\d+|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques)"
+_RELATIVE = [
+    re.compile(rf"\b{_NUMBER_EN}\s+{_UNITS_EN}\s+ago\b", re.IGNORECASE),
+    re.compile(r"\b(?:just now|moments? ago)\b", re.IGNORECASE),
+    re.compile(rf"\bil y a\s+{_NUMBER_FR}\s+{_UNITS_FR}\b", re.IGNORECASE),
+    re.compile(r"\b(?:[àa] l'instant|il y a (?:un )?instant)\b", re.IGNORECASE),
+    re.compile(
+        r"\bhace\s+(?:\d+|una?|unos|unas)\s+(?:segundo|minuto|hora|d[ií]a|semana|mes|a[ñn]o)s?(?:es)?\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\bvor\s+(?:\d+|einer?|einem)\s+(?:Sekunden?|Minuten?|Stunden?|Tag(?:en)?|Wochen?|Monat(?:en)?|Jahr(?:en)?)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:\d+|un|una)\s+(?:second[oi]|minut[oi]|or[ae]|giorn[oi]|settiman[ae]|mes[ei]|ann[oi])\s+fa\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\bh[áa]\s+(?:\d+|um|uma)\s+(?:segundo|minuto|hora|dia|semana|m[eê]s|meses|ano)s?\b",
+        re.IGNORECASE,
+    ),
+]
+
+
+def strip_tracking(url: str) -> str:
+    """Drop utm_* and other click-tracking parameters; keep everything else as it was."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [
+        (k, v)
+        for k, v in pairs
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
+    ]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(kept, doseq=True)))
+
+
+def neutralise_relative_dates(text: str) -> str:
+    for pattern in _RELATIVE:
+        text = pattern.sub(RELATIVE_DATE, text)
+    return text
+
+
+def normalize_line(line: str) -> str:
+    text = unicodedata.normalize("NFKC", line).translate(_TRANSLATE)
+    text = _INVISIBLE.sub("", text)
+    text = _MD_IMAGE.sub(lambda m: m[1].strip(), text)
+    text = _URL.sub(lambda m: strip_tracking(m[0]), text)
+    text = neutralise_relative_dates(text)
+    text = _SPACES.sub(" ", text).strip()
+    return _BULLET.sub("- ", text)
+
+
+def normalize_lines(lines: list[str]) -> list[str]:
+    """Normalised, non-empty lines; rules and setext underlines ("=====") carry no text."""
+    out: list[str] = []
+    for line in lines:
+        text = normalize_line(line)
+        if text and not _RULE.match(text):
+            out.append(text)
+    return out
+
+
+def normalize_text(text: str) -> str:
+    return "\n".join(normalize_lines(text.splitlines()))
+
+
+def plain(text: str) -> str:
+    """Display/scoring form: Markdown links to their text, emphasis markers dropped."""
+    text = _MD_LINK.sub(lambda m: m[1], text)
+    text = re.sub(r"(\*\*|__|`)", "", text)
+    return re.sub(r"^#+\s*", "", text).strip()
+
+
+def comparable(text: str) -> str:
+    """The form in which two texts are "the same words": folded plain text."""
+    return fold(plain(text))
