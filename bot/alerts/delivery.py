@@ -121,7 +121,8 @@ class Deliverer:
             if not rows:
                 return report
             for row in rows:
-                await self._deliver(row, report, refused)
+                if row.channel_id not in refused:  # its other rows were failed with it
+                    await self._deliver(row, report, refused)
 
     async def _deliver(
         self, row: store.OutboxRow, report: DeliveryReport, refused: set[int]

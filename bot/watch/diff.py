@@ -21,7 +21,9 @@ from bot.watch.normalize import comparable
 
 SIMILAR = 0.55  # sentences this alike (0-1) are one sentence edited, not two different ones
 MAX_PAIRINGS = 40_000
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[*]*[A-Z0-9\u00c0-\u024f])")
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?;])|(?<=[.!?;][\"')\]]))\s+(?=[\"'(\[*]*[A-Z0-9\u00c0-\u024f])"
+)
 _MONTHS = frozenset(
     """
     january february march april may june july august september october november december

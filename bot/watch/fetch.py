@@ -93,7 +93,9 @@ class FetchLimits:
 
 
 def _size(n: int) -> str:
-    return f"{n // MB} MB" if n % MB == 0 else f"{n} bytes"
+    if n % MB == 0:
+        return f"{n // MB} MB"
+    return f"{n // 1024} KB" if n % 1024 == 0 else f"{n} bytes"
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -174,8 +176,10 @@ class Fetcher:
         allow_private: bool = False,
         limits: FetchLimits | None = None,
         user_agent: str = USER_AGENT,
+        exempt_addresses: frozenset[str] = frozenset(),
     ) -> None:
         self.allow_private = allow_private
+        self.exempt = exempt_addresses
         self.limits = limits or FetchLimits()
         self.user_agent = user_agent
         self.requests = 0  # HTTP requests made (redirect hops included)
@@ -190,7 +194,9 @@ class Fetcher:
     def _ensure(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(
-                resolver=guard.GuardedResolver(allow_private=self.allow_private),
+                resolver=guard.GuardedResolver(
+                    allow_private=self.allow_private, exempt=self.exempt
+                ),
                 limit=self.limits.global_concurrency,
                 limit_per_host=self.limits.per_host_concurrency,
                 ttl_dns_cache=300,
@@ -274,7 +280,7 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         current = url
         for _hop in range(self.limits.max_redirects + 1):
-            guard.check_url(current, allow_private=self.allow_private)
+            guard.check_url(current, allow_private=self.allow_private, exempt=self.exempt)
             self.requests += 1
             async with session.get(current, headers=headers, allow_redirects=False) as resp:
                 if resp.status in REDIRECTS:

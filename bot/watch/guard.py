@@ -4,7 +4,8 @@ Guild moderators can add URLs, so a URL must never reach the bot's own machine, 
 metadata service or the operator's LAN. The check runs where the address is actually chosen —
 inside the connector's DNS resolver — so a name that resolves differently on a second lookup
 (DNS rebinding) or a redirect to another host is checked too. Literal IP hosts never reach the
-resolver, so ``check_url`` checks them up front.
+resolver, so ``check_url`` checks them up front. ``exempt`` names single addresses let through
+anyway (e.g. one internal mirror; the tests' loopback server while the guard is on).
 """
 
 from __future__ import annotations
@@ -52,13 +53,13 @@ def forbidden(ip: IPAddress) -> str | None:
         inner = _embedded_v4(ip)
         if inner is not None:
             return forbidden(inner)
-    checks = (
+    checks = (  # most specific first: link-local, "this network" etc. are also "private"
         ("loopback", ip.is_loopback),
-        ("private", ip.is_private),
+        ("unspecified", ip.is_unspecified),
         ("link-local", ip.is_link_local),
         ("multicast", ip.is_multicast),
-        ("unspecified", ip.is_unspecified),
         ("reserved", ip.is_reserved),
+        ("private", ip.is_private),
     )
     for label, hit in checks:
         if hit:
@@ -68,16 +69,18 @@ def forbidden(ip: IPAddress) -> str | None:
     return None
 
 
-def refuse_reason(address: str) -> str | None:
+def refuse_reason(address: str, exempt: frozenset[str] = frozenset()) -> str | None:
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
+        return None
+    if str(ip) in exempt:
         return None
     label = forbidden(ip)
     return f"refused {label} address {ip}" if label else None
 
 
-def check_url(url: str, *, allow_private: bool) -> None:
+def check_url(url: str, *, allow_private: bool, exempt: frozenset[str] = frozenset()) -> None:
     """Scheme and literal-IP checks; raises ``AddressRefused`` (an OSError)."""
     parts = urlsplit(url)
     if parts.scheme not in ALLOWED_SCHEMES:
@@ -86,7 +89,7 @@ def check_url(url: str, *, allow_private: bool) -> None:
     if not host:
         raise AddressRefused("refused URL without a host")
     if not allow_private:
-        reason = refuse_reason(host)
+        reason = refuse_reason(host, exempt)
         if reason:
             raise AddressRefused(reason)
 
@@ -94,8 +97,15 @@ def check_url(url: str, *, allow_private: bool) -> None:
 class GuardedResolver(AbstractResolver):
     """Resolves names like aiohttp's default resolver, then refuses non-public answers."""
 
-    def __init__(self, *, allow_private: bool, inner: AbstractResolver | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        allow_private: bool,
+        exempt: frozenset[str] = frozenset(),
+        inner: AbstractResolver | None = None,
+    ) -> None:
         self.allow_private = allow_private
+        self.exempt = exempt
         self._inner = inner or DefaultResolver()
 
     async def resolve(
@@ -104,7 +114,7 @@ class GuardedResolver(AbstractResolver):
         results = await self._inner.resolve(host, port, family)
         if not self.allow_private:
             for result in results:
-                reason = refuse_reason(result["host"])
+                reason = refuse_reason(result["host"], self.exempt)
                 if reason:
                     raise AddressRefused(f"{reason} (for {host})")
         return results

@@ -169,18 +169,24 @@ def parse_sources_text(
     seen_ids: dict[str, int] = {}
     seen_urls: dict[tuple[str, str], str] = {}
     for index, table in enumerate(tables):
+        if not isinstance(table, dict):
+            line = src.header_line("source", index)
+            collector.problems.append(Problem(path, line, "source", "use [[source]] tables"))
+            continue
         e = _Entry(collector, src, "source", index, table)  # type: ignore[arg-type]
+        raw_id = table.get("id")
+        if isinstance(raw_id, str) and raw_id in seen_ids:
+            e.problem(f"duplicate id {raw_id!r} (first at line {seen_ids[raw_id]})", "id")
+            continue
+        if isinstance(raw_id, str):
+            seen_ids[raw_id] = src.header_line("source", index)
         spec = _parse_one(e, platforms)
         if spec is None:
-            continue
-        if spec.id in seen_ids:
-            e.problem(f"duplicate id {spec.id!r} (first at line {seen_ids[spec.id]})", "id")
             continue
         other = seen_urls.get((spec.kind, spec.url))
         if other is not None:
             e.problem(f"{spec.kind} source {other!r} already watches {spec.url}", "url")
             continue
-        seen_ids[spec.id] = spec.line
         seen_urls[(spec.kind, spec.url)] = spec.id
         specs.append(spec)
     if collector.problems:
