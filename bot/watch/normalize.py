@@ -4,8 +4,10 @@ changedetection.io's users' top complaint is false positives from dynamic conten
 Archive filters tracking parameters and relative dates for the same reason. Here every line of
 a document goes through the same steps: Unicode NFKC, typographic quotes and dashes to plain
 ones, invisible characters dropped, whitespace collapsed, tracking parameters stripped from
-links, signed image URLs dropped (Markdown images keep their alt text), and relative dates
-("updated 3 days ago", "il y a 2 jours") replaced by a fixed marker.
+links, signed image URLs dropped (Markdown images keep their alt text), in-page anchor links
+reduced to their text (generated anchor ids change on every build), Markdown escapes and
+``<br>`` undone, bullets unified, and relative dates ("updated 3 days ago", "il y a 2 jours")
+replaced by a fixed marker.
 """
 
 from __future__ import annotations
@@ -57,7 +59,10 @@ _SPACES = re.compile(r"\s+")
 _URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
-_BULLET = re.compile(r"^[*+]\s+")
+_MD_ANCHOR_LINK = re.compile(r"\[([^\]]*)\]\(#[^)]*\)")  # in-page anchors: ids churn, text stays
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BULLET = re.compile(r"^(?:[*+]\s+|[\u2022\u25cf\u25e6]\s*)")
 _RULE = re.compile(r"^[\s=\-_*#|:.]*$")
 
 _UNITS_EN = r"(?:second|sec|minute|min|hour|hr|day|week|wk|month|mo|year|yr)s?"
@@ -116,7 +121,9 @@ def neutralise_relative_dates(text: str) -> str:
 def normalize_line(line: str) -> str:
     text = unicodedata.normalize("NFKC", line).translate(_TRANSLATE)
     text = _INVISIBLE.sub("", text)
+    text = _MD_ESCAPE.sub(r"\1", text)
     text = _MD_IMAGE.sub(lambda m: m[1].strip(), text)
+    text = _MD_ANCHOR_LINK.sub(lambda m: m[1], text)
     text = _URL.sub(lambda m: strip_tracking(m[0]), text)
     text = neutralise_relative_dates(text)
     text = _SPACES.sub(" ", text).strip()
@@ -126,10 +133,11 @@ def normalize_line(line: str) -> str:
 def normalize_lines(lines: list[str]) -> list[str]:
     """Normalised, non-empty lines; rules and setext underlines ("=====") carry no text."""
     out: list[str] = []
-    for line in lines:
-        text = normalize_line(line)
-        if text and not _RULE.match(text):
-            out.append(text)
+    for raw in lines:
+        for line in _BR.split(raw):  # Markdown tables carry <br> inside cells
+            text = normalize_line(line)
+            if text and not _RULE.match(text):
+                out.append(text)
     return out
 
 
