@@ -78,21 +78,22 @@ async def snapshot_by_hash(
     return Snapshot(**dict(row)) if row else None
 
 
-async def add_snapshot(
-    conn: Connection,
-    source_id: str,
-    text_hash: str,
-    text: str,
-    version_url: str | None = None,
-    keep: int = KEEP_SNAPSHOTS,
+async def add_snapshots(
+    conn: Connection, rows: list[tuple[str, str, str, str | None]], keep: int = KEEP_SNAPSHOTS
 ) -> None:
-    await conn.execute(
+    """Store (source_id, text_hash, text, version_url) rows; keep each source's newest ``keep``."""
+    if not rows:
+        return
+    now = clock.now_iso()
+    await conn.executemany(
         "INSERT INTO snapshot (source_id, text_hash, text, version_url, taken_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        (source_id, text_hash, text, version_url, clock.now_iso()),
+        [(*row, now) for row in rows],
     )
+    sources = sorted({row[0] for row in rows})
     await conn.execute(
-        "DELETE FROM snapshot WHERE source_id = ? AND id NOT IN "
-        "(SELECT id FROM snapshot WHERE source_id = ? ORDER BY id DESC LIMIT ?)",
-        (source_id, source_id, keep),
+        "DELETE FROM snapshot WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER "
+        "(PARTITION BY source_id ORDER BY id DESC) AS n FROM snapshot WHERE source_id IN "
+        f"({','.join('?' * len(sources))})) WHERE n > ?)",
+        (*sources, keep),
     )

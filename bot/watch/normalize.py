@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.knowledge.text import fold
 
@@ -52,10 +51,15 @@ _TRANSLATE = str.maketrans(
         "\u2212": "-",
         "\u00a0": " ",
         "\u2026": "...",
+        # invisible characters
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+        "\u00ad": None,
     }
 )
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACES = re.compile(r"\s+")
 _URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
@@ -63,71 +67,75 @@ _MD_ANCHOR_LINK = re.compile(r"\[([^\]]*)\]\(#[^)]*\)")  # in-page anchors: ids 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[*+]\s+|[\u2022\u25cf\u25e6]\s*)")
+_BULLET_STARTS = frozenset("*+\u2022\u25cf\u25e6")
 _RULE = re.compile(r"^[\s=\-_*#|:.]*$")
 
 _UNITS_EN = r"(?:second|sec|minute|min|hour|hr|day|week|wk|month|mo|year|yr)s?"
 _UNITS_FR = r"(?:seconde|minute|heure|jour|semaine|mois|an|ann[ée]e)s?"
 _NUMBER_EN = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)"
 _NUMBER_FR = r"(?:\d+|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques)"
-_RELATIVE = [
-    re.compile(rf"\b{_NUMBER_EN}\s+{_UNITS_EN}\s+ago\b", re.IGNORECASE),
-    re.compile(r"\b(?:just now|moments? ago)\b", re.IGNORECASE),
-    re.compile(rf"\bil y a\s+{_NUMBER_FR}\s+{_UNITS_FR}\b", re.IGNORECASE),
-    re.compile(r"\b(?:[àa] l'instant|il y a (?:un )?instant)\b", re.IGNORECASE),
-    re.compile(
-        r"\bhace\s+(?:\d+|una?|unos|unas)\s+(?:segundo|minuto|hora|d[ií]a|semana|mes|a[ñn]o)s?(?:es)?\b",
-        re.IGNORECASE,
+_RELATIVE = re.compile(
+    "|".join(
+        (
+            rf"\b{_NUMBER_EN}\s+{_UNITS_EN}\s+ago\b",
+            r"\b(?:just now|moments? ago)\b",
+            rf"\bil y a\s+{_NUMBER_FR}\s+{_UNITS_FR}\b",
+            r"\b(?:[àa] l'instant|il y a (?:un )?instant)\b",
+            r"\bhace\s+(?:\d+|una?|unos|unas)\s+"
+            r"(?:segundo|minuto|hora|d[ií]a|semana|mes|a[ñn]o)s?(?:es)?\b",
+            r"\bvor\s+(?:\d+|einer?|einem)\s+(?:Sekunden?|Minuten?|Stunden?|Tag(?:en)?|"
+            r"Wochen?|Monat(?:en)?|Jahr(?:en)?)\b",
+            r"\b(?:\d+|un|una)\s+(?:second[oi]|minut[oi]|or[ae]|giorn[oi]|settiman[ae]|"
+            r"mes[ei]|ann[oi])\s+fa\b",
+            r"\bh[áa]\s+(?:\d+|um|uma)\s+(?:segundo|minuto|hora|dia|semana|m[eê]s|meses|ano)s?\b",
+        )
     ),
-    re.compile(
-        r"\bvor\s+(?:\d+|einer?|einem)\s+(?:Sekunden?|Minuten?|Stunden?|Tag(?:en)?|Wochen?|Monat(?:en)?|Jahr(?:en)?)\b",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        r"\b(?:\d+|un|una)\s+(?:second[oi]|minut[oi]|or[ae]|giorn[oi]|settiman[ae]|mes[ei]|ann[oi])\s+fa\b",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        r"\bh[áa]\s+(?:\d+|um|uma)\s+(?:segundo|minuto|hora|dia|semana|m[eê]s|meses|ano)s?\b",
-        re.IGNORECASE,
-    ),
-]
+    re.IGNORECASE,
+)
+
+
+# Cheap pre-check: only lines containing one of these can hold a relative date.
+_RELATIVE_HINT = re.compile(r"ago|now|il y a|instant|hace|vor |\bfa\b|h[\u00e1a] ")
+
+
+def _is_tracking(key: str) -> bool:
+    key = key.lower()
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
 
 
 def strip_tracking(url: str) -> str:
-    """Drop utm_* and other click-tracking parameters; keep everything else as it was."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    """Drop utm_* and other click-tracking parameters; the rest is kept byte for byte."""
+    q = url.find("?")
+    if q < 0:
         return url
-    if not parts.query:
+    h = url.find("#", q)
+    query = url[q + 1 : h] if h >= 0 else url[q + 1 :]
+    parts = query.split("&")
+    kept = [p for p in parts if not _is_tracking(p.split("=", 1)[0])]
+    if len(kept) == len(parts):
         return url
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [
-        (k, v)
-        for k, v in pairs
-        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
-    ]
-    if len(kept) == len(pairs):
-        return url
-    return urlunsplit(parts._replace(query=urlencode(kept, doseq=True)))
+    fragment = url[h:] if h >= 0 else ""
+    return url[:q] + ("?" + "&".join(kept) if kept else "") + fragment
 
 
 def neutralise_relative_dates(text: str) -> str:
-    for pattern in _RELATIVE:
-        text = pattern.sub(RELATIVE_DATE, text)
-    return text
+    return _RELATIVE.sub(RELATIVE_DATE, text)
 
 
 def normalize_line(line: str) -> str:
-    text = unicodedata.normalize("NFKC", line).translate(_TRANSLATE)
-    text = _INVISIBLE.sub("", text)
-    text = _MD_ESCAPE.sub(r"\1", text)
-    text = _MD_IMAGE.sub(lambda m: m[1].strip(), text)
-    text = _MD_ANCHOR_LINK.sub(lambda m: m[1], text)
-    text = _URL.sub(lambda m: strip_tracking(m[0]), text)
-    text = neutralise_relative_dates(text)
-    text = _SPACES.sub(" ", text).strip()
-    return _BULLET.sub("- ", text)
+    text = line if line.isascii() else unicodedata.normalize("NFKC", line).translate(_TRANSLATE)
+    if "\\" in text:
+        text = _MD_ESCAPE.sub(r"\1", text)
+    if "![" in text:
+        text = _MD_IMAGE.sub(lambda m: m[1].strip(), text)
+    if "](#" in text:
+        text = _MD_ANCHOR_LINK.sub(lambda m: m[1], text)
+    if "://" in text and "?" in text:
+        text = _URL.sub(lambda m: strip_tracking(m[0]), text)
+    if _RELATIVE_HINT.search(text.lower()):
+        text = neutralise_relative_dates(text)
+    text = " ".join(text.split())
+    return _BULLET.sub("- ", text) if text[:1] in _BULLET_STARTS else text
 
 
 def normalize_lines(lines: list[str]) -> list[str]:

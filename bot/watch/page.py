@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -35,7 +35,6 @@ BLOCK_TAGS = frozenset(
 HEADINGS = {f"h{n}": "#" * n for n in range(1, 7)}
 CELL_TAGS = ("td", "th")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
 
 
 class PageError(ValueError):
@@ -128,7 +127,12 @@ def _resolve_range(tree: LexborHTMLParser, sel: Range, *, required: bool) -> _Ma
 
 
 class _Walker:
-    """Depth-first walk that emits block lines from the selected, non-removed parts."""
+    """Depth-first walk that emits block lines from the selected, non-removed parts.
+
+    Written for speed (it runs for every page version): one pass, open elements kept on an
+    explicit stack, and the "are we emitting" answer cached and recomputed only when a
+    selection or range boundary is crossed.
+    """
 
     def __init__(
         self,
@@ -138,6 +142,10 @@ class _Walker:
         remove_ranges: list[_Marks],
     ) -> None:
         self.base_url = base_url
+        parts = urlsplit(base_url)
+        self._origin = (
+            f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+        )
         self.select_nodes = select_nodes
         self.lines: list[str] = []
         self._buffer: list[str] = []
@@ -145,22 +153,36 @@ class _Walker:
         self._selected_depth = 0
         self._ranges = [[m, False] for m in select_ranges]
         self._removals = [[m, False] for m in remove_ranges]
+        self._marks = {i for m in (*select_ranges, *remove_ranges) for i in (m[0], m[2])}
         self._links: list[str | None] = []
         self._everything = False
+        self._on = False
 
     def walk(self, root: LexborNode, *, everything: bool) -> None:
         self._everything = everything
+        self._recompute()
         root_id = root.mem_id
+        stack: list[tuple[str, int]] = []
         node: LexborNode | None = root
         while node is not None:
-            descend = self._enter(node)
+            tag = node.tag or "-"
+            opened = descend = False
+            node_id = 0
+            if tag == "-text":
+                if self._on:
+                    self._buffer.append(node.text_content or "")
+            elif tag[0] != "-":  # comments, doctype
+                node_id = node.mem_id
+                descend = self._enter(node, tag, node_id)
+                opened = True
             child = node.first_child if descend else None
             if child is not None:
+                stack.append((tag, node_id))
                 node = child
                 continue
-            while node is not None:
-                self._exit(node, descended=descend)
-                descend = True
+            if opened:
+                self._exit(tag, node_id, descended=descend)
+            while True:
                 if node.mem_id == root_id:
                     node = None
                     break
@@ -169,13 +191,20 @@ class _Walker:
                     node = sibling
                     break
                 node = node.parent
+                if node is None:
+                    break
+                parent_tag, parent_id = stack.pop()
+                self._exit(parent_tag, parent_id, descended=True)
         self._flush()
 
     # -- state -------------------------------------------------------------------------------
-    def _emitting(self) -> bool:
+    def _recompute(self) -> None:
         if any(active for _, active in self._removals):
-            return False
-        return self._everything or self._selected_depth > 0 or any(a for _, a in self._ranges)
+            self._on = False
+        else:
+            self._on = (
+                self._everything or self._selected_depth > 0 or any(a for _, a in self._ranges)
+            )
 
     def _toggle(self, node_id: int, *, entering: bool) -> None:
         # "before" edges act on the way down, "after" edges on the way up.
@@ -185,21 +214,16 @@ class _Walker:
                 item[1] = True
             if node_id == end and end_after != entering:
                 item[1] = False
+        self._recompute()
 
     # -- events ------------------------------------------------------------------------------
-    def _enter(self, node: LexborNode) -> bool:
-        """Handle an element or text node on the way down; False: do not descend."""
-        if node.is_text_node:
-            if self._emitting():
-                self._buffer.append(node.text_content or "")
-            return False
-        tag = node.tag or ""
-        if tag.startswith("-"):  # comments, doctype
-            return False
-        node_id = node.mem_id
-        self._toggle(node_id, entering=True)
+    def _enter(self, node: LexborNode, tag: str, node_id: int) -> bool:
+        """Handle an element on the way down; False: do not descend into it."""
+        if node_id in self._marks:
+            self._toggle(node_id, entering=True)
         if node_id in self.select_nodes:
             self._selected_depth += 1
+            self._recompute()
         if tag in SKIP_TAGS:
             if tag == "br":
                 self._flush()
@@ -210,36 +234,46 @@ class _Walker:
                 self._prefix = "- "
             elif tag in HEADINGS:
                 self._prefix = HEADINGS[tag] + " "
-        elif tag in CELL_TAGS and self._buffer and self._emitting():
-            self._buffer.append(" | ")
+        elif tag in CELL_TAGS:
+            if self._buffer and self._on:
+                self._buffer.append(" | ")
         elif tag == "a":
             href = (node.attributes.get("href") or "").strip()
-            url = urljoin(self.base_url, href) if href else ""
-            is_web = url.startswith(("http://", "https://")) and not href.startswith("#")
+            if href.startswith(("http://", "https://")):
+                url = href
+            elif href.startswith("/") and not href.startswith("//") and self._origin:
+                url = self._origin + href
+            elif href and href[0] != "#":
+                url = urljoin(self.base_url, href)
+            else:
+                url = ""
+            is_web = url.startswith(("http://", "https://"))
             self._links.append(url if is_web else None)
-            if is_web and self._emitting():
+            if is_web and self._on:
                 self._buffer.append("[")
         return True
 
-    def _exit(self, node: LexborNode, *, descended: bool) -> None:
-        if node.is_text_node or (node.tag or "").startswith("-"):
-            return
-        tag = node.tag or ""
+    def _exit(self, tag: str, node_id: int, *, descended: bool) -> None:
         if tag == "a" and descended:
             url = self._links.pop() if self._links else None
-            if url and self._emitting():
+            if url and self._on:
                 if self._buffer and self._buffer[-1] == "[":
                     self._buffer.pop()  # an empty link: nothing to show
                 else:
                     self._buffer.append(f"]({url})")
         if tag in BLOCK_TAGS:
             self._flush()
-        if node.mem_id in self.select_nodes:
+        if node_id in self.select_nodes:
             self._selected_depth -= 1
-        self._toggle(node.mem_id, entering=False)
+            self._recompute()
+        if node_id in self._marks:
+            self._toggle(node_id, entering=False)
 
     def _flush(self) -> None:
-        text = _SPACES.sub(" ", "".join(self._buffer)).strip()
+        if not self._buffer:
+            self._prefix = ""
+            return
+        text = " ".join("".join(self._buffer).split())
         text = text.replace("[ ", "[").replace(" ](", "](")
         self._buffer = []
         if text and text not in ("[", "|"):

@@ -66,6 +66,7 @@ async def record(
         now_iso = clock.iso(now)
         ok_rows = []
         key_rows: list[tuple[str, str]] = []
+        snapshot_rows: list[tuple[str, str, str, str | None]] = []
         for outcome, result in zip(outcomes, results, strict=True):
             spec = outcome.spec
             if outcome.error is not None:
@@ -90,8 +91,7 @@ async def record(
                 )
             )
             key_rows += [(spec.id, k) for k in outcome.keys]
-            for text_hash, text, url in outcome.snapshots:
-                await seen.add_snapshot(conn, spec.id, text_hash, text, url)
+            snapshot_rows += [(spec.id, h, text, url) for h, text, url in outcome.snapshots]
             for clause_id in outcome.missing_clauses:
                 if await reviews.flag(conn, clause_id, spec.id):
                     log.warning(
@@ -118,6 +118,7 @@ async def record(
                 ok_rows,
             )
         await seen.add_keys(conn, key_rows)
+        await seen.add_snapshots(conn, snapshot_rows)
     return results
 
 

@@ -92,6 +92,15 @@ def item_keys(guid: str | None, link: str | None, title: str | None) -> tuple[st
     return tuple(keys)
 
 
+def _absolute(base_url: str, link: str) -> str:
+    """``urljoin`` as feedparser applies it; absolute http(s) links come back unchanged."""
+    if not link:
+        return ""
+    if link.startswith(("http://", "https://")) and not link.endswith(("?", "#")):
+        return link
+    return urljoin(base_url, link)
+
+
 def _text(el: ET.Element | None) -> str:
     return "".join(el.itertext()).strip() if el is not None else ""
 
@@ -122,7 +131,7 @@ def scan_items(body: bytes, base_url: str = "") -> list[ItemRef] | None:
     if tag == f"{ATOM}feed":
         for entry in root.iter(f"{ATOM}entry"):
             link = _atom_link(entry)
-            link = urljoin(base_url, link) if link else ""
+            link = _absolute(base_url, link)
             keys = item_keys(
                 _text(entry.find(f"{ATOM}id")), link, _text(entry.find(f"{ATOM}title"))
             )
@@ -135,9 +144,9 @@ def scan_items(body: bytes, base_url: str = "") -> list[ItemRef] | None:
             guid = _text(guid_el)
             if guid and guid_el is not None and guid_el.get("isPermaLink", "true") != "false":
                 # As feedparser does: a permalink guid is a URL, and the link when none is given.
-                guid = urljoin(base_url, guid)
+                guid = _absolute(base_url, guid)
                 link = link or guid
-            link = urljoin(base_url, link) if link else ""
+            link = _absolute(base_url, link)
             refs.append(ItemRef(item_keys(guid, link, _text(item.find("title"))), link))
         return refs
     for ns in (RSS1, RSS09):
@@ -145,7 +154,7 @@ def scan_items(body: bytes, base_url: str = "") -> list[ItemRef] | None:
         if items or root.find(f"{ns}channel") is not None:
             for item in items:
                 link = _text(item.find(f"{ns}link"))
-                link = urljoin(base_url, link) if link else ""
+                link = _absolute(base_url, link)
                 keys = item_keys(item.get(RDF_ABOUT), link, _text(item.find(f"{ns}title")))
                 refs.append(ItemRef(keys, link))
             return refs

@@ -55,9 +55,17 @@ class Batcher(Generic[T, R]):
     next batch, so a busy cycle uses a few transactions and a quiet one answers immediately.
     """
 
-    def __init__(self, write: Callable[[list[T]], Awaitable[list[R]]], max_batch: int = 500):
+    def __init__(
+        self,
+        write: Callable[[list[T]], Awaitable[list[R]]],
+        max_batch: int = 500,
+        window: float = 0.0,
+        more_coming: Callable[[], bool] | None = None,
+    ):
         self._write = write
         self._max = max_batch
+        self._window = window
+        self._more_coming = more_coming or (lambda: False)
         self._queue: list[tuple[T, asyncio.Future[R]]] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -69,8 +77,13 @@ class Batcher(Generic[T, R]):
         return await future
 
     async def _drain(self) -> None:
-        await asyncio.sleep(0)  # let submissions made in the same loop turn join this batch
-        while self._queue:
+        while True:
+            if len(self._queue) < self._max:
+                # Let submissions made meanwhile join this batch: a busy cycle then needs a few
+                # large writes instead of hundreds of small ones. Nobody waits for nothing.
+                await asyncio.sleep(self._window if self._more_coming() else 0)
+            if not self._queue:
+                return
             batch, self._queue = self._queue[: self._max], self._queue[self._max :]
             try:
                 results = await self._write([item for item, _ in batch])
