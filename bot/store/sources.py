@@ -94,9 +94,19 @@ async def get_state(db: Database, source_id: str) -> SourceState:
     return _state(row) if row else SourceState(source_id)
 
 
-async def resume(db: Database, source_id: str) -> bool:
-    """Un-pause a source and poll it again soon; False when it was not paused."""
+async def resume(db: Database, source_id: str, *, guild_id: int | None = None) -> bool:
+    """Un-pause a source and poll it again soon; False when it was not paused.
+
+    With ``guild_id`` only that guild's own sources can be resumed (``/feeds resume``); shipped
+    sources are resumed by the operator (``python -m bot watch --resume ID``).
+    """
     async with db.transaction() as conn:
+        if guild_id is not None and not await db.fetchone(
+            "SELECT 1 FROM guild_source WHERE id = ? AND guild_id = ?",
+            (source_id, guild_id),
+            conn=conn,
+        ):
+            return False
         cur = await conn.execute(
             "UPDATE source_state SET paused_at = NULL, paused_reason = NULL, failures = 0, "
             "next_poll_at = NULL WHERE source_id = ? AND paused_at IS NOT NULL",

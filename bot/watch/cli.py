@@ -5,6 +5,9 @@
 nothing. Source errors go to the log on stderr and are recorded on the source; the exit status
 is 0 unless the sources file (or the knowledge data it refers to) is invalid. Without
 ``--once`` the scheduler runs until Ctrl-C, printing alerts as they are found.
+
+Operator extras, used when the parser offers them: ``--status`` prints every source's health
+(last success, last error, failures, paused) and ``--resume ID`` un-pauses a source.
 """
 
 from __future__ import annotations
@@ -62,6 +65,13 @@ async def watch_command(args: argparse.Namespace, settings: Settings) -> int:
     show = _printer(args.json)
     watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
     try:
+        if getattr(args, "resume", None):
+            done = await source_store.resume(db, args.resume)
+            print(f"Resumed {args.resume}." if done else f"{args.resume} was not paused.")
+            return EXIT_OK
+        if getattr(args, "status", False):
+            await _print_status(db, watcher)
+            return EXIT_OK
         if args.once:
             alerts = await watcher.poll_once()
             for alert in alerts:
@@ -78,6 +88,15 @@ async def watch_command(args: argparse.Namespace, settings: Settings) -> int:
         await watcher.close()
         await db.close()
     return EXIT_OK
+
+
+async def _print_status(db: Database, watcher: Watcher) -> None:
+    for s in await source_store.status(db, await watcher.sources()):
+        state = s.state
+        line = f"{s.spec.id:34} {s.health:15} last ok {state.last_ok_at or '-'}"
+        if state.failures or state.paused:
+            line += f"; {state.failures} failure(s), last: {state.last_error}"
+        print(line)
 
 
 async def _summary(db: Database, watcher: Watcher) -> None:

@@ -138,11 +138,11 @@ class Watcher:
         return self._states.get(source_id) or SourceState(source_id)
 
     async def _poll_tracked(self, spec: SourceSpec) -> list[Alert]:
+        # Its next due time is in the database now; the loop reads it on its next pass.
         try:
             return await self._poll(spec)
         finally:
             self._inflight.pop(spec.id, None)
-            self._wake.set()
 
     async def _poll(self, spec: SourceSpec) -> list[Alert]:
         self._working += 1

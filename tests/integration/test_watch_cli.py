@@ -85,3 +85,41 @@ async def test_invalid_sources_file_exits_non_zero(tmp_path):
     )
     assert code == 1 and out == ""
     assert f"{bad}:3: x: 'kind' must be one of rss, page, ota" in err
+
+
+async def test_watch_runs_until_interrupted(web_server, tmp_path):
+    import signal
+
+    from bot.store import sources as source_store
+
+    web_server.set("/feed.xml", rss(OLD), content_type="application/rss+xml")
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'[[source]]\nid = "news"\nkind = "rss"\nurl = "{web_server.url("/feed.xml")}"\n'
+        'interval = "1m"\n'
+    )
+    db_path = tmp_path / "run.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FINEPRINT_", "DISCORD_"))}
+    env["FINEPRINT_ALLOW_PRIVATE_NETWORKS"] = "1"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "watch", "--sources", str(sources), "--db", str(db_path),
+        cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        for _ in range(100):  # until the first poll recorded its baseline
+            await asyncio.sleep(0.1)
+            if db_path.exists():
+                db = await Database(db_path).connect()
+                state = await source_store.get_state(db, "news")
+                await db.close()
+                if state.baseline_at:
+                    break
+        assert state.baseline_at
+        proc.send_signal(signal.SIGINT)
+        _out, err = await asyncio.wait_for(proc.communicate(), timeout=20)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert "Watching 1 sources" in err.decode()
+    assert web_server.hits["/feed.xml"] == 1

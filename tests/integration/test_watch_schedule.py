@@ -144,3 +144,16 @@ async def test_run_loop_polls_on_interval_and_survives_failures(web_server, db, 
     assert web_server.hits["/bad.xml"] >= 3
     assert [a.source for a in await alert_store.recent_alerts(db)] == ["ok"]
     assert (await source_store.get_state(db, "bad")).failures >= 3
+
+
+async def test_guilds_resume_only_their_own_sources(web_server, db, make_watcher):
+    spec = await source_store.add_guild_source(
+        db, 7, kind="rss", url=web_server.url("/dead.xml"), actor=1
+    )
+    web_server.set("/dead.xml", "no", status=404)
+    watcher = make_watcher(db, [])
+    for _ in range(3):
+        await watcher.poll_once()
+    assert (await source_store.get_state(db, spec.id)).paused
+    assert await source_store.resume(db, spec.id, guild_id=8) is False
+    assert await source_store.resume(db, spec.id, guild_id=7) is True
