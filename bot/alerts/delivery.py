@@ -22,7 +22,7 @@ from bot.alerts.render import render_alert, render_delivery_problem, render_noti
 from bot.embeds import Reply
 from bot.knowledge.model import KnowledgeBase
 from bot.store import alerts as store
-from bot.store import clock
+from bot.store import clock, subscriptions
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -115,12 +115,14 @@ class Deliverer:
         """Send every pending row that is due now (in order); returns what happened."""
         report = DeliveryReport()
         refused: set[int] = set()
+        tried: set[int] = set()  # each row at most once per pass, whatever its retry delay
         while True:
             rows = await store.due(self.db, limit=self.policy.batch)
-            rows = [r for r in rows if r.channel_id not in refused]
+            rows = [r for r in rows if r.channel_id not in refused and r.id not in tried]
             if not rows:
                 return report
             for row in rows:
+                tried.add(row.id)
                 if row.channel_id not in refused:  # its other rows were failed with it
                     await self._deliver(row, report, refused)
 
@@ -165,7 +167,7 @@ class Deliverer:
             report.sent += 1
 
     async def _tell_guild_once(self, guild_id: int, channel_id: int, reason: str) -> None:
-        key = f"delivery-refused:{channel_id}"
+        key = subscriptions.refused_key(channel_id)
         if await store.was_told(self.db, guild_id, key):
             return
         try:

@@ -58,7 +58,7 @@ def _stamp(iso: str) -> str:
 
 
 def render_alert(alert: Alert, mention_role_id: int | None = None) -> Reply:
-    platform = alert.platform_name or alert.platform or "Unknown platform"
+    platform = alert.platform_name or alert.platform or "News"
     where = escape_markdown(platform)
     if alert.document:
         where += f" · {escape_markdown(alert.document)}"

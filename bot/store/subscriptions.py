@@ -65,11 +65,21 @@ async def subscribe(
             ),
         )
         await conn.execute("DELETE FROM subscription_platform WHERE channel_id = ?", (channel_id,))
+        # A fresh subscription may be told again if Discord refuses the channel later.
+        await conn.execute(
+            "DELETE FROM guild_notice WHERE guild_id = ? AND key = ?",
+            (guild_id, refused_key(channel_id)),
+        )
         await conn.executemany(
             "INSERT INTO subscription_platform (channel_id, platform) VALUES (?, ?)",
             [(channel_id, p) for p in wanted],
         )
     return Subscription(guild_id, channel_id, wanted, only_ai, mention_role_id)
+
+
+def refused_key(channel_id: int) -> str:
+    """The "told once" key for a channel Discord refuses (``guild_notice``)."""
+    return f"delivery-refused:{channel_id}"
 
 
 async def unsubscribe(db: Database, guild_id: int, channel_id: int) -> bool:
@@ -126,7 +136,10 @@ async def recipients(
     Notices about a source (``notice=True``) ignore ``only_ai``: a paused source matters to every
     channel that relies on it.
     """
-    where = "s.paused_reason IS NULL AND (s.all_platforms = 1 OR s.channel_id IN (SELECT channel_id FROM subscription_platform WHERE platform = ?))"  # noqa: E501
+    where = (
+        "s.paused_reason IS NULL AND (s.all_platforms = 1 OR s.channel_id IN "
+        "(SELECT channel_id FROM subscription_platform WHERE platform = ?))"
+    )
     params: tuple = (platform or "",)
     if guild_id is not None:
         where += " AND s.guild_id = ?"

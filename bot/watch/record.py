@@ -17,6 +17,7 @@ from bot.alerts.model import Alert, Notice, stable_id
 from bot.store import alerts as alert_store
 from bot.store import clock, reviews, seen
 from bot.store.db import Connection, Database
+from bot.store.sources import SourceState
 from bot.watch.scheduler import WatchPolicy, backoff, jittered
 from bot.watch.sources import SourceSpec
 
@@ -57,9 +58,9 @@ def _label(spec: SourceSpec) -> str:
 
 
 async def record(
-    db: Database, outcomes: list[Outcome], policy: WatchPolicy, previous: dict[str, object]
+    db: Database, outcomes: list[Outcome], policy: WatchPolicy, previous: dict[str, SourceState]
 ) -> list[Recorded]:
-    """Write a batch of outcomes in one transaction; ``previous`` maps id -> SourceState."""
+    """Write a batch of outcomes in one transaction; ``previous``: the states polls started from."""
     results = [Recorded() for _ in outcomes]
     async with db.transaction() as conn:
         now = clock.now()
@@ -102,7 +103,7 @@ async def record(
             for clause_id in outcome.present_clauses:
                 await reviews.resolve_in(conn, clause_id, "quote found again")
             for alert in outcome.alerts:
-                await _alert(db, conn, alert, result, policy, now)
+                await _alert(db, conn, alert, result, policy)
         if ok_rows:
             await conn.executemany(
                 "INSERT INTO source_state (source_id, etag, last_modified, body_hash, "
@@ -128,7 +129,6 @@ async def _alert(
     alert: Alert,
     result: Recorded,
     policy: WatchPolicy,
-    now: object,
 ) -> None:
     if alert.kind == "terms-change":
         since = clock.iso(clock.now() - timedelta(days=policy.dedupe_days))

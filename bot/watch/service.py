@@ -332,6 +332,7 @@ class Watcher:
         recent_hashes = {s.text_hash for s in recent} | {h for h, _, _ in outcome.snapshots}
         if text_hash in recent_hashes:
             log.info("source %s is back to a recent version; not a new change", spec.id)
+            self._check_clauses(spec, outcome, text)
             return (text_hash, text)
         if previous is not None:
             old_text = previous[1]
