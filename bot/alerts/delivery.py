@@ -182,16 +182,16 @@ class Deliverer:
         wake = wake or asyncio.Event()
         while True:
             wake.clear()
+            timeout = self.policy.idle
             try:
                 await self.deliver_due()
+                next_at = clock.parse(await store.next_due_at(self.db))
+                if next_at is not None:
+                    timeout = min(timeout, max(0.05, (next_at - clock.now()).total_seconds()))
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("delivery pass failed; will try again")
-            next_at = clock.parse(await store.next_due_at(self.db))
-            timeout = self.policy.idle
-            if next_at is not None:
-                timeout = min(timeout, max(0.05, (next_at - clock.now()).total_seconds()))
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(timeout):
                     await wake.wait()

@@ -100,8 +100,15 @@ class Watcher:
         """Poll sources when they are due until cancelled."""
         try:
             while True:
-                specs = [s for s in await self.sources() if s.enabled]
-                self._states = await source_store.load_states(self.db)
+                try:
+                    specs = [s for s in await self.sources() if s.enabled]
+                    self._states = await source_store.load_states(self.db)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("watcher: cannot read sources; retrying")
+                    await asyncio.sleep(self.policy.tick)
+                    continue
                 now = time.time()
                 next_due = now + self.policy.tick
                 for spec in specs:
@@ -150,7 +157,13 @@ class Watcher:
             outcome = await self._outcome(spec)
         finally:
             self._working -= 1
-        result = await self._batcher.submit(outcome)
+        try:
+            result = await self._batcher.submit(outcome)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # nothing was recorded: the next poll finds the same things again
+            log.exception("source %s: could not record the poll", spec.id)
+            return []
         for alert in result.alerts:
             for hook in self.alert_hooks:
                 hook(alert)

@@ -184,6 +184,7 @@ class FakeDiscord:
         self.posted: list[Posted] = []
         self.by_nonce: dict[str, int] = {}
         self.calls = 0
+        self.nonces: list[str] = []  # every nonce sent, in order (retries included)
         self.guild_notices: list[tuple[int, Reply]] = []
         self.failures: dict[int, list[Exception]] = defaultdict(list)  # channel -> to raise
         self.refused: dict[int, str] = {}  # channel -> permanent reason
@@ -194,6 +195,7 @@ class FakeDiscord:
 
     async def send(self, channel_id: int, reply: Reply, *, nonce: str) -> int:
         self.calls += 1
+        self.nonces.append(nonce)
         assert len(nonce) <= 25
         if channel_id in self.refused:
             raise DeliveryPermanent(self.refused[channel_id])

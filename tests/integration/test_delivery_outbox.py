@@ -88,7 +88,7 @@ async def test_crash_after_send_before_mark_is_delivered_once_after_restart(sett
         report = await Deliverer(db2, discord).deliver_due()
         assert report.sent == 1
         assert len(discord.posted) == 1  # the nonce made Discord return the first message
-        assert discord.calls == 2
+        assert discord.calls == 2 and discord.nonces[0] == discord.nonces[1] == row.nonce
         assert await alert_store.counts(db2) == {"sent": 1}
         assert (await Deliverer(db2, discord).deliver_due()).sent == 0
     finally:
