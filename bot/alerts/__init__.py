@@ -1,0 +1,1 @@
+"""Alerts: the model, the renderer (Alert -> Reply) and the persistent outbox's delivery."""

@@ -1,0 +1,74 @@
+"""An alert: one new news item or one change to a watched terms document.
+
+``to_json`` is the line ``python -m bot watch --once --json`` prints (DESIGN.md); the other
+fields (document, the matched terms, the guild of a guild-added source) serve rendering and
+routing. Ids are deterministic hashes of what was seen, so detecting the same thing twice — after
+a crash, from a second process — can never make a second alert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("news", "terms-change")
+ID_LENGTH = 20
+NONCE_LENGTH = 24  # Discord accepts nonces up to 25 characters
+
+
+def stable_id(*parts: str, length: int = ID_LENGTH) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:length]
+
+
+def delivery_nonce(message_id: str, channel_id: int) -> str:
+    """The same (alert, channel) always yields the same nonce, in any process."""
+    return stable_id(message_id, str(channel_id), length=NONCE_LENGTH)
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    id: str
+    source: str
+    platform: str | None
+    kind: str
+    title: str
+    url: str
+    relevance: float
+    ai_relevant: bool
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    detected_at: str
+    document: str | None = None
+    platform_name: str | None = None
+    why: tuple[str, ...] = ()
+    guild_id: int | None = None
+    fingerprint: tuple[str, ...] = field(default=(), repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "platform": self.platform,
+            "kind": self.kind,
+            "title": self.title,
+            "url": self.url,
+            "relevance": round(self.relevance, 3),
+            "ai_relevant": self.ai_relevant,
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "detected_at": self.detected_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """An operational message for the channels that rely on a source (e.g. it was paused)."""
+
+    id: str
+    source: str
+    platform: str | None
+    title: str
+    body: str
+    created_at: str
+    guild_id: int | None = None

@@ -1,0 +1,262 @@
+"""Alerts, notices and the delivery outbox.
+
+``record_alert`` / ``record_notice`` take the caller's connection: they run inside the
+transaction that also records the seen item or snapshot, so an alert and its outbox rows exist
+exactly when the thing that caused them is marked seen (DESIGN.md, reliability rules). Outbox rows
+are unique per (alert, channel) and carry a deterministic nonce; a row is marked sent only after
+Discord accepted the message.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.alerts.model import Alert, Notice, delivery_nonce
+from bot.store import clock
+from bot.store import subscriptions as subs
+from bot.store.db import Connection, Database
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    id: int
+    alert_id: str | None
+    notice_id: str | None
+    guild_id: int
+    channel_id: int
+    mention_role_id: int | None
+    nonce: str
+    attempts: int
+
+
+def _alert(row: Any) -> Alert:
+    return Alert(
+        id=row["id"],
+        source=row["source_id"],
+        platform=row["platform"],
+        kind=row["kind"],
+        title=row["title"],
+        url=row["url"],
+        relevance=row["relevance"],
+        ai_relevant=bool(row["ai_relevant"]),
+        added=tuple(json.loads(row["added"])),
+        removed=tuple(json.loads(row["removed"])),
+        detected_at=row["detected_at"],
+        document=row["document"],
+        why=tuple(json.loads(row["why"])),
+        guild_id=row["guild_id"],
+        fingerprint=tuple(json.loads(row["fingerprint"])),
+    )
+
+
+async def record_alert(db: Database, alert: Alert, conn: Connection) -> int | None:
+    """Insert the alert and one outbox row per interested channel; returns the rows queued.
+
+    ``None``: the alert id already exists (the same thing seen again) and nothing was queued.
+    """
+    cur = await conn.execute(
+        "INSERT OR IGNORE INTO alert (id, source_id, guild_id, platform, document, kind, title, "
+        "url, relevance, ai_relevant, added, removed, why, fingerprint, detected_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            alert.id,
+            alert.source,
+            alert.guild_id,
+            alert.platform,
+            alert.document,
+            alert.kind,
+            alert.title,
+            alert.url,
+            alert.relevance,
+            int(alert.ai_relevant),
+            json.dumps(list(alert.added), ensure_ascii=False),
+            json.dumps(list(alert.removed), ensure_ascii=False),
+            json.dumps(list(alert.why), ensure_ascii=False),
+            json.dumps(list(alert.fingerprint)),
+            alert.detected_at,
+        ),
+    )
+    if cur.rowcount == 0:
+        return None
+    channels = await subs.recipients(
+        db, alert.platform, ai_relevant=alert.ai_relevant, guild_id=alert.guild_id, conn=conn
+    )
+    return await _queue(conn, "alert_id", alert.id, channels)
+
+
+async def record_notice(db: Database, notice: Notice, conn: Connection) -> int:
+    cur = await conn.execute(
+        "INSERT OR IGNORE INTO notice (id, source_id, guild_id, platform, title, body, created_at) "
+        "VALUES (?,?,?,?,?,?,?)",
+        (
+            notice.id,
+            notice.source,
+            notice.guild_id,
+            notice.platform,
+            notice.title,
+            notice.body,
+            notice.created_at,
+        ),
+    )
+    if cur.rowcount == 0:
+        return 0
+    channels = await subs.recipients(
+        db, notice.platform, ai_relevant=True, guild_id=notice.guild_id, conn=conn, notice=True
+    )
+    return await _queue(conn, "notice_id", notice.id, channels)
+
+
+async def _queue(conn: Connection, column: str, ref: str, channels: list[subs.Subscription]) -> int:
+    now = clock.now_iso()
+    rows = [
+        (
+            ref,
+            s.guild_id,
+            s.channel_id,
+            s.mention_role_id,
+            delivery_nonce(ref, s.channel_id),
+            now,
+            now,
+        )
+        for s in channels
+    ]
+    await conn.executemany(
+        f"INSERT OR IGNORE INTO outbox ({column}, guild_id, channel_id, mention_role_id, nonce, "
+        "next_try_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return len(rows)
+
+
+async def similar_recent(
+    db: Database,
+    platform: str | None,
+    document: str | None,
+    fingerprint: tuple[str, ...],
+    *,
+    since: str,
+    conn: Connection | None = None,
+    threshold: float = 0.6,
+) -> str | None:
+    """A recent terms-change alert about the same passages (another source saw it first)."""
+    if not fingerprint or platform is None:
+        return None
+    rows = await db.fetchall(
+        "SELECT id, fingerprint FROM alert WHERE kind = 'terms-change' AND platform = ? "
+        "AND document IS ? AND detected_at >= ?",
+        (platform, document, since),
+        conn=conn,
+    )
+    mine = set(fingerprint)
+    for row in rows:
+        theirs = set(json.loads(row["fingerprint"]))
+        if theirs and len(mine & theirs) / len(mine | theirs) >= threshold:
+            return row["id"]
+    return None
+
+
+async def get_alert(db: Database, alert_id: str) -> Alert | None:
+    row = await db.fetchone("SELECT * FROM alert WHERE id = ?", (alert_id,))
+    return _alert(row) if row else None
+
+
+async def get_notice(db: Database, notice_id: str) -> Notice | None:
+    row = await db.fetchone("SELECT * FROM notice WHERE id = ?", (notice_id,))
+    if row is None:
+        return None
+    return Notice(
+        id=row["id"],
+        source=row["source_id"],
+        platform=row["platform"],
+        title=row["title"],
+        body=row["body"],
+        created_at=row["created_at"],
+        guild_id=row["guild_id"],
+    )
+
+
+async def recent_alerts(db: Database, limit: int = 20) -> list[Alert]:
+    rows = await db.fetchall("SELECT * FROM alert ORDER BY detected_at DESC LIMIT ?", (limit,))
+    return [_alert(r) for r in rows]
+
+
+# -- outbox ----------------------------------------------------------------------------------
+
+
+async def due(db: Database, *, limit: int = 100) -> list[OutboxRow]:
+    """Pending rows whose time has come, oldest first."""
+    rows = await db.fetchall(
+        "SELECT id, alert_id, notice_id, guild_id, channel_id, mention_role_id, nonce, attempts "
+        "FROM outbox WHERE status = 'pending' AND next_try_at <= ? ORDER BY id LIMIT ?",
+        (clock.now_iso(), limit),
+    )
+    return [OutboxRow(**dict(r)) for r in rows]
+
+
+async def next_due_at(db: Database) -> str | None:
+    row = await db.fetchone("SELECT min(next_try_at) AS t FROM outbox WHERE status = 'pending'")
+    return row["t"] if row else None
+
+
+async def mark_sent(db: Database, row_id: int, message_id: int) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET status = 'sent', message_id = ?, done_at = ?, "
+            "attempts = attempts + 1, last_error = NULL WHERE id = ?",
+            (message_id, clock.now_iso(), row_id),
+        )
+
+
+async def mark_retry(db: Database, row_id: int, error: str, delay: float) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try_at = ? "
+            "WHERE id = ?",
+            (error, clock.later_iso(delay), row_id),
+        )
+
+
+async def mark_failed(db: Database, row_id: int, error: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, "
+            "done_at = ? WHERE id = ?",
+            (error, clock.now_iso(), row_id),
+        )
+
+
+async def fail_channel(db: Database, channel_id: int, reason: str) -> int:
+    """Discord refuses this channel for good: fail its pending rows and stop queueing for it."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE outbox SET status = 'failed', last_error = ?, done_at = ? "
+            "WHERE channel_id = ? AND status = 'pending'",
+            (reason, clock.now_iso(), channel_id),
+        )
+        await subs.pause_channel(db, channel_id, reason, conn)
+        return cur.rowcount
+
+
+async def counts(db: Database) -> dict[str, int]:
+    rows = await db.fetchall("SELECT status, count(*) AS n FROM outbox GROUP BY status")
+    return {r["status"]: r["n"] for r in rows}
+
+
+# -- "tell the guild once" (core table guild_notice) -----------------------------------------
+
+
+async def was_told(db: Database, guild_id: int, key: str) -> bool:
+    row = await db.fetchone(
+        "SELECT 1 FROM guild_notice WHERE guild_id = ? AND key = ?", (guild_id, key)
+    )
+    return row is not None
+
+
+async def mark_told(db: Database, guild_id: int, key: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT OR IGNORE INTO guild_notice (guild_id, key, created_at) VALUES (?, ?, ?)",
+            (guild_id, key, clock.now_iso()),
+        )

@@ -1,0 +1,162 @@
+"""What changed between two versions of a document, as added and removed sentences.
+
+Terms pages put a whole clause in one long paragraph, so a line diff alone would show a
+1,500-character paragraph for a five-word change. The diff runs in two steps: lines
+(``difflib``), then sentences inside each changed block, so the alert shows the sentences that
+changed. Sentences that merely moved (same words elsewhere in the document) are not changes.
+A sentence edited only in trivia — a typo, punctuation, a date or number — is kept but marked
+``trivial`` so it never makes a change AI-relevant.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from bot.watch.normalize import comparable
+
+SIMILAR = 0.55  # sentences this alike (0-1) are one sentence edited, not two different ones
+MAX_PAIRINGS = 40_000
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?;])|(?<=[.!?;][\"')\]]))\s+(?=[\"'(\[*]*[A-Z0-9\u00c0-\u024f])"
+)
+_MONTHS = frozenset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec janvier fevrier mars avril mai juin
+    juillet aout septembre octobre novembre decembre enero febrero marzo abril mayo junio
+    julio agosto septiembre octubre noviembre diciembre januar februar marz juni juli
+    oktober dezember gennaio febbraio aprile maggio giugno luglio settembre ottobre
+    novembre dicembre janeiro fevereiro marco maio junho julho setembro outubro novembro
+    dezembro st nd rd th er eme
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    text: str
+    trivial: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    added: tuple[Passage, ...]
+    removed: tuple[Passage, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.added and not self.removed
+
+    @property
+    def trivial(self) -> bool:
+        return all(p.trivial for p in (*self.added, *self.removed))
+
+
+def sentences(line: str) -> list[str]:
+    parts = [p.strip() for p in _SENTENCE_END.split(line)]
+    return [p for p in parts if p]
+
+
+def _typo(x: str, y: str) -> bool:
+    """A spelling fix: a long word with one or two letters changed ("not"/"now" never is)."""
+    shorter = min(len(x), len(y))
+    if shorter < 5:
+        return False
+    return Levenshtein.distance(x, y) <= (1 if shorter < 8 else 2)
+
+
+def _trivial_edit(old: str, new: str) -> bool:
+    """Only typos, punctuation, dates or numbers differ between the two sentences."""
+    a, b = comparable(old).split(), comparable(new).split()
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        changed = a[i1:i2] + b[j1:j2]
+        if all(w.isdigit() or w in _MONTHS for w in changed):
+            continue
+        if (
+            tag == "replace"
+            and i2 - i1 == j2 - j1
+            and all(_typo(x, y) for x, y in zip(a[i1:i2], b[j1:j2], strict=True))
+        ):
+            continue
+        return False
+    return True
+
+
+def diff_lines(old: list[str], new: list[str]) -> Change:
+    """Added and removed sentences between two normalised line lists."""
+    removed: list[Passage] = []
+    added: list[Passage] = []
+    lines = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in lines.get_opcodes():
+        if tag == "equal":
+            continue
+        old_sents = [s for line in old[i1:i2] for s in sentences(line)]
+        new_sents = [s for line in new[j1:j2] for s in sentences(line)]
+        _diff_sentences(old_sents, new_sents, added, removed)
+    # A sentence that left one place and arrived in another moved; it did not change.
+    gone = {comparable(p.text) for p in removed}
+    came = {comparable(p.text) for p in added}
+    moved = gone & came
+    return Change(
+        added=tuple(p for p in added if comparable(p.text) not in moved),
+        removed=tuple(p for p in removed if comparable(p.text) not in moved),
+    )
+
+
+def _diff_sentences(
+    old: list[str], new: list[str], added: list[Passage], removed: list[Passage]
+) -> None:
+    keys_old = [comparable(s) for s in old]
+    keys_new = [comparable(s) for s in new]
+    matcher = difflib.SequenceMatcher(None, keys_old, keys_new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        olds, news = old[i1:i2], new[j1:j2]
+        if tag == "replace":
+            paired = _pair(olds, news, keys_old[i1:i2], keys_new[j1:j2])
+            for o, n in paired:
+                if o is not None and n is not None:
+                    trivial = _trivial_edit(o, n)
+                    removed.append(Passage(o, trivial))
+                    added.append(Passage(n, trivial))
+                elif o is not None:
+                    removed.append(Passage(o, not comparable(o)))
+                elif n is not None:
+                    added.append(Passage(n, not comparable(n)))
+        else:
+            removed.extend(Passage(o, not comparable(o)) for o in olds)
+            added.extend(Passage(n, not comparable(n)) for n in news)
+
+
+def _pair(
+    olds: list[str], news: list[str], keys_old: list[str], keys_new: list[str]
+) -> list[tuple[str | None, str | None]]:
+    """Match edited sentences to their new wording; the rest are plain adds and removes."""
+    pairs: list[tuple[str | None, str | None]] = []
+    used: set[int] = set()
+    if len(olds) * len(news) > MAX_PAIRINGS:  # a rewrite, not an edit: no pairing
+        return [(o, None) for o in olds] + [(None, n) for n in news]
+    for o, ko in zip(olds, keys_old, strict=True):
+        best, best_score = None, SIMILAR * 100
+        for k, kn in enumerate(keys_new):
+            if k in used:
+                continue
+            score = fuzz.ratio(ko, kn, score_cutoff=best_score)
+            if score >= best_score:
+                best, best_score = k, score
+        if best is None:
+            pairs.append((o, None))
+        else:
+            used.add(best)
+            pairs.append((o, news[best]))
+    pairs.extend((None, n) for k, n in enumerate(news) if k not in used)
+    return pairs
