@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--json", action="store_true", help="print each new alert as a JSON line")
     watch.add_argument("--sources", type=Path, help="sources file (default: FINEPRINT_SOURCES)")
     watch.add_argument("--db", type=Path, help="database file (default: FINEPRINT_DB)")
+    watch.add_argument("--status", action="store_true", help="print every source's health, exit")
+    watch.add_argument("--resume", metavar="SOURCE_ID", help="un-pause a paused source, exit")
 
     faq = sub.add_parser("faq", help="a server's own FAQ entries")
     faq_sub = faq.add_subparsers(dest="faq_command", metavar="ACTION", required=True)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -20,9 +21,11 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot import services
+from bot.alerts.delivery import DeliveryPermanent, DeliveryRetry
 from bot.app import App, open_app
 from bot.config import ConfigError, Settings
-from bot.embeds import notice
+from bot.embeds import Reply, notice
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +34,9 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.faq",
     "cogs.meta",
     "cogs.config",
+    "cogs.alerts",
+    "cogs.feeds",
 )
-OPTIONAL_EXTENSIONS: tuple[str, ...] = ("cogs.alerts", "cogs.feeds")
 
 
 @contextmanager
@@ -71,7 +75,7 @@ class FinePrintBot(commands.Bot):
             guild_ready_timeout=guild_ready_timeout,
         )
         self.app = app
-        self.start_services = start_services
+        self.run_services = start_services
         self.loaded_extensions: list[str] = []
         self._service_tasks: list[asyncio.Task[None]] = []
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
@@ -80,17 +84,14 @@ class FinePrintBot(commands.Bot):
         from cogs.utils.replies import CoreButton
 
         self.add_dynamic_items(CoreButton)
-        for name in EXTENSIONS + OPTIONAL_EXTENSIONS:
+        for name in EXTENSIONS:
             try:
                 await self.load_extension(name)
-            except commands.ExtensionNotFound:
-                if name not in OPTIONAL_EXTENSIONS:
-                    log.error("extension %s is missing", name)
             except Exception:
                 log.exception("failed to load extension %s", name)
             else:
                 self.loaded_extensions.append(name)
-        if not self.start_services:
+        if not self.run_services:
             return
         dev_guild = self.app.settings.dev_guild
         if dev_guild:
@@ -101,21 +102,16 @@ class FinePrintBot(commands.Bot):
         self._start_services()
 
     def _start_services(self) -> None:
-        from bot.services import start_discord_services
-
-        self._service_tasks = start_discord_services(self)
+        self._service_tasks = services.start_services(
+            self.app, DiscordSender(self), before_delivery=self.wait_until_ready
+        )
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
 
     async def close(self) -> None:
-        for task in self._service_tasks:
-            task.cancel()
-        for task in self._service_tasks:
-            try:
-                await task
-            except (asyncio.CancelledError, Exception):
-                pass
+        await services.stop_services(self._service_tasks)
+        self._service_tasks = []
         await super().close()
 
     async def on_app_command_error(
@@ -144,6 +140,62 @@ class FinePrintBot(commands.Bot):
             await send_reply(interaction, notice(text, title="Fine Print"))
         except discord.HTTPException:
             log.warning("could not send the error message for an interaction")
+
+
+class DiscordSender:
+    """Delivers outbox rows to Discord channels, mapping Discord's answers to retry/permanent.
+
+    The nonce makes Discord (``enforce_nonce``) return the message it already created when a
+    crash between "sent" and "marked sent" makes us send the same row again.
+    """
+
+    def __init__(self, bot: FinePrintBot) -> None:
+        self.bot = bot
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+        channel = self.bot.get_channel(channel_id)
+        if channel is None:
+            channel = await self.bot.fetch_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            raise DeliveryPermanent("that channel cannot hold messages")
+        return channel
+
+    async def send(self, channel_id: int, reply: Reply, *, nonce: str) -> int:
+        from cogs.utils.replies import send_kwargs
+
+        try:
+            channel = await self._channel(channel_id)
+            message = await channel.send(nonce=nonce, **send_kwargs(reply))
+        except discord.NotFound as exc:
+            raise DeliveryPermanent("the channel no longer exists") from exc
+        except discord.Forbidden as exc:
+            raise DeliveryPermanent(
+                "I am missing a permission there (View Channel, Send Messages, Embed Links)"
+            ) from exc
+        except discord.HTTPException as exc:
+            retry_after = getattr(exc, "retry_after", None)
+            raise DeliveryRetry(f"Discord answered {exc.status}", retry_after) from exc
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise DeliveryRetry(f"network error ({type(exc).__name__})") from exc
+        return message.id
+
+    async def notify_guild(self, guild_id: int, reply: Reply) -> None:
+        """Tell a server about a problem: its system channel, else its owner by DM."""
+        from cogs.utils.replies import send_kwargs
+
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            log.warning("cannot tell guild %s: not in my cache", guild_id)
+            return
+        channel = guild.system_channel
+        if channel is not None and channel.permissions_for(guild.me).send_messages:
+            try:
+                await channel.send(**send_kwargs(reply))
+                return
+            except discord.HTTPException:
+                log.warning("could not post in the system channel of guild %s", guild_id)
+        owner = guild.owner or await self.bot.fetch_user(guild.owner_id or 0)
+        await owner.send(**send_kwargs(reply))
 
 
 def create_bot(app: App, *, start_services: bool = True) -> FinePrintBot:

@@ -15,9 +15,11 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
+from bot.alerts.render import render_alert
 from bot.app import App, open_app
 from bot.config import Settings
 from bot.embeds import Button, Reply
+from bot.services import start_services, stop_services
 
 log = logging.getLogger(__name__)
 
@@ -132,22 +134,35 @@ async def run_console(
 ) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    async with open_app(settings, watch=False) as app:
+    async with open_app(settings, watch=True) as app:
         console = Console(app)
         print(BANNER, file=stdout, flush=True)
+        tasks: list[asyncio.Task[None]] = []
         if app.watcher is not None:
-            print("Watching sources; alerts will print here as they arrive.", file=stdout)
-        while True:
-            if stdin.isatty():
-                print("> ", end="", file=stdout, flush=True)
-            line = await asyncio.to_thread(stdin.readline)
-            if not line:
-                break
-            try:
-                out = await console.handle(line)
-            except Exception:  # one bad command must not end the session
-                log.exception("console command failed: %s", shlex.quote(line.strip()))
-                out = "Sorry, that failed unexpectedly; the error was logged."
-            if out:
-                print(out, file=stdout, flush=True)
+            app.watcher.alert_hooks.append(
+                lambda alert: print(render_alert(alert).fit().to_text(), file=stdout, flush=True)
+            )
+            tasks = start_services(app, sender=None)
+            count = len(app.watcher.file_sources)
+            print(f"Watching {count} sources; alerts print here as they arrive.", file=stdout)
+        try:
+            await _read_loop(console, stdin, stdout)
+        finally:
+            await stop_services(tasks)
     return 0
+
+
+async def _read_loop(console: Console, stdin: TextIO, stdout: TextIO) -> None:
+    while True:
+        if stdin.isatty():
+            print("> ", end="", file=stdout, flush=True)
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        try:
+            out = await console.handle(line)
+        except Exception:  # one bad command must not end the session
+            log.exception("console command failed: %s", shlex.quote(line.strip()))
+            out = "Sorry, that failed unexpectedly; the error was logged."
+        if out:
+            print(out, file=stdout, flush=True)

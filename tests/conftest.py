@@ -6,6 +6,7 @@ Everything is real: a SQLite file under tmp_path, the data/ files as shipped.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,14 +19,31 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
+NO_SOURCES = ROOT / "tests" / "data" / "no_sources.toml"
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment for a child ``python -m bot``: no token, no stray Fine Print settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FINEPRINT_", "DISCORD_"))}
     env["PYTHONPATH"] = str(ROOT)
+    env["FINEPRINT_SOURCES"] = str(NO_SOURCES)
     env.update(extra)
     return env
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run on loopback only: resolving any other host name fails loudly."""
+    real = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and name not in LOOPBACK_NAMES and not name.startswith("127."):
+            raise OSError(f"tests must not reach the internet (tried to resolve {name!r})")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
 
 
 PYTHON = sys.executable
@@ -33,7 +51,9 @@ PYTHON = sys.executable
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return load_settings({"FINEPRINT_DB": str(tmp_path / "fineprint.db")})
+    return load_settings(
+        {"FINEPRINT_DB": str(tmp_path / "fineprint.db"), "FINEPRINT_SOURCES": str(NO_SOURCES)}
+    )
 
 
 @pytest.fixture(scope="session")
