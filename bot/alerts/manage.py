@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 
 from bot.alerts.model import Alert
 from bot.alerts.render import render_alert
-from bot.embeds import COLOR_MUTED, COLOR_NOTICE, COLOR_OK, Card, Field, Reply, escape_markdown
+from bot.embeds import (
+    COLOR_MUTED,
+    COLOR_NOTICE,
+    COLOR_OK,
+    Card,
+    Field,
+    Reply,
+    escape_markdown,
+    neutralize_mentions,
+)
 from bot.knowledge.text import clip
 from bot.store import clock, subscriptions
 from bot.store import sources as source_store
@@ -178,7 +187,7 @@ async def add_feed(
             known_platforms=set(app.kb.platforms),
         )
     except GuildSourceError as exc:
-        return _notice("Source not added", escape_markdown(str(exc)))
+        return _notice("Source not added", neutralize_mentions(str(exc)))
     if app.watcher is not None:
         app.watcher.wake()
     about = f" about **{app.kb.platforms[pid].name}**" if pid else ""
