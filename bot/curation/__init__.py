@@ -46,7 +46,15 @@ from bot.curation.caps import (
     SUGGESTION_RATE,
     SUGGESTION_WINDOW,
 )
-from bot.curation.errors import Conflict, CurationError, Invalid, LimitReached, NotFound
+from bot.curation.errors import (
+    Conflict,
+    CurationError,
+    Invalid,
+    LimitReached,
+    NotFound,
+    Unreadable,
+)
+from bot.curation.files import read_path
 from bot.curation.forms import GENERAL_WORDS, TOPIC_PHRASES
 from bot.curation.model import (
     FIELD_LABELS,
@@ -79,6 +87,7 @@ from bot.curation.replies import (
     list_reply,
     notice_outcome_reply,
     queue_reply,
+    refusal_reply,
     saved_reply,
     suggestion_receipt_reply,
 )
@@ -123,6 +132,7 @@ __all__ = [
     "QueuePage",
     "Saved",
     "SuggestionReceipt",
+    "Unreadable",
     "confirm_remove_reply",
     "conflict_reply",
     "describe",
@@ -138,6 +148,8 @@ __all__ = [
     "notice_outcome_reply",
     "question_key",
     "queue_reply",
+    "read_path",
+    "refusal_reply",
     "safe",
     "saved_reply",
     "snapshot",

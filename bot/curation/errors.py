@@ -39,6 +39,12 @@ class LimitReached(CurationError):
     title = "Limit reached"
 
 
+class Unreadable(CurationError):
+    """A local file (CLI, console) that cannot be read, or is over the import size limit."""
+
+    title = "Can't read that file"
+
+
 class Conflict(CurationError):
     """Someone else changed the entry first; carries its current state and the caller's text."""
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.curation.caps import IMPORT_MAX_BYTES
+from bot.curation.errors import Unreadable
 from bot.knowledge.loader import _Source
 from bot.knowledge.model import FaqEntry
 
@@ -60,6 +61,18 @@ def to_toml(rows: list[dict[str, Any]], guild_id: int, now: str) -> str:
             else:
                 out.append(f"{key} = {toml_string(value)}")
     return "\n".join(out) + "\n"
+
+
+def read_path(path: Path) -> bytes:
+    """A local file for ``faq add`` / ``faq import`` (CLI, console), checked against the import
+    size limit before it is read, as the cog checks an attachment before downloading it."""
+    try:
+        size = path.stat().st_size
+        if size > IMPORT_MAX_BYTES:
+            raise Unreadable(f"{path} is {size / 1e6:.1f} MB; the limit is 1 MB.")
+        return path.read_bytes()
+    except OSError as exc:
+        raise Unreadable(f"Cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def read_file(filename: str, data: bytes) -> tuple[list[Any], _Source, bool] | str:

@@ -56,6 +56,11 @@ def error_reply(exc: CurationError) -> Reply:
     )
 
 
+def refusal_reply(exc: CurationError) -> Reply:
+    """Any refusal: a conflict shows the current text (and the caller's), the rest a message."""
+    return conflict_reply(exc) if isinstance(exc, Conflict) else error_reply(exc)
+
+
 def conflict_reply(exc: Conflict) -> Reply:
     fields: list[Field] = []
     if exc.current is not None and not exc.current.deleted:
