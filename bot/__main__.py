@@ -29,8 +29,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("run", help="run the bot (console mode when DISCORD_TOKEN is not set)")
-    sub.add_parser("console", help="run in console mode even when a token is set")
+    for name, text in (
+        ("run", "run the bot (console mode when DISCORD_TOKEN is not set)"),
+        ("console", "run in console mode even when a token is set"),
+    ):
+        sp = sub.add_parser(name, help=text)
+        sp.add_argument(
+            "--guild",
+            type=int,
+            help="console mode: the server (guild) id whose FAQ you ask and curate "
+            "(default: 0, the console's own pseudo-server)",
+        )
 
     ask = sub.add_parser("ask", help="answer one question, as /faq would")
     ask.add_argument("query", help="the question, e.g. 'does soundcloud train ai on my music'")
@@ -125,10 +134,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    guild = getattr(args, "guild", None)  # absent when no subcommand was given
     if settings.console_mode or args.command == "console":
         from bot.console import run_console
 
-        return _run_async(run_console(settings))
+        return _run_async(run_console(settings, guild_id=guild))
+    if guild is not None:
+        print("Note: --guild only applies to console mode; ignored.", file=sys.stderr)
     from bot.client import run_bot
 
     return _run_async(run_bot(settings))

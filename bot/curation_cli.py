@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.app import open_app
 from bot.config import Settings
-from bot.curation import IMPORT_MAX_BYTES, Curation, CurationError, ImportPlan
+from bot.curation import Curation, CurationError, ImportPlan, Unreadable, read_path
 from bot.knowledge.text import clip
 from bot.knowledge.topics import TOPIC_BY_ID
 from bot.store import faq as store
@@ -29,13 +29,9 @@ EXIT_OK, EXIT_REFUSED, EXIT_UNREADABLE = 0, 1, 2
 
 def _read(path: Path) -> bytes | None:
     try:
-        size = path.stat().st_size
-        if size > IMPORT_MAX_BYTES:
-            print(f"{path} is {size / 1e6:.1f} MB; the limit is 1 MB.", file=sys.stderr)
-            return None
-        return path.read_bytes()
-    except OSError as exc:
-        print(f"Cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return read_path(path)
+    except Unreadable as exc:
+        print(exc.message, file=sys.stderr)
         return None
 
 

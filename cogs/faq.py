@@ -106,10 +106,8 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
         """Run one core call; a refusal becomes a clear ephemeral message, not an error."""
         try:
             reply = await make()
-        except Conflict as exc:
-            reply = curation.conflict_reply(exc)
         except CurationError as exc:
-            reply = curation.error_reply(exc)
+            reply = curation.refusal_reply(exc)
         await send_reply(interaction, reply)
 
     async def _still_moderator(self, interaction: discord.Interaction) -> bool:
@@ -312,10 +310,8 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
                 saved = await self.cur.remove(
                     guild_id, i.user.id, stored.entry.id, expected_version=stored.entry.version
                 )
-            except Conflict as exc:
-                return curation.conflict_reply(exc)
             except CurationError as exc:
-                return curation.error_reply(exc)
+                return curation.refusal_reply(exc)
             return curation.saved_reply(self.app, saved)
 
         view = ConfirmView(
@@ -458,10 +454,8 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
         async def apply(i: discord.Interaction) -> Reply:
             try:
                 result = await self.cur.apply_import(guild_id, i.user.id, plan)
-            except Conflict as exc:
-                return curation.conflict_reply(exc)
             except CurationError as exc:
-                return curation.error_reply(exc)
+                return curation.refusal_reply(exc)
             return curation.import_result_reply(result)
 
         view = ConfirmView(

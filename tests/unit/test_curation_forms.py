@@ -130,7 +130,7 @@ def test_question_key_ignores_case_spacing_and_question_marks() -> None:
 def test_toml_export_escapes_everything_tomllib_reads_back() -> None:
     nasty = 'q " \\ \t \n \r \x01 \x7f \x85 \u2028 é 🎵 """ \'\'\''
     row = {"id": "guild-1", "question": nasty, "answer": nasty, "links": [nasty], "topics": []}
-    text = curation._to_toml([row], 1, "2026-01-01T00:00:00+00:00")
+    text = curation.files.to_toml([row], 1, "2026-01-01T00:00:00+00:00")
     assert tomllib.loads(text)["faq"] == [row]
 
 
@@ -146,7 +146,7 @@ def test_toml_export_escapes_everything_tomllib_reads_back() -> None:
     ],
 )
 def test_import_files_in_every_accepted_shape(name: str, data: bytes, count: int) -> None:
-    parsed = curation._read_file(name, data)
+    parsed = curation.files.read_file(name, data)
     assert not isinstance(parsed, str), parsed
     assert len(parsed[0]) == count
 

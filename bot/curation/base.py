@@ -1,0 +1,137 @@
+"""What every part of the curation service shares: the app, the clock, reading forms, and the
+checks and writes that run inside a writer's transaction.
+
+``Curation`` (``service.py``) is built from this base and the import and suggestion parts
+(``importing.py``, ``suggestions.py``); keeping the shared steps here means an entry is created,
+checked and audited the same way whether a moderator typed it, imported it or approved it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.curation import forms
+from bot.curation.caps import ENTRY_CAP
+from bot.curation.errors import CurationError, LimitReached, NotFound
+from bot.curation.model import EntryForm, ParsedForm
+from bot.curation.text import iso, question_key, safe
+from bot.knowledge.loader import Problem, _Source
+from bot.knowledge.text import clip
+from bot.store import faq as store
+from bot.store.faq import EntryContent, StoredEntry, public_id, row_id
+
+if TYPE_CHECKING:
+    import aiosqlite
+
+    from bot.app import App
+
+
+def snapshot(stored: StoredEntry) -> dict[str, Any]:
+    """The audit JSON of an entry."""
+    return {**stored.content.to_json(), "version": stored.entry.version}
+
+
+def page_bounds(total: int, page: int, per_page: int) -> tuple[int, int]:
+    """(the page to show, how many pages): a page past either end shows the nearest one."""
+    pages = max(1, -(-total // per_page))
+    return min(max(page, 0), pages - 1), pages
+
+
+class ServiceBase:
+    """The state and steps every part of ``Curation`` shares; stateless apart from the App."""
+
+    def __init__(self, app: App, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.app = app
+        self.db = app.db
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    def _now(self) -> str:
+        return iso(self.clock())
+
+    # -- reading forms and files -------------------------------------------------------------
+    def resolve_tags(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
+        """Platforms and topics from one input ("spotify, youtube, opt-out")."""
+        return forms.resolve_tags(self.app, text)
+
+    def parse_form(self, form: EntryForm) -> ParsedForm:
+        """Modal text -> validated content, or ``Invalid`` naming every problem at once."""
+        return forms.parse_form(self.app, form, today=self.clock().date())
+
+    def form_for(self, content: EntryContent) -> EntryForm:
+        """Prefill for the edit modal (and "try again" after a refusal)."""
+        return forms.form_for(content)
+
+    def _validate(
+        self, raw: dict[str, Any], src: _Source, index: int
+    ) -> tuple[EntryContent | None, list[Problem]]:
+        return forms.validate(self.app, raw, src, index, today=self.clock().date())
+
+    def _content(
+        self, given: EntryForm | EntryContent, notes: Iterable[str]
+    ) -> tuple[EntryContent, tuple[str, ...]]:
+        if isinstance(given, EntryForm):
+            parsed = self.parse_form(given)
+            return parsed.content, (*parsed.notes, *notes)
+        return given, tuple(notes)
+
+    # -- checks and writes shared by the writers (run inside the transaction) ----------------
+    async def _get(self, conn: aiosqlite.Connection, guild_id: int, rid: int) -> StoredEntry:
+        stored = await store.get_entry(self.db, guild_id, rid, conn=conn)
+        if stored is None:  # pragma: no cover - only called for rows just seen in this tx
+            raise NotFound(f"This server has no entry {public_id(rid)}.")
+        return stored
+
+    async def _check_cap(self, conn: aiosqlite.Connection, guild_id: int, adding: int) -> None:
+        live = await store.count_live(self.db, guild_id, conn=conn)
+        if live + adding > ENTRY_CAP:
+            raise LimitReached(
+                f"This server has {live} entries; the limit is {ENTRY_CAP}"
+                + (f" and this would add {adding}" if adding > 1 else "")
+                + ". Remove entries you no longer need with `/faq remove` first."
+            )
+
+    async def _check_unique(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        question: str,
+        *,
+        except_row: int | None = None,
+    ) -> None:
+        key = question_key(question)
+        for other in await store.list_stored(self.db, guild_id, conn=conn):
+            if question_key(other.entry.question) == key and row_id(other.entry.id) != except_row:
+                raise CurationError(
+                    f"{other.entry.id} already asks “{clip(safe(other.entry.question), 120)}”. "
+                    f"Edit that one with `/faq edit {other.entry.id}`, or word this one "
+                    "differently.",
+                    title="That question already has an entry",
+                )
+
+    async def _insert(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        content: EntryContent,
+        *,
+        actor_id: int,
+        now: str,
+        action: str,
+        before: dict[str, Any] | None = None,
+    ) -> StoredEntry:
+        """A new entry and its audit record (``action``: add, import or approve)."""
+        rid = await store.insert_entry(conn, guild_id, content, actor_id=actor_id, now=now)
+        stored = await self._get(conn, guild_id, rid)
+        await store.add_audit(
+            conn,
+            guild_id,
+            stored.entry.id,
+            action,
+            actor_id=actor_id,
+            now=now,
+            before=before,
+            after=snapshot(stored),
+        )
+        return stored

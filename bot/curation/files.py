@@ -1,0 +1,123 @@
+"""The FAQ file formats moderators download and upload: the shipped schema, as TOML or JSON.
+
+An export must read back exactly (``tomllib`` and ``json`` are the readers), and an upload is
+read forgivingly (one entry at the top level, a bare JSON list, a file without an extension)
+but refused with one clear sentence when it cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from bot.curation.caps import IMPORT_MAX_BYTES
+from bot.curation.errors import Unreadable
+from bot.knowledge.loader import _Source
+from bot.knowledge.model import FaqEntry
+
+ENTRY_KEYS = ("id", "question", "answer", "platforms", "topics", "links", "phrasings", "verified")
+
+
+def to_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps({"faq": rows}, ensure_ascii=False, indent=2) + "\n"
+
+
+def export_row(entry: FaqEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "question": entry.question,
+        "answer": entry.answer,
+        "platforms": list(entry.platforms),
+        "topics": list(entry.topics),
+        "links": list(entry.links),
+        "phrasings": list(entry.phrasings),
+    }
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string. JSON's escapes are TOML's; DEL and C1 controls need escaping too."""
+    return re.sub(
+        r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False)
+    )
+
+
+def to_toml(rows: list[dict[str, Any]], guild_id: int, now: str) -> str:
+    out = [
+        f"# Fine Print: the FAQ entries of server {guild_id} ({len(rows)}), exported {now}.",
+        "# Same schema as data/faq.toml. Import with /faq import (or python -m bot faq import).",
+        "# A row whose id is guild-N of this server updates that entry; any other row updates the",
+        "# entry with the same question, or is added. Delete an id line to add a copy instead.",
+    ]
+    for row in rows:
+        out.append("")
+        out.append("[[faq]]")
+        for key, value in row.items():
+            if isinstance(value, list):
+                inner = ", ".join(toml_string(v) for v in value)
+                out.append(f"{key} = [{inner}]")
+            else:
+                out.append(f"{key} = {toml_string(value)}")
+    return "\n".join(out) + "\n"
+
+
+def read_path(path: Path) -> bytes:
+    """A local file for ``faq add`` / ``faq import`` (CLI, console), checked against the import
+    size limit before it is read, as the cog checks an attachment before downloading it."""
+    try:
+        size = path.stat().st_size
+        if size > IMPORT_MAX_BYTES:
+            raise Unreadable(f"{path} is {size / 1e6:.1f} MB; the limit is 1 MB.")
+        return path.read_bytes()
+    except OSError as exc:
+        raise Unreadable(f"Cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def read_file(filename: str, data: bytes) -> tuple[list[Any], _Source, bool] | str:
+    """Rows of a TOML or JSON file, or one message saying why the file cannot be read.
+
+    The ``bool`` says whether it was TOML (then rows have line numbers for the preview).
+    """
+    if len(data) > IMPORT_MAX_BYTES:
+        return f"The file is {len(data) / 1e6:.1f} MB; the limit is 1 MB."
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "The file is not UTF-8 text. Save it as UTF-8 and try again."
+    suffix = Path(filename).suffix.lower()
+    as_json = suffix == ".json" or (suffix != ".toml" and text.lstrip()[:1] in ("{", "["))
+    src = _Source(Path(filename), text if not as_json else "")
+    if as_json:
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if suffix == ".json":
+                return f"The file is not valid JSON: {exc}"
+            as_json = False  # "[[faq]]" also starts with "[": try TOML
+        else:
+            if isinstance(raw, list):
+                return raw, src, False
+            if isinstance(raw, dict) and "question" in raw:
+                return [raw], src, False
+            if isinstance(raw, dict) and set(raw) == {"faq"} and isinstance(raw["faq"], list):
+                return raw["faq"], src, False
+            return 'A JSON file must be a list of entries or {"faq": [entries]}.'
+    src = _Source(Path(filename), text)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return f"The file is not valid TOML or JSON: {exc}"
+    if "question" in raw and set(raw) <= set(ENTRY_KEYS):
+        return [raw], src, True  # one entry written at the top level (handy for `faq add`)
+    unknown = sorted(set(raw) - {"faq"})
+    if unknown:
+        return (
+            f"Unknown table(s) {', '.join(unknown)}: the file should hold [[faq]] tables "
+            "(the schema of data/faq.toml)."
+        )
+    rows = raw.get("faq", [])
+    if not isinstance(rows, list):
+        return "Use [[faq]] (double brackets) for each entry."
+    return rows, src, True
