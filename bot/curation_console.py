@@ -4,15 +4,14 @@ The operator at the terminal acts as a moderator and is recorded as the operator
 ``OPERATOR``, shown as "the operator (command line)"). Each subcommand makes the same core call
 as the ``/faq`` cog (``cogs/faq.py``) and prints the same reply as text. What Discord does with
 a form or a button becomes typed lines: ``/faq add`` asks for the form's fields one by one,
-removing or importing waits for "yes", and numbers turn the pages of a list.
-
-Editing has no console form: export, edit the file, and import it (rows keep their ``guild-N``
-id, so they update the same entries).
+removing or importing waits for "yes", and numbers turn the pages of a list. ``/faq edit`` and
+``/faq approve`` ask the same fields with the current text shown (Enter keeps it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +38,11 @@ USAGE = {  # the subcommands that need an argument
     "restore": ("/faq restore <entry>", "/faq restore guild-1"),
     "suggest": ("/faq suggest <question> [| answer]", "/faq suggest is udio safe | …"),
     "import": ("/faq import <file>", "/faq import faq-0.toml"),
+    "edit": ("/faq edit <entry>", "/faq edit guild-1"),
+    "approve": ("/faq approve <suggestion number>", "/faq approve 3"),
+    "reject": ("/faq reject <suggestion number> [reason]", "/faq reject 3 already answered"),
 }
+Save = Callable[[EntryForm], Awaitable[Reply]]  # what the finished form does
 Fetch = Callable[[int], Awaitable[tuple[Reply, int, int]]]  # page n -> (reply, page, pages)
 
 
@@ -63,6 +66,8 @@ class CurationConsole:
             "import": self._import,
             "add": self._add,
             "edit": self._edit,
+            "approve": self._approve,
+            "reject": self._reject,
         }
 
     @property
@@ -112,7 +117,14 @@ class CurationConsole:
     async def _queue(self, _arg: str) -> str:
         async def fetch(n: int) -> tuple[Reply, int, int]:
             page = await self.cur.queue_page(self.guild, n)
-            return curation.queue_reply(page), page.page, max(page.total, 1)
+            reply = curation.queue_reply(page)
+            if page.item is not None:  # the console's Approve / Reject are typed commands
+                sid = page.item.id
+                reply.cards[0].description = (
+                    f"`/faq approve {sid}` opens the entry form prefilled with it; "
+                    f"`/faq reject {sid} [note]` declines it with a short note for the member."
+                )
+            return reply, page.page, max(page.total, 1)
 
         return await self._paged(fetch)
 
@@ -162,14 +174,24 @@ class CurationConsole:
 
         return await self._answer(make)
 
-    async def _edit(self, _entry: str) -> str:
-        return self.console.show(
-            notice(
-                "The console has no edit form: `/faq export`, edit the file, then "
-                "`/faq import <file>`. Rows keep their `guild-N` id, so they update the same "
-                "entries (and every change is in `/faq history`).",
-                title="Editing in the console",
+    async def _edit(self, entry: str) -> str:
+        try:
+            stored = await self.cur.find(self.guild, entry)
+        except CurationError as exc:
+            return self.console.show(curation.refusal_reply(exc))
+        version = stored.entry.version
+
+        async def save(form: EntryForm) -> Reply:
+            saved = await self.cur.edit(
+                self.guild, OPERATOR, stored.entry.id, form, expected_version=version
             )
+            return curation.saved_reply(self.app, saved)
+
+        intro = f"Editing {stored.entry.id} (Enter keeps a field as it is; /cancel stops)."
+        return (
+            intro
+            + "\n"
+            + self._ask(0, {}, [], save, prefill=curation.forms.form_for(stored.content))
         )
 
     # -- suggestions -------------------------------------------------------------------------
@@ -181,6 +203,36 @@ class CurationConsole:
                 self.guild, OPERATOR, None, question.strip(), answer.strip() or None
             )
             return curation.suggestion_receipt_reply(receipt)
+
+        return await self._answer(make)
+
+    async def _approve(self, number: str) -> str:
+        if not number.strip().isdigit():
+            return self.console.show(self.console.usage(*USAGE["approve"], number))
+        sid = int(number)
+        try:
+            prefill = await self.cur.suggestion_form(self.guild, sid)
+        except CurationError as exc:
+            return self.console.show(curation.refusal_reply(exc))
+
+        async def save(form: EntryForm) -> Reply:
+            approval = await self.cur.approve(self.guild, OPERATOR, sid, form)
+            return curation.saved_reply(self.app, approval.saved)
+
+        intro = f"Approving suggestion #{sid} as an entry (Enter keeps a field; /cancel stops)."
+        return intro + "\n" + self._ask(0, {}, [], save, prefill=prefill)
+
+    async def _reject(self, text: str) -> str:
+        number, _, reason = text.partition(" ")
+        if not number.isdigit():
+            return self.console.show(self.console.usage(*USAGE["reject"], text))
+
+        async def make() -> Reply:
+            told = await self.cur.reject(self.guild, OPERATOR, int(number), reason or None)
+            return notice(
+                f"Declined. In Discord the member is told by DM:\n{told.dm_text}",
+                title=f"Suggestion #{number} declined",
+            )
 
         return await self._answer(make)
 
@@ -222,29 +274,51 @@ class CurationConsole:
             for stored in result.added
         )
 
-    def _ask(self, index: int, typed: dict[str, str], phrasings: list[str]) -> str:
-        """Prompt for field ``index`` of the add form; the last answer saves the entry."""
+    def _ask(
+        self,
+        index: int,
+        typed: dict[str, str],
+        phrasings: list[str],
+        save: Save | None = None,
+        *,
+        prefill: EntryForm | None = None,
+    ) -> str:
+        """Prompt for field ``index`` of the form; the last answer saves it (``save``, or add).
+
+        With ``prefill`` (edit, approve) each prompt shows the current text and an empty line
+        keeps it.
+        """
         name, prompt = ADD_FIELDS[index]
+        current = getattr(prefill, name) if prefill is not None else ""
 
         async def take(line: str) -> str:
             if line == "/cancel":
-                return "Cancelled — nothing was added."
+                return f"Cancelled — nothing was {'added' if save is None else 'saved'}."
             if name == "phrasings" and line:
                 phrasings.append(line)
                 self.console.next_step = take
                 return ""
-            typed[name] = "\n".join(phrasings) if name == "phrasings" else line
+            if name == "phrasings":
+                typed[name] = "\n".join(phrasings) if phrasings else current
+            else:
+                typed[name] = line or current
             if index + 1 < len(ADD_FIELDS):
-                return self._ask(index + 1, typed, phrasings)
-            form = EntryForm(**typed)
+                return self._ask(index + 1, typed, phrasings, save, prefill=prefill)
+            form = replace(prefill or EntryForm(), **typed)
 
             async def make() -> Reply:
-                saved = await self.cur.add(self.guild, OPERATOR, form)
-                return curation.saved_reply(self.app, saved)
+                if save is not None:
+                    return await save(form)
+                return curation.saved_reply(
+                    self.app, await self.cur.add(self.guild, OPERATOR, form)
+                )
 
             return await self._answer(make)
 
         self.console.next_step = take
+        if current:
+            shown = current.replace("\n", " | ")
+            return f"{prompt}:\n  now: {shown}"
         return f"{prompt}:"
 
 

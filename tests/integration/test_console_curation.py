@@ -179,7 +179,7 @@ async def test_list_pages_turn_with_numbers(app: App, console: Console, tmp_path
     assert "Page 1 of 2" in await console.handle("1")
 
 
-async def test_hide_unhide_suggest_queue_and_edit_hint(app: App, console: Console) -> None:
+async def test_hide_unhide_suggest_queue_and_edit_refusal(app: App, console: Console) -> None:
     if not app.kb.faq:
         pytest.skip("no shipped FAQ entries in this data/ checkout")
     shipped = next(iter(app.kb.faq.values()))
@@ -194,7 +194,8 @@ async def test_hide_unhide_suggest_queue_and_edit_hint(app: App, console: Consol
     assert "Suggestion #1" in queue and "Can I sell AI covers here?" in queue
     assert "1 of 1 waiting" in queue
 
-    assert "/faq export" in await console.handle("/faq edit guild-1")
+    # editing an entry that does not exist is refused like the cog refuses it
+    assert "This server has no entry guild-1" in await console.handle("/faq edit guild-1")
     assert "Usage: `/faq remove <entry>`" in await console.handle("/faq remove")
     # anything that is not a subcommand is still a question
     assert "Not sure what you're asking" in await console.handle("/faq how do i mix vocals")
@@ -264,3 +265,41 @@ def test_console_subprocess_curates_a_server(tmp_path: Path, entry_file: Path) -
     assert pseudo.returncode == 0, pseudo.stderr
     assert f"pseudo-server, id {CONSOLE_GUILD}" in pseudo.stdout
     assert "Entry added" in pseudo.stdout  # a fresh server: guild-1 is added there too
+
+
+async def test_console_edits_with_the_current_text_kept_on_enter(app) -> None:
+    from bot.console import Console
+
+    console = Console(app, guild_id=4242)
+    await console.handle("/faq add")
+    for line in ("Is Audius training AI?", "audius ai", "", "Not that we know.", "ai-training", ""):
+        out = await console.handle(line)
+    assert "Saved" in out or "added" in out.lower()
+    [entry] = (await app.guild_view(4242)).index.entries
+    shown = await console.handle(f"/faq edit {entry.id}")
+    assert "now: Is Audius training AI?" in shown
+    for line in ("", "", "We found no such clause as of 2026.", "", ""):
+        out = await console.handle(line)
+    [edited] = (await app.guild_view(4242)).index.entries
+    assert edited.question == "Is Audius training AI?"  # kept by pressing Enter
+    assert edited.phrasings == ("audius ai",)
+    assert edited.answer == "We found no such clause as of 2026."
+    assert edited.version == entry.version + 1
+
+
+async def test_console_approves_and_rejects_suggestions(app) -> None:
+    from bot.console import Console
+
+    console = Console(app, guild_id=4343)
+    await console.handle("/faq suggest does bandlab train ai | no idea")
+    await console.handle("/faq suggest is mixcloud safe")
+    queue = await console.handle("/faq queue")
+    assert "/faq approve 1" in queue and "/faq reject 1" in queue
+    prompt = await console.handle("/faq approve 1")
+    assert "now: does bandlab train ai" in prompt
+    for line in ("", "", "We have no verified information about BandLab yet.", "ai-training", ""):
+        out = await console.handle(line)
+    assert "BandLab" in out
+    declined = await console.handle("/faq reject 2 out of scope")
+    assert "declined" in declined and "out of scope" in declined
+    assert "No suggestions waiting" in await console.handle("/faq queue")
