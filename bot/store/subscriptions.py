@@ -83,11 +83,20 @@ def refused_key(channel_id: int) -> str:
 
 
 async def unsubscribe(db: Database, guild_id: int, channel_id: int) -> bool:
+    """Remove the channel's subscription; alerts still queued for it (e.g. while Discord was
+    failing) are dropped too, so "no more alerts" holds from this moment on."""
     async with db.transaction() as conn:
         cur = await conn.execute(
             "DELETE FROM subscription WHERE channel_id = ? AND guild_id = ?", (channel_id, guild_id)
         )
-        return cur.rowcount > 0
+        if cur.rowcount == 0:
+            return False
+        await conn.execute(
+            "UPDATE outbox SET status = 'failed', last_error = 'unsubscribed', done_at = ? "
+            "WHERE channel_id = ? AND guild_id = ? AND status = 'pending'",
+            (clock.now_iso(), channel_id, guild_id),
+        )
+        return True
 
 
 async def _load(db: Database, where: str, params: tuple, conn: Connection | None) -> list:

@@ -20,6 +20,11 @@ Fine Print itself:
   ``create_bot``), syncs its commands (what ``python -m bot sync`` does), connects and waits for
   READY. Call it again after ``await fp.stop()`` for a restart on the same database.
 - ``fineprint``: one started Fine Print (``start_fineprint()`` with the ``server`` world).
+- ``spawn``: ``spawn("sync")`` / ``spawn(**env)`` makes a :class:`ChildBot` (``python -m bot …``
+  as a child process with ``fineprint_env`` plus ``env``); whatever a test leaves running is
+  killed at teardown.
+- ``web``: a loopback web server (``tests.integration``'s ``FakeWeb``) whose pages and feeds a
+  test rewrites between polls (helpers for pages, sources files and the outbox: ``watched.py``).
 
 Every Fine Print test also checks at teardown that nothing the bot sent could ping anyone.
 """
@@ -39,8 +44,11 @@ from bot.app import App, open_app
 from bot.client import FinePrintBot, create_bot, discord_endpoints
 from bot.config import Settings, load_settings
 
+from tests.conftest import ROOT, clean_env
+from tests.integration.conftest import FakeWeb
+
 from .emulator import MANAGE_GUILD, Channel, DiscordEmulator, Guild, Member, Role
-from .harness import BotRunner, LogWatch, ping_problems, pointed_at
+from .harness import BotRunner, ChildBot, LogWatch, ping_problems, pointed_at
 
 StartBot = Callable[..., Awaitable[Any]]
 HERE = Path(__file__).parent
@@ -186,3 +194,37 @@ async def start_fineprint(
 @pytest.fixture
 async def fineprint(start_fineprint: StartFinePrint, server: Server) -> RunningFinePrint:
     return await start_fineprint()
+
+
+Spawn = Callable[..., ChildBot]
+
+
+@pytest.fixture
+async def spawn(
+    emulator: DiscordEmulator, fineprint_env: dict[str, str], tmp_path: Path
+) -> AsyncIterator[Spawn]:
+    children: list[ChildBot] = []
+
+    def make(*args: str, **env: str) -> ChildBot:
+        child = ChildBot(
+            list(args), env=clean_env(**{**fineprint_env, **env}), cwd=ROOT, logs=tmp_path
+        )
+        children.append(child)
+        return child
+
+    yield make
+    for child in children:
+        await child.kill()  # only if a test left one running
+
+
+# --------------------------------------------------------------------------- watched sources
+
+
+@pytest.fixture
+async def web() -> AsyncIterator[FakeWeb]:
+    server = FakeWeb()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()

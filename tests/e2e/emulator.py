@@ -396,6 +396,7 @@ class Guild:
     bot_member: Member | None = None
     bot_role: Role | None = None
     joined_at: str = field(default_factory=_now_iso)
+    system_channel_id: int | None = None
 
     @property
     def everyone(self) -> Role:
@@ -607,6 +608,60 @@ class Fault:
         return self.method in ("*", method) and bool(self.pattern.fullmatch(path))
 
 
+class Hold:
+    """Requests the emulator keeps waiting (see :meth:`DiscordEmulator.hold`).
+
+    The first ``times`` matching requests stop before Discord handles them, until the test
+    calls :meth:`release`: ``process=True`` then handles them as Discord would (a message is
+    created even if the client has gone away meanwhile — "Discord accepted it but the bot never
+    heard back"), ``process=False`` answers 503 and changes nothing ("it never reached
+    Discord").
+    """
+
+    def __init__(
+        self, emu: DiscordEmulator, method: str, pattern: re.Pattern[str], times: int | None
+    ) -> None:
+        self._emu = emu
+        self.method = method
+        self.pattern = pattern
+        self.times = times
+        self.held: list[RecordedRequest] = []  # every request this hold stopped
+        self._waiting: list[tuple[RecordedRequest, asyncio.Future[bool]]] = []
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.times is not None and len(self.held) >= self.times:
+            return False
+        return self.method in ("*", method) and bool(self.pattern.fullmatch(path))
+
+    async def _wait(self, record: RecordedRequest) -> bool:
+        gate: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.held.append(record)
+        self._waiting.append((record, gate))
+        self._emu._notify()
+        return await gate
+
+    @property
+    def waiting(self) -> list[RecordedRequest]:
+        """Requests held now (not released yet)."""
+        return [r for r, gate in self._waiting if not gate.done()]
+
+    async def wait_held(self, count: int = 1, timeout: float = 5.0) -> list[RecordedRequest]:
+        """Until ``count`` requests have been held (in total)."""
+        await self._emu._wait_until(
+            lambda: len(self.held) >= count,
+            timeout,
+            lambda: f"{count} held {self.method} {self.pattern.pattern} (have {len(self.held)})",
+        )
+        return list(self.held)
+
+    def release(self, *, process: bool = True) -> None:
+        """Let every waiting request go: handled by Discord, or (``process=False``) a 503."""
+        for _record, gate in self._waiting:
+            if not gate.done():
+                gate.set_result(process)
+        self._waiting = [(r, g) for r, g in self._waiting if not g.done()]
+
+
 @dataclass
 class ContractError:
     where: str
@@ -655,6 +710,7 @@ class InteractionResult:
         self.choices: list[dict[str, Any]] | None = None
         self.late = False
         self.rejected: list[str] = []
+        self._source_edits = len(source_message.history) if source_message is not None else 0
 
     def __repr__(self) -> str:
         return f"<InteractionResult {self.label} response_type={self.response_type}>"
@@ -690,6 +746,20 @@ class InteractionResult:
             lambda: f"{count} follow-up(s) to {self.label} (have {len(self.followups)})",
         )
         return list(self.followups)
+
+    async def wait_update(self, timeout: float = 5.0) -> Message:
+        """For a component or modal interaction: the message it came from, once this interaction
+        edited it — at once with UPDATE_MESSAGE (7), or later after a deferred update (6), when
+        the bot edits ``@original`` once its work is done."""
+        msg = self.source_message
+        if msg is None:
+            raise EmulatorError(f"{self.label} did not come from a message")
+        await self._emu._wait_until(
+            lambda: len(msg.history) > self._source_edits,
+            timeout,
+            lambda: f"{self.label} to update message {msg.id}",
+        )
+        return msg
 
     async def wait_message(self, timeout: float = 5.0) -> Message:
         """The original response once it is no longer a 'thinking…' placeholder."""
@@ -791,6 +861,11 @@ class DiscordEmulator:
         self.unimplemented: list[str] = []
         self.contract_errors: list[ContractError] = []
         self.faults: list[Fault] = []
+        self.holds: list[Hold] = []
+        # enforce_nonce: (author, nonce) -> the message it created and when (monotonic)
+        self.nonce_window = 300.0  # Discord: "checked for uniqueness in the past few minutes"
+        self._nonces: dict[tuple[int, str], tuple[Message, float]] = {}
+        self.nonce_replays: list[Message] = []  # messages returned again instead of created
         self.sync_history: list[tuple[int | None, list[dict[str, Any]]]] = []
 
         self.gateway_connections: list[GatewayConnection] = []
@@ -826,6 +901,8 @@ class DiscordEmulator:
         return self
 
     async def stop(self) -> None:
+        for hold in self.holds:
+            hold.release(process=False)
         for conn in list(self._conns):
             await conn.close(1001, "emulator shutting down")
         for conn in list(self._conns):
@@ -1092,6 +1169,12 @@ class DiscordEmulator:
             deny |= SEND_MESSAGES
         self.set_overwrite(channel, self.bot_user, allow=current.allow if current else 0, deny=deny)
 
+    def set_system_channel(self, guild: Guild, channel: Channel | None) -> None:
+        """Where Discord posts join messages (and bots tell a server things): GUILD_UPDATE."""
+        guild.system_channel_id = channel.id if channel is not None else None
+        if self._live_session() and guild.id in self._guilds:
+            self._dispatch("GUILD_UPDATE", self._guild_payload(guild))
+
     def dm_channel(self, user: User | Member) -> Channel:
         user = user.user if isinstance(user, Member) else user
         channel = self._dm_channels.get(user.id)
@@ -1276,6 +1359,18 @@ class DiscordEmulator:
     def clear_faults(self) -> None:
         self.faults.clear()
 
+    def hold(self, method: str, path_regex: str, *, times: int | None = 1) -> Hold:
+        """Keep the next ``times`` matching requests waiting until ``hold.release(...)``.
+
+        For crashes at the worst moment: stop or kill the bot while its request is held, then
+        release it with ``process=True`` (Discord got it and created the message; the bot never
+        saw the answer) or ``process=False`` (it never reached Discord). ``path_regex`` is
+        matched like :meth:`fail`'s.
+        """
+        hold = Hold(self, method.upper(), re.compile(path_regex), times)
+        self.holds.append(hold)
+        return hold
+
     def _fault_response(self, fault: Fault, route_key: str) -> web.Response:
         fault.hits += 1
         if fault.status == 429:
@@ -1387,6 +1482,12 @@ class DiscordEmulator:
         method = request.method
         if not request.path.startswith(prefix + "/"):
             return self._unimplemented(method, request.path, "outside the API base " + prefix)
+        for hold in self.holds:
+            if hold.matches(method, rel):
+                if not await hold._wait(record):
+                    record.fault = True
+                    return self._json({"code": 0, "message": "Service Unavailable"}, 503)
+                break
         for fault in self.faults:
             if fault.matches(method, rel):
                 record.fault = True
@@ -1706,6 +1807,20 @@ class DiscordEmulator:
             need = SEND_MESSAGES | (ATTACH_FILES if req.files else 0)
             self._channel_for_bot(channel_id, need)
         body = dict(req.json or {})
+        nonce = body.get("nonce")
+        if nonce is not None:
+            if not isinstance(nonce, str | int) or len(str(nonce)) > 25:
+                raise self._contract(
+                    f"POST {req.path}",
+                    [Violation("nonce", "Must be an integer or a string of 25 or fewer")],
+                )
+            if body.get("enforce_nonce"):
+                # Discord: a nonce seen from the same author in the past few minutes returns
+                # the message it created then, and creates nothing.
+                seen = self._nonces.get((self.bot_user.id, str(nonce)))
+                if seen is not None and time.monotonic() - seen[1] <= self.nonce_window:
+                    self.nonce_replays.append(seen[0])
+                    return seen[0].payload()
         reference = None
         ref = body.get("message_reference")
         if ref:
@@ -1724,6 +1839,8 @@ class DiscordEmulator:
             author=self.bot_user,
             reference=reference,
         )
+        if nonce is not None:
+            self._nonces[(self.bot_user.id, str(nonce))] = (message, time.monotonic())
         return message.payload()
 
     def _r_edit_message(
@@ -1773,7 +1890,7 @@ class DiscordEmulator:
             "features": [],
             "mfa_level": 0,
             "application_id": None,
-            "system_channel_id": None,
+            "system_channel_id": str(guild.system_channel_id) if guild.system_channel_id else None,
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "public_updates_channel_id": None,
@@ -3185,7 +3302,8 @@ class DiscordEmulator:
         ctype = comp.get("type")
         out: dict[str, Any] = {"type": ctype, "custom_id": cid}
         if ctype == contract.TEXT_INPUT:
-            text = "" if value is None else value
+            # An input the user leaves alone is submitted with what the bot prefilled ("value").
+            text = (comp.get("value") or "") if value is None else value
             if not isinstance(text, str):
                 raise EmulatorError(f"text input {label or cid!r} takes a str")
             if comp.get("required", True) and not text:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import re
 import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 import yarl
@@ -18,6 +19,8 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from .emulator import DiscordEmulator, EmulatorTimeout, Guild
+
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -141,6 +144,17 @@ class BotRunner:
             self.task = None
 
 
+def closed_cleanly(db: str) -> bool:
+    """SQLite removes the WAL file when the last connection closes properly."""
+    return Path(db).is_file() and not Path(f"{db}-wal").exists()
+
+
+def assert_clean_output(child: ChildBot) -> None:
+    """No traceback and nothing logged at ERROR or worse by a child ``python -m bot``."""
+    assert "Traceback" not in child.stderr, child.describe()
+    assert " ERROR " not in child.stderr and " CRITICAL " not in child.stderr, child.describe()
+
+
 # Requests that create or edit a message, and where their message body lives.
 _MESSAGE_ROUTES = (
     ("POST", re.compile(r"/interactions/\d+/[^/]+/callback")),
@@ -180,6 +194,13 @@ def ping_problems(emu: DiscordEmulator) -> list[str]:
     return problems
 
 
+def _like_a_terminal() -> None:
+    """In the child before exec: Ctrl-C (SIGINT) as in a terminal. A shell starts background
+    jobs (``pytest … &``, some CI runners) with SIGINT ignored, children inherit that, and a
+    Python started that way never turns SIGINT into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class ChildBot:
     """``python -m bot …`` as a child process, as a user runs it; output goes to files (a full
     pipe would block the child)."""
@@ -188,8 +209,14 @@ class ChildBot:
         self.args = args
         self.env = env
         self.cwd = cwd
-        self.stdout_path = logs / f"{'-'.join(args) or 'run'}.stdout"
-        self.stderr_path = logs / f"{'-'.join(args) or 'run'}.stderr"
+        name = "-".join(a.rsplit("/", 1)[-1] for a in args) or "run"
+        for n in itertools.count(1):  # a restarted bot keeps the logs of the one before
+            stem = name if n == 1 else f"{name}.{n}"
+            if not (logs / f"{stem}.stderr").exists():
+                break
+        self.stdout_path = logs / f"{stem}.stdout"
+        self.stderr_path = logs / f"{stem}.stderr"
+        self.stderr_path.touch()
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> ChildBot:
@@ -197,6 +224,7 @@ class ChildBot:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", *self.args,
                 cwd=self.cwd, env=self.env, stdout=out, stderr=err,
+                preexec_fn=_like_a_terminal,
             )  # fmt: skip
         return self
 
@@ -239,6 +267,29 @@ class ChildBot:
         return await self.wait(timeout)
 
     async def kill(self) -> None:
+        """SIGKILL (``kill -9``): no cleanup of any kind, as in a power cut or an OOM kill."""
         if self.proc is not None and self.proc.returncode is None:
             self.proc.kill()
             await self.proc.wait()
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T] | T],
+    what: str,
+    *,
+    timeout: float = 5.0,
+    interval: float = 0.02,
+) -> T:
+    """Call ``probe`` (sync or async) until it returns something truthy, and return that; for
+    state outside the emulator (the bot's database, a child process's files)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = probe()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return value  # type: ignore[return-value]
+        if loop.time() >= deadline:
+            raise EmulatorTimeout(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(interval)

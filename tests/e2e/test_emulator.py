@@ -18,7 +18,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
-from discord.http import Route
+from discord.http import Route as HttpRoute
 
 from .contract import validate_commands
 from .emulator import (
@@ -50,7 +50,10 @@ class AskModal(discord.ui.Modal):
         label="Question", style=discord.TextStyle.paragraph, max_length=500
     )
     contact: discord.ui.Label[AskModal] = discord.ui.Label(
-        text="Contact", component=discord.ui.TextInput(custom_id="contact", required=False)
+        text="Contact",
+        component=discord.ui.TextInput(
+            custom_id="contact", required=False, default="in the thread"
+        ),
     )
 
     def __init__(self, platform: str) -> None:
@@ -730,12 +733,12 @@ def test_valid_commands_pass_the_contract() -> None:
 
 
 async def test_pointed_at_restores_discord_endpoints() -> None:
-    base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    base, gateway = HttpRoute.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     async with DiscordEmulator() as emu:
         with pointed_at(emu):
-            assert emu.api_base == Route.BASE
+            assert emu.api_base == HttpRoute.BASE
             assert str(DiscordWebSocket.DEFAULT_GATEWAY) == emu.gateway_url
-    assert base == Route.BASE and gateway == DiscordWebSocket.DEFAULT_GATEWAY
+    assert base == HttpRoute.BASE and gateway == DiscordWebSocket.DEFAULT_GATEWAY
 
 
 async def test_rate_limited_interaction_callback_is_retried(
@@ -881,3 +884,86 @@ async def test_guild_join_and_remove_after_ready(
             break
         await asyncio.sleep(0.02)
     assert bot.left == ["Lo-fi Lab"] and bot.get_guild(newcomer.id) is None
+
+
+async def test_unfilled_modal_input_submits_its_prefilled_value(
+    emulator: DiscordEmulator, world: World, bot: TinyBot
+) -> None:
+    """Discord submits what the bot prefilled in an input the user did not touch."""
+    shown = await emulator.slash(world.bob, world.general, "terms", platform="bandcamp")
+    opened = await emulator.click(world.bob, shown.message, "terms:ask")
+    answered = await emulator.submit_modal(world.bob, None, opened, {"Question": "Loops?"})
+    assert answered.content.endswith("(contact: in the thread)")
+    cleared = await emulator.click(world.bob, shown.message, "terms:ask")
+    answered = await emulator.submit_modal(
+        world.bob, None, cleared, {"Question": "Loops?", "contact": ""}
+    )
+    assert answered.content.endswith("(contact: none)")  # emptied on purpose
+
+
+async def test_enforce_nonce_returns_the_message_already_created(
+    emulator: DiscordEmulator, world: World, bot: TinyBot
+) -> None:
+    channel = bot.get_channel(world.alerts.id)
+    assert isinstance(channel, discord.TextChannel)
+    first = await channel.send("alert", nonce="alert-1")  # discord.py sets enforce_nonce
+    again = await channel.send("alert, sent again after a crash", nonce="alert-1")
+    assert again.id == first.id and again.content == "alert"
+    assert [m.content for m in emulator.channel_messages(world.alerts)] == ["alert"]
+    assert [m.id for m in emulator.nonce_replays] == [first.id]
+    [*_, req] = emulator.requests_to("POST", rf"/channels/{world.alerts.id}/messages")
+    assert req.json["nonce"] == "alert-1" and req.json["enforce_nonce"] is True
+
+    # Without enforce_nonce a nonce is only echoed back: Discord creates a second message.
+    route = HttpRoute("POST", "/channels/{channel_id}/messages", channel_id=world.alerts.id)
+    await bot.http.request(route, json={"content": "plain", "nonce": "alert-1"})
+    assert len(emulator.channel_messages(world.alerts)) == 2
+    # Another nonce is another message; an expired one too.
+    await channel.send("other", nonce="alert-2")
+    emulator.nonce_window = 0.0
+    await channel.send("late", nonce="alert-1")
+    assert len(emulator.channel_messages(world.alerts)) == 4
+
+    with pytest.raises(discord.HTTPException) as exc:
+        await channel.send("x", nonce="n" * 26)
+    assert exc.value.status == 400
+    [error] = emulator.take_contract_errors()
+    assert "nonce" in str(error)
+
+
+async def test_held_request_is_processed_or_dropped_on_release(
+    emulator: DiscordEmulator, world: World, bot: TinyBot
+) -> None:
+    channel = bot.get_channel(world.alerts.id)
+    assert isinstance(channel, discord.TextChannel)
+    hold = emulator.hold("POST", r"/channels/\d+/messages")
+    sending = asyncio.create_task(channel.send("held"))
+    [held] = await hold.wait_held(1)
+    assert held.json["content"] == "held" and hold.waiting == [held]
+    assert emulator.channel_messages(world.alerts) == []  # not handled yet
+    hold.release()
+    assert (await sending).content == "held"
+    assert [m.content for m in emulator.channel_messages(world.alerts)] == ["held"]
+    await channel.send("not held")  # times=1: the next one goes straight through
+
+    drop = emulator.hold("POST", r"/channels/\d+/messages")
+    sending = asyncio.create_task(channel.send("lost"))
+    await drop.wait_held(1)
+    drop.release(process=False)
+    with pytest.raises(discord.DiscordServerError):
+        await sending
+    assert [m.content for m in emulator.channel_messages(world.alerts)] == ["held", "not held"]
+
+
+async def test_system_channel_is_announced(
+    emulator: DiscordEmulator, world: World, bot: TinyBot
+) -> None:
+    guild = bot.get_guild(world.guild.id)
+    assert guild is not None and guild.system_channel is None
+    emulator.set_system_channel(world.guild, world.alerts)
+    for _ in range(50):
+        if guild.system_channel is not None:
+            break
+        await asyncio.sleep(0.02)
+    assert guild.system_channel is not None and guild.system_channel.id == world.alerts.id
+    assert (await bot.fetch_guild(world.guild.id))._system_channel_id == world.alerts.id

@@ -5,44 +5,10 @@ PYTHONPATH the repository root. The emulator is the only Discord it can reach.""
 from __future__ import annotations
 
 import signal
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
-import pytest
-
-from tests.conftest import ROOT, clean_env
-
-from .conftest import Server
+from .conftest import Server, Spawn
 from .emulator import DiscordEmulator
-from .harness import ChildBot, ping_problems
-
-Spawn = Callable[..., ChildBot]
-
-
-@pytest.fixture
-async def spawn(
-    emulator: DiscordEmulator, fineprint_env: dict[str, str], tmp_path: Path
-) -> AsyncIterator[Spawn]:
-    children: list[ChildBot] = []
-
-    def make(*args: str, **env: str) -> ChildBot:
-        child = ChildBot(list(args), env=clean_env(**fineprint_env, **env), cwd=ROOT, logs=tmp_path)
-        children.append(child)
-        return child
-
-    yield make
-    for child in children:
-        await child.kill()  # only if a test left one running
-
-
-def closed_cleanly(db: str) -> bool:
-    """SQLite removes the WAL file when the last connection closes properly."""
-    return Path(db).is_file() and not Path(f"{db}-wal").exists()
-
-
-def assert_clean_output(child: ChildBot) -> None:
-    assert "Traceback" not in child.stderr, child.describe()
-    assert " ERROR " not in child.stderr and " CRITICAL " not in child.stderr, child.describe()
+from .harness import assert_clean_output, closed_cleanly, ping_problems
 
 
 async def test_python_m_bot_answers_and_stops_on_ctrl_c(
