@@ -236,3 +236,24 @@ async def test_two_edits_of_the_same_entry_never_overwrite_silently(
     resaved = await emulator.submit_modal(carol, None, reopened, {"faq:answer": merged})
     assert title(resaved.message) == "Entry saved"
     assert resaved.message.embeds[0]["footer"]["text"] == f"{entry_id} · version 3"
+
+
+async def test_a_refused_form_is_offered_again_with_the_text_kept(
+    emulator: DiscordEmulator, fineprint: RunningFinePrint, server: Server
+) -> None:
+    opened = await emulator.slash(server.alice, server.general, "faq add")
+    typed = {"faq:question": SHOWCASE_Q, "faq:answer": SHOWCASE_A, "faq:tags": "myspace"}
+    refused = await emulator.submit_modal(server.alice, None, opened, typed)
+    assert title(refused.message) == "Please check the entry"
+    assert "“myspace”" in refused.message.text()
+    assert await faq_store.list_stored(fineprint.app.db, server.guild.id) == []
+
+    again = await emulator.click(server.alice, refused.message, label="Fix it (your text is kept)")
+    assert again.modal is not None
+    kept = {
+        c["component"]["custom_id"]: c["component"].get("value") for c in again.modal["components"]
+    }
+    assert {k: kept[k] for k in typed} == typed
+    fixed = await emulator.submit_modal(server.alice, None, again, {"faq:tags": "suno, ai-content"})
+    assert title(fixed.message) == "Entry added"
+    assert title(await ask(emulator, server.bob, server.general, SHOWCASE_ASKED)) == SHOWCASE_Q
