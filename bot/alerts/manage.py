@@ -138,7 +138,11 @@ async def list_subscriptions(app: App, guild_id: int) -> Reply:
 
 
 def sample_alert(app: App, mention_role_id: int | None = None) -> Reply:
-    """A clearly-labelled sample so moderators can see the format and check permissions."""
+    """A clearly-labelled sample so moderators can see the format and check permissions.
+
+    It shows the role real alerts will mention but pings nobody: testing a channel must not
+    notify thousands of members.
+    """
     platform = app.kb.platforms.get("soundcloud")
     alert = Alert(
         id="sample",
@@ -156,7 +160,10 @@ def sample_alert(app: App, mention_role_id: int | None = None) -> Reply:
         platform_name=platform.name if platform else None,
         why=("sample",),
     )
-    return render_alert(alert, mention_role_id)
+    reply = render_alert(alert)  # a sample never pings, even when real alerts mention a role
+    if mention_role_id:
+        reply.content = f"Sample: real alerts here mention <@&{mention_role_id}>."
+    return reply
 
 
 # -- guild sources (/feeds) ------------------------------------------------------------------

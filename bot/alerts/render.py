@@ -69,6 +69,8 @@ def render_alert(alert: Alert, mention_role_id: int | None = None) -> Reply:
             if alert.ai_relevant
             else "This document changed; the change does not look AI-related."
         )
+        if alert.added or alert.removed:
+            lines.append("Below are the passages that matter most; the link has the full text.")
     fields: list[Field] = []
     for label, passages in (("Added", alert.added), ("Removed", alert.removed)):
         if alert.kind == "news" and label == "Added":

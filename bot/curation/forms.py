@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rapidfuzz import fuzz, process
+
 from bot.curation.caps import MAX_LINK, MAX_LINKS, MAX_PHRASINGS
 from bot.curation.errors import Invalid
 from bot.curation.model import EntryForm, ParsedForm
@@ -25,6 +27,7 @@ from bot.store.faq import EntryContent
 if TYPE_CHECKING:
     from bot.app import App
 
+TOPIC_TYPO_CUTOFF = 85
 GENERAL_WORDS = frozenset({"general", "all", "all platforms", "any", "none", "every platform"})
 _TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ai-training": ("training", "train", "ai train", "model training"),
@@ -38,6 +41,7 @@ TOPIC_PHRASES: dict[str, str] = {}
 for _topic in TOPICS:
     for _phrase in (_topic.id, _topic.label, *_TOPIC_SYNONYMS.get(_topic.id, ())):
         TOPIC_PHRASES[fold(_phrase)] = _topic.id
+TOPIC_KEYS = tuple(TOPIC_PHRASES)
 
 
 def resolve_tags(app: App, text: str) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
@@ -58,6 +62,7 @@ def resolve_tags(app: App, text: str) -> tuple[tuple[str, ...], tuple[str, ...],
         if not words:
             unknown.append(part)
             continue
+        missed: list[str] = []
         i = 0
         while i < len(words):
             for size in range(min(3, len(words) - i), 0, -1):
@@ -71,8 +76,16 @@ def resolve_tags(app: App, text: str) -> tuple[tuple[str, ...], tuple[str, ...],
                     i += size
                     break
             else:
-                unknown.append(words[i])
+                missed.append(words[i])
                 i += 1
+        if missed:
+            typo = process.extractOne(
+                " ".join(words), TOPIC_KEYS, scorer=fuzz.ratio, score_cutoff=TOPIC_TYPO_CUTOFF
+            )
+            if typo is None:
+                unknown.append(part)  # report what the moderator typed, not its pieces
+            elif TOPIC_PHRASES[typo[0]] not in topics:  # "ai-trainnig": a misspelt topic
+                topics.append(TOPIC_PHRASES[typo[0]])
     return tuple(platforms), tuple(topics), unknown
 
 

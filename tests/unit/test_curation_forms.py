@@ -56,6 +56,16 @@ def test_tags_resolve_platforms_and_topics(
     assert cur.resolve_tags(typed) == (platforms, topics, [])
 
 
+def test_a_misspelt_topic_is_read_as_the_topic(cur: Curation) -> None:
+    assert cur.resolve_tags("spotify, ai-trainnig, thrid party") == (
+        ("spotify",),
+        ("ai-training", "third-party"),
+        [],
+    )
+    # a part that is neither is reported as typed, not cut into words
+    assert cur.resolve_tags("flux capacitor")[2] == ["flux capacitor"]
+
+
 def test_tags_name_what_was_not_understood(cur: Curation) -> None:
     _p, _t, unknown = cur.resolve_tags("soundcloud, bananas, opt-out, ミュージック")
     assert unknown == ["bananas", "ミュージック"]
