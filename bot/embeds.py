@@ -35,7 +35,23 @@ def neutralize_mentions(text: str) -> str:
 
 def escape_markdown(text: str) -> str:
     """Untrusted text shown literally: no injected links, headers, spoilers or code blocks."""
-    return neutralize_mentions(_MARKDOWN.sub(r"\\\1", text))
+    return _MARKDOWN.sub(r"\\\1", neutralize_mentions(text))
+
+
+_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+_BARE_LINK = re.compile(r"<(https?://[^>\s]+)>")
+_ESCAPED = re.compile(r"\\([\\*_`~|>\[\]()#-])")
+
+
+def plain(text: str) -> str:
+    """Discord Markdown as terminal text: links spelled out, bold markers and escapes dropped."""
+
+    def link(match: re.Match[str]) -> str:
+        label, url = match.group(1), match.group(2)
+        return url if label.lower() in url.lower() else f"{label} ({url})"
+
+    text = _BARE_LINK.sub(r"\1", _LINK.sub(link, text))
+    return _ESCAPED.sub(r"\1", text.replace("**", ""))
 
 
 def quote_block(text: str) -> str:
@@ -133,16 +149,20 @@ class Card:
 
     def to_text(self) -> str:
         """The same content as readable terminal text (console mode)."""
-        lines = [self.title, "=" * min(len(self.title), 72)]
+        title = plain(self.title)
+        lines = [title, "=" * min(len(title), 72)]
+        if self.author:
+            lines.insert(0, plain(self.author))
         if self.description:
-            lines.append(self.description)
+            lines.append(plain(self.description))
         for f in self.fields:
-            lines += ["", f"{f.name}:", f.value]
-        if self.url:
-            lines += ["", f"Source: {self.url}"]
+            lines += ["", f"{plain(f.name)}:", plain(f.value)]
+        text = "\n".join(lines)
+        if self.url and self.url not in text:
+            text += f"\n\nSource: {self.url}"
         if self.footer:
-            lines += ["", self.footer]
-        return "\n".join(lines)
+            text += f"\n\n{plain(self.footer)}"
+        return text
 
 
 @dataclass(slots=True)
