@@ -124,9 +124,8 @@ async def test_db_review_cli_lists_and_resolves_flagged_clauses(tmp_path: Path) 
 
     db_file = tmp_path / "review.db"
     assert "No curated clause needs review" in run_bot_cli("db", "review", db=db_file).stdout
-    async with Database(db_file) as db:
-        async with db.transaction() as conn:
-            await reviews.flag(conn, "soundcloud-tou-2025-genai-consent", "soundcloud-terms")
+    async with Database(db_file) as db, db.transaction() as conn:
+        await reviews.flag(conn, "soundcloud-tou-2025-genai-consent", "soundcloud-terms")
     listed = run_bot_cli("db", "review", db=db_file).stdout
     assert "soundcloud-tou-2025-genai-consent: quote not found in soundcloud-terms" in listed
     done = run_bot_cli("db", "review", "--resolve", "soundcloud-tou-2025-genai-consent", db=db_file)
