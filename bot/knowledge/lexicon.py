@@ -179,15 +179,6 @@ PLATFORM_PREPOSITIONS: frozenset[str] = frozenset(
     "on to onto at into sur a au en su a di ke auf bei zu na no em dans".split()
 )
 
-# Words that say content or data is used to build AI (the watcher's "training" signal).
-TRAINING_TERMS: frozenset[str] = frozenset({
-    "train", "trains", "training", "trained", "fine tun*", "retrain*", "develop and improve",
-    "to develop", "improve our", "dataset*", "data set*", "ingest*", "scrap*",
-    "text and data mining", "data mining", "machine learning", "model*", "entrain*",
-    "addestr*", "entren*", "trainier*", "trein*", "melatih", "pelatihan", "dilatih",
-    "opt out", "opt in", "object",
-})  # fmt: skip
-
 # Multilingual stopwords: ignored when deciding whether a query says more than a platform name.
 STOPWORDS: frozenset[str] = frozenset(
     """

@@ -202,7 +202,6 @@ class Loader:
         self.kb = KnowledgeBase()
         self._where: dict[str, tuple[str, Path]] = {}
         self._pending_supersedes: list[tuple[_Entry, Clause]] = []
-        self._pending_platform_refs: list[tuple[_Entry, str, str]] = []
 
     # -- files -------------------------------------------------------------------------------
     def _read(self, path: Path) -> tuple[_Source, dict[str, Any]] | None:

@@ -72,6 +72,3 @@ class TermSet:
                 ):
                     hits.append(Hit(term, w, i, end))
         return hits
-
-    def contains_any(self, toks: list[str]) -> bool:
-        return bool(self.find(toks))

@@ -33,8 +33,3 @@ TOPICS: tuple[Topic, ...] = (
 
 TOPIC_IDS: tuple[str, ...] = tuple(t.id for t in TOPICS)
 TOPIC_BY_ID: dict[str, Topic] = {t.id: t for t in TOPICS}
-DEFAULT_TOPIC = "ai-training"
-
-
-def is_topic(value: str) -> bool:
-    return value in TOPIC_BY_ID
