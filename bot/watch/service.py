@@ -198,6 +198,20 @@ class Watcher:
             spec.url, etag=state.etag, last_modified=state.last_modified
         )
 
+    async def _fetch_new(
+        self, spec: SourceSpec, state: SourceState, *, known: bool
+    ) -> tuple[Outcome, FetchResult | None]:
+        """Fetch; no result when there is nothing new to parse (a 304, or the same bytes as
+        last time for a source whose content is ``known``)."""
+        res = await self._fetch(spec, state)
+        if res.not_modified:
+            return Outcome(spec), None
+        body_hash = _sha(res.body)
+        outcome = self._fresh(spec, res, body_hash)
+        if body_hash == state.body_hash and known:
+            return outcome, None
+        return outcome, res
+
     @staticmethod
     def _fresh(spec: SourceSpec, res: FetchResult, body_hash: str) -> Outcome:
         return Outcome(
@@ -210,13 +224,9 @@ class Watcher:
 
     # -- feeds -------------------------------------------------------------------------------
     async def _check_feed(self, spec: SourceSpec, state: SourceState) -> Outcome:
-        res = await self._fetch(spec, state)
-        if res.not_modified:
-            return Outcome(spec)
-        body_hash = _sha(res.body)
-        outcome = self._fresh(spec, res, body_hash)
-        if body_hash == state.body_hash and state.has_baseline:
-            return outcome  # same bytes as last time: nothing to parse
+        outcome, res = await self._fetch_new(spec, state, known=bool(state.has_baseline))
+        if res is None:
+            return outcome
         refs = await _cpu(scan_items, len(res.body), res.body, res.url)
         if refs is not None:
             keys = [k for r in refs for k in r.keys]
@@ -287,12 +297,8 @@ class Watcher:
 
     # -- pages -------------------------------------------------------------------------------
     async def _check_page(self, spec: SourceSpec, state: SourceState) -> Outcome:
-        res = await self._fetch(spec, state)
-        if res.not_modified:
-            return Outcome(spec)
-        body_hash = _sha(res.body)
-        outcome = self._fresh(spec, res, body_hash)
-        if body_hash == state.body_hash and state.content_hash:
+        outcome, res = await self._fetch_new(spec, state, known=bool(state.content_hash))
+        if res is None:
             return outcome
         lines = await _cpu(
             _page_lines,
@@ -401,12 +407,8 @@ class Watcher:
 
     # -- Open Terms Archive feeds ------------------------------------------------------------
     async def _check_ota(self, spec: SourceSpec, state: SourceState) -> Outcome:
-        res = await self._fetch(spec, state)
-        if res.not_modified:
-            return Outcome(spec)
-        body_hash = _sha(res.body)
-        outcome = self._fresh(spec, res, body_hash)
-        if body_hash == state.body_hash and state.has_baseline:
+        outcome, res = await self._fetch_new(spec, state, known=bool(state.has_baseline))
+        if res is None:
             return outcome
         items = await asyncio.to_thread(parse_feed, res.body, res.headers, res.url)
         if not items:

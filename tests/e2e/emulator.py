@@ -2976,10 +2976,7 @@ class DiscordEmulator:
             visibility_check=visibility_check,
             **values,
         )
-        if self._session is None:
-            raise EmulatorError("the bot has no gateway session yet; await emu.wait_ready() first")
-        self._dispatch("INTERACTION_CREATE", r.payload)
-        return await self._await_answer(r, timeout)
+        return await self._send_interaction(r, timeout)
 
     def prepare_slash(
         self,
@@ -3009,6 +3006,13 @@ class DiscordEmulator:
         return self._register(
             payload, label=f"/{' '.join(names)}", user=user, channel=ch, source_message=None
         )
+
+    async def _send_interaction(self, r: InteractionResult, timeout: float) -> InteractionResult:
+        """Dispatch a prepared interaction over the gateway and wait for the bot's answer."""
+        if self._session is None:
+            raise EmulatorError("the bot has no gateway session yet; await emu.wait_ready() first")
+        self._dispatch("INTERACTION_CREATE", r.payload)
+        return await self._await_answer(r, timeout)
 
     async def wait_answer(self, r: InteractionResult, timeout: float = 5.0) -> InteractionResult:
         """Wait until the bot answered ``r`` (one from :meth:`prepare_slash`), like :meth:`slash`
@@ -3040,10 +3044,7 @@ class DiscordEmulator:
             visibility_check=visibility_check,
             **values,
         )
-        if self._session is None:
-            raise EmulatorError("the bot has no gateway session yet; await emu.wait_ready() first")
-        self._dispatch("INTERACTION_CREATE", r.payload)
-        return await self._await_answer(r, timeout)
+        return await self._send_interaction(r, timeout)
 
     def prepare_autocomplete(
         self,
