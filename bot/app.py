@@ -1,8 +1,10 @@
 """The core services, built once and shared by the Discord client, the console and the CLI.
 
-``App`` owns the database, the knowledge base and the matcher. It knows nothing about Discord:
-methods take ids and text and return ``Reply`` objects or plain results, which is what lets the
-console mode and the tests exercise exactly what a Discord member gets.
+``App`` owns the database, the knowledge base, the matcher and (when asked for) the watcher and
+the alert deliverer, all set at construction and never replaced. It knows nothing about Discord
+or about wording: methods take ids and text and return view-models (``bot.results``) or plain
+results, which ``bot.present`` turns into replies. That split is what lets the console mode and
+the tests exercise exactly what a Discord member gets.
 """
 
 from __future__ import annotations
@@ -12,56 +14,86 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from bot import __version__, render
+from bot import __version__
+from bot.actions import Action, Alternatives, MoreTerms, ShowHistory, ShowItem, ShowOptOuts
+from bot.alerts.delivery import Deliverer, Sender
 from bot.config import Settings
-from bot.embeds import Reply
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.matcher import AskResult, FaqIndex, Matcher
-from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.model import Clause, FaqEntry, KnowledgeBase, Platform
 from bot.knowledge.platforms import PlatformDetector
 from bot.knowledge.text import fold
 from bot.knowledge.topics import TOPIC_BY_ID
-from bot.store import faq as faq_store
+from bot.results import (
+    AboutView,
+    AlternativesView,
+    AnswerView,
+    ClauseView,
+    FaqView,
+    Gone,
+    HistoryView,
+    ItemView,
+    OptOutsView,
+    OptOutView,
+    TermsView,
+    UnknownPlatform,
+    View,
+)
+from bot.store import faq_entries, reviews
 from bot.store.db import Database
+from bot.watch.service import Watcher
+from bot.watch.sources import load_sources
 
 log = logging.getLogger(__name__)
 
 REVIEW_CACHE_SECONDS = 60.0
+TERMS_CLAUSES = 3  # clauses /terms shows at once
 
 
 @dataclass(slots=True)
-class _GuildView:
+class GuildView:
+    """A guild's own FAQ entries (as a search index) and the shipped entries it hides."""
+
     generation: int
     index: FaqIndex | None
     hidden: frozenset[str]
 
 
 class App:
-    def __init__(self, settings: Settings, db: Database, kb: KnowledgeBase) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        kb: KnowledgeBase,
+        *,
+        watcher: Watcher | None = None,
+        deliverer: Deliverer | None = None,
+    ) -> None:
         self.settings = settings
         self.db = db
         self.kb = kb
         self.version = __version__
         self.detector = PlatformDetector(kb.platforms)
         self.matcher = Matcher(kb, self.detector)
-        self._guilds: dict[int, _GuildView] = {}
+        self.watcher = watcher
+        self.deliverer = deliverer
+        self._guilds: dict[int, GuildView] = {}
         self._review: tuple[float, frozenset[str]] = (0.0, frozenset())
-        self.watcher = None  # set by open_app(watch=True) once the watcher exists
-        self.deliverer = None
 
     # -- guild FAQ view ----------------------------------------------------------------------
-    async def guild_view(self, guild_id: int | None) -> _GuildView | None:
+    async def guild_view(self, guild_id: int | None) -> GuildView | None:
         """The guild's own entries and hidden set, rebuilt only when their generation moved."""
         if guild_id is None:
             return None
-        current = await faq_store.generation(self.db, guild_id)
+        current = await faq_entries.generation(self.db, guild_id)
         cached = self._guilds.get(guild_id)
         if cached is not None and cached.generation == current:
             return cached
-        entries = await faq_store.list_entries(self.db, guild_id)
-        hidden = await faq_store.hidden_ids(self.db, guild_id)
-        view = _GuildView(current, FaqIndex(entries, self.detector) if entries else None, hidden)
+        entries = await faq_entries.list_entries(self.db, guild_id)
+        hidden = await faq_entries.hidden_ids(self.db, guild_id)
+        view = GuildView(current, FaqIndex(entries, self.detector) if entries else None, hidden)
         self._guilds[guild_id] = view
         return view
 
@@ -70,10 +102,6 @@ class App:
         stamp, ids = self._review
         if time.monotonic() - stamp < REVIEW_CACHE_SECONDS:
             return ids
-        try:
-            from bot.store import reviews
-        except ImportError:  # the watcher's review table is optional for the answer path
-            return frozenset()
         try:
             ids = frozenset(item.clause_id for item in await reviews.pending(self.db))
         except Exception:  # pragma: no cover - never let a review lookup break an answer
@@ -91,44 +119,145 @@ class App:
             hidden=view.hidden if view else frozenset(),
         )
 
-    async def faq_reply(self, query: str, *, guild_id: int | None = None) -> Reply:
+    async def answer(self, query: str, *, guild_id: int | None = None) -> AnswerView:
+        """A free question (``/faq ask``): the best item, or "not sure" with suggestions."""
         result = await self.ask(query, guild_id=guild_id)
-        return await render.answer(self, result, guild_id=guild_id)
+        found = result.answer
+        platform = self.kb.platforms.get(result.platform or "")
+        if found is None:
+            return AnswerView(result, guild_id, None, platform)
+        shown: ItemView | HistoryView | Gone
+        if found.topic == "history" and found.platform and found.kind == "clause":
+            shown = self._history(self.kb.platforms[found.platform])
+        else:
+            shown = await self.item(found.kind, found.id, guild_id=guild_id, topic=found.topic)
+        return AnswerView(result, guild_id, shown, platform)
 
-    async def terms_reply(self, platform: str, topic: str | None = None) -> Reply:
-        return await render.terms(self, platform, topic)
+    async def item(
+        self,
+        kind: str,
+        item_id: str,
+        *,
+        guild_id: int | None = None,
+        topic: str | None = None,
+    ) -> ItemView | Gone:
+        """One clause, opt-out or FAQ entry by id; ``Gone`` when it was removed or hidden."""
+        if kind == "clause" and item_id in self.kb.clauses:
+            return await self._clause_view(self.kb.clauses[item_id])
+        if kind == "optout" and item_id in self.kb.optouts:
+            opt = self.kb.optouts[item_id]
+            return OptOutView(opt, self.kb.platforms[opt.platform])
+        if kind == "faq":
+            entry = self.kb.faq.get(item_id)
+            view = await self.guild_view(guild_id)
+            if entry is None and view and view.index:
+                entry = next((e for e in view.index.entries if e.id == item_id), None)
+            if entry is not None and not (view and entry.id in view.hidden):
+                return await self._faq_view(entry, topic)
+        return Gone()
 
-    async def optout_reply(self, platform: str) -> Reply:
-        return await render.optouts(self, platform)
+    async def _clause_view(self, clause: Clause) -> ClauseView:
+        review = await self.needs_review()
+        return ClauseView(clause, self.kb.platforms[clause.platform], clause.id in review)
 
-    async def history_reply(self, platform: str) -> Reply:
-        return render.history(self, platform)
+    async def _faq_view(self, entry: FaqEntry, topic: str | None) -> FaqView:
+        platforms = tuple(self.kb.platforms[p] for p in entry.platforms if p in self.kb.platforms)
+        related = self._related_clause(entry, topic)
+        clause = await self._clause_view(related) if related is not None else None
+        return FaqView(entry, platforms, topic, clause)
 
-    async def alternatives_reply(self, query: str, *, guild_id: int | None = None) -> Reply:
+    def _related_clause(self, entry: FaqEntry, topic: str | None) -> Clause | None:
+        """The current clause of the entry's one platform and topic, quoted with the answer."""
+        if len(entry.platforms) != 1:
+            return None
+        wanted = topic or entry.topics[0]
+        clauses = [c for c in self.kb.clauses_for(entry.platforms[0], wanted) if c.current]
+        return clauses[0] if clauses else None
+
+    def _unknown(self, typed: str) -> UnknownPlatform:
+        return UnknownPlatform(typed, tuple(sorted(p.name for p in self.kb.platforms.values())))
+
+    def _history(self, platform: Platform) -> HistoryView:
+        return HistoryView(platform, tuple(self.kb.timeline(platform.id)))
+
+    async def terms(
+        self, platform_id: str, topic: str | None = None
+    ) -> TermsView | OptOutsView | HistoryView | UnknownPlatform:
+        """``/terms``: the platform's current clauses on a topic (AI training by default)."""
+        platform = self.kb.platforms.get(platform_id)
+        if platform is None:
+            return self._unknown(platform_id)
+        if topic == "opt-out":
+            return await self.optouts(platform_id)
+        if topic == "history":
+            return self._history(platform)
+        clauses = self._terms_clauses(platform_id, topic)
+        other = tuple(sorted({c.topic for c in self.kb.clauses_for(platform_id) if c.current}))
+        views = tuple([await self._clause_view(c) for c in clauses])
+        return TermsView(platform, topic, views, other if not views else ())
+
+    def _terms_clauses(self, platform_id: str, topic: str | None) -> list[Clause]:
+        clauses = [c for c in self.kb.clauses_for(platform_id, topic or "ai-training") if c.current]
+        if not clauses and topic is None:
+            clauses = [c for c in self.kb.clauses_for(platform_id) if c.current]
+        return clauses[:TERMS_CLAUSES]
+
+    async def optouts(self, platform_id: str) -> OptOutsView | UnknownPlatform:
+        platform = self.kb.platforms.get(platform_id)
+        if platform is None:
+            return self._unknown(platform_id)
+        opts = tuple(OptOutView(o, platform) for o in self.kb.optouts_for(platform_id))
+        return OptOutsView(platform, opts)
+
+    async def history(self, platform_id: str) -> HistoryView | UnknownPlatform:
+        platform = self.kb.platforms.get(platform_id)
+        return self._history(platform) if platform else self._unknown(platform_id)
+
+    async def alternatives(self, query: str, *, guild_id: int | None = None) -> AlternativesView:
+        """ "Not what I asked": every match for the question but the one answered."""
         result = await self.ask(query, guild_id=guild_id)
-        return render.alternatives(self, result)
+        return AlternativesView(tuple(result.alternatives))
 
-    async def item_reply(self, kind: str, item_id: str, *, guild_id: int | None = None) -> Reply:
-        return await render.item(self, kind, item_id, guild_id=guild_id)
+    async def terms_alternatives(
+        self, platform_id: str, topic: str | None, *, guild_id: int | None = None
+    ) -> AlternativesView | UnknownPlatform:
+        """ "Not what I asked" under /terms: what else matches, minus the clauses shown."""
+        platform = self.kb.platforms.get(platform_id)
+        if platform is None:
+            return self._unknown(platform_id)
+        label = TOPIC_BY_ID[topic or "ai-training"].label
+        result = await self.ask(f"{platform.name} {label}", guild_id=guild_id)
+        shown = {c.id for c in self._terms_clauses(platform_id, topic)}
+        picks = ([result.answer] if result.answer else []) + result.alternatives
+        return AlternativesView(
+            tuple(m for m in picks if not (m.kind == "clause" and m.id in shown))
+        )
 
-    async def press(self, custom_id: str, *, guild_id: int | None = None) -> Reply:
-        """What a button does, from its custom id (``fp:<action>:…``); console and Discord."""
-        parts = custom_id.split(":", 3)
-        if len(parts) >= 3 and parts[0] == "fp":
-            action = parts[1]
-            if action == "optout":
-                return await self.optout_reply(parts[2])
-            if action == "history":
-                return await self.history_reply(parts[2])
-            if action == "more" and len(parts) == 4:  # "Not what I asked" under /terms
-                topic = parts[3] or None
-                return await render.terms_alternatives(self, parts[2], topic, guild_id=guild_id)
-            if action == "alts" and len(parts) == 4:
-                guild = int(parts[2]) if parts[2].isdigit() and parts[2] != "0" else guild_id
-                return await self.alternatives_reply(parts[3], guild_id=guild)
-            if action == "show" and len(parts) == 4:
-                return await self.item_reply(parts[2], parts[3], guild_id=guild_id)
-        return Reply(content="That button is no longer supported; ask again.", ephemeral=True)
+    async def press(self, action: Action | None, *, guild_id: int | None = None) -> View:
+        """What a button does (console and Discord alike); ``Gone`` for an unreadable one."""
+        match action:
+            case ShowOptOuts(platform):
+                return await self.optouts(platform)
+            case ShowHistory(platform):
+                return await self.history(platform)
+            case MoreTerms(platform, topic):
+                return await self.terms_alternatives(platform, topic, guild_id=guild_id)
+            case Alternatives(guild, query):
+                return await self.alternatives(query, guild_id=guild or guild_id)
+            case ShowItem(kind, item_id):
+                return await self.item(kind, item_id, guild_id=guild_id)
+        return Gone()
+
+    async def about(self) -> AboutView:
+        kb = self.kb
+        return AboutView(
+            version=self.version,
+            platforms=len(kb.platforms),
+            clauses=len(kb.clauses),
+            optouts=len(kb.optouts),
+            faq=len(kb.faq),
+            oldest_verified=kb.oldest_verified(),
+        )
 
     # -- lookups for autocomplete and argument parsing ---------------------------------------
     def resolve_platform(self, text: str) -> str | None:
@@ -198,30 +327,35 @@ class App:
                 seen.append(entry.question)
         return seen[:limit]
 
-    async def about_reply(self) -> Reply:
-        return await render.about(self)
-
-    def help_reply(self) -> Reply:
-        return render.help_card(self)
-
-
-async def build_app(settings: Settings, *, db_path: str | None = None) -> App:
-    kb = load_knowledge(settings.data_dir)
-    db = await Database(db_path or settings.db_path).connect()
-    return App(settings, db, kb)
-
 
 @asynccontextmanager
-async def open_app(settings: Settings, *, watch: bool = False) -> AsyncIterator[App]:
-    """Build the app; with ``watch`` also its watcher and delivery services (when present)."""
-    app = await build_app(settings)
-    try:
-        if watch:
-            from bot.services import attach_watch_services
+async def open_app(
+    settings: Settings,
+    *,
+    watch: bool = False,
+    sender: Sender | None = None,
+    db_path: Path | None = None,
+    sources_path: Path | None = None,
+) -> AsyncIterator[App]:
+    """Build the app once, complete: with ``watch`` its watcher, with a ``sender`` (the Discord
+    client's) the deliverer that posts alerts through it.
 
-            await attach_watch_services(app)
-        yield app
+    ``db_path`` / ``sources_path`` override the settings (``watch --db/--sources``).
+    """
+    kb = load_knowledge(settings.data_dir)
+    specs = None
+    if watch:  # a bad sources file stops the start with all its problems (SourcesError)
+        sources = sources_path or settings.sources_path
+        specs = load_sources(sources, platforms=set(kb.platforms))
+        log.info("watching %d sources from %s", len(specs), sources)
+    db = await Database(db_path or settings.db_path).connect()
+    watcher = None
+    try:
+        if specs is not None:
+            watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
+        deliverer = Deliverer(db, sender, kb=kb) if sender is not None else None
+        yield App(settings, db, kb, watcher=watcher, deliverer=deliverer)
     finally:
-        if app.watcher is not None:
-            await app.watcher.close()
-        await app.db.close()
+        if watcher is not None:
+            await watcher.close()
+        await db.close()

@@ -1,8 +1,9 @@
 """The Discord shell: a ``commands.Bot`` subclass around the core ``App``.
 
-The only module of ``bot/`` that imports discord. It loads one extension per feature in
-``setup_hook`` (RoboDanny's shape), registers the persistent ``fp:…`` buttons, answers every
-command error politely in one place, and points discord.py at a Discord-compatible server when
+The only module of ``bot/`` that imports discord (its helpers live in ``cogs/utils``). It loads
+one extension per feature in ``setup_hook`` (RoboDanny's shape), registers the persistent
+``fp:…`` buttons, answers every command error politely in one place, delivers alerts through
+``DiscordSender``, and points discord.py at a Discord-compatible server when
 ``DISCORD_API_BASE`` / ``DISCORD_GATEWAY_URL`` are set (self-hosted servers, the e2e emulator).
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 import aiohttp
 import discord
@@ -25,7 +26,10 @@ from bot import services
 from bot.alerts.delivery import DeliveryPermanent, DeliveryRetry
 from bot.app import App, open_app
 from bot.config import ConfigError, Settings
-from bot.embeds import Reply, notice
+from bot.present.manage import notice
+from bot.present.reply import Reply
+from cogs.utils.checks import NotModerator
+from cogs.utils.replies import CoreButton, Interaction, send_kwargs, send_reply, texts_for
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +82,9 @@ class FinePrintBot(commands.Bot):
         self.run_services = start_services
         self.loaded_extensions: list[str] = []
         self._service_tasks: list[asyncio.Task[None]] = []
-        self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
+        self.tree.error(self.on_app_command_error)
 
     async def setup_hook(self) -> None:
-        from cogs.utils.replies import CoreButton
-
         self.add_dynamic_items(CoreButton)
         for name in EXTENSIONS:
             try:
@@ -99,11 +101,8 @@ class FinePrintBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to the dev guild %s", len(synced), dev_guild)
-        self._start_services()
-
-    def _start_services(self) -> None:
         self._service_tasks = services.start_services(
-            self.app, DiscordSender(self), before_delivery=self.wait_until_ready
+            self.app, before_delivery=self.wait_until_ready
         )
 
     async def on_ready(self) -> None:
@@ -115,29 +114,30 @@ class FinePrintBot(commands.Bot):
         await super().close()
 
     async def on_app_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+        self, interaction: Interaction, error: app_commands.AppCommandError
     ) -> None:
         """One polite answer for every failure; the cause goes to the log, not the member."""
-        from cogs.utils.replies import send_reply
-
+        t = texts_for(interaction)
         original = getattr(error, "original", error)
         if isinstance(error, app_commands.NoPrivateMessage):
-            text = "This command only works in a server."
+            text = t("error.guild_only")
+        elif isinstance(error, NotModerator):
+            text = t("error.not_moderator")
         elif isinstance(error, app_commands.CommandOnCooldown):
-            text = f"Slow down a little — try again in {error.retry_after:.0f} s."
+            text = t("error.cooldown", seconds=f"{error.retry_after:.0f}")
         elif isinstance(error, app_commands.CheckFailure):
-            text = str(error) or "You are not allowed to use this command here."
+            text = t("error.not_allowed")
         elif isinstance(error, app_commands.TransformerError):
-            text = f"I couldn't understand the value “{error.value}”."
+            text = t("error.bad_value", value=error.value)
         else:
             log.error(
                 "command %s failed",
                 interaction.command.qualified_name if interaction.command else "?",
                 exc_info=original,
             )
-            text = "Sorry, something went wrong on my side. The error was logged; please try again."
+            text = t("error.internal")
         try:
-            await send_reply(interaction, notice(text, title="Fine Print"))
+            await send_reply(interaction, notice(text, t=t))
         except discord.HTTPException:
             log.warning("could not send the error message for an interaction")
 
@@ -146,23 +146,32 @@ class DiscordSender:
     """Delivers outbox rows to Discord channels, mapping Discord's answers to retry/permanent.
 
     The nonce makes Discord (``enforce_nonce``) return the message it already created when a
-    crash between "sent" and "marked sent" makes us send the same row again.
+    crash between "sent" and "marked sent" makes us send the same row again. The sender exists
+    before the client (the App's deliverer is built with it) and is bound to the client once
+    there is one; delivery only starts after the client is ready.
     """
 
-    def __init__(self, bot: FinePrintBot) -> None:
-        self.bot = bot
+    def __init__(self) -> None:
+        self.client: discord.Client | None = None
+
+    def bind(self, client: discord.Client) -> None:
+        self.client = client
+
+    def _client(self) -> discord.Client:
+        if self.client is None:
+            raise DeliveryRetry("not connected to Discord yet")
+        return self.client
 
     async def _channel(self, channel_id: int) -> discord.abc.Messageable:
-        channel = self.bot.get_channel(channel_id)
+        client = self._client()
+        channel = client.get_channel(channel_id)
         if channel is None:
-            channel = await self.bot.fetch_channel(channel_id)
+            channel = await client.fetch_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             raise DeliveryPermanent("that channel cannot hold messages")
         return channel
 
     async def send(self, channel_id: int, reply: Reply, *, nonce: str) -> int:
-        from cogs.utils.replies import send_kwargs
-
         try:
             channel = await self._channel(channel_id)
             message = await channel.send(nonce=nonce, **send_kwargs(reply))
@@ -181,9 +190,8 @@ class DiscordSender:
 
     async def notify_guild(self, guild_id: int, reply: Reply) -> None:
         """Tell a server about a problem: its system channel, else its owner by DM."""
-        from cogs.utils.replies import send_kwargs
-
-        guild = self.bot.get_guild(guild_id)
+        client = self._client()
+        guild = client.get_guild(guild_id)
         if guild is None:
             log.warning("cannot tell guild %s: not in my cache", guild_id)
             return
@@ -194,7 +202,7 @@ class DiscordSender:
                 return
             except discord.HTTPException:
                 log.warning("could not post in the system channel of guild %s", guild_id)
-        owner = guild.owner or await self.bot.fetch_user(guild.owner_id or 0)
+        owner = guild.owner or await client.fetch_user(guild.owner_id or 0)
         await owner.send(**send_kwargs(reply))
 
 
@@ -202,14 +210,23 @@ def create_bot(app: App, *, start_services: bool = True) -> FinePrintBot:
     return FinePrintBot(app, start_services=start_services)
 
 
+@asynccontextmanager
+async def open_bot(settings: Settings) -> AsyncIterator[FinePrintBot]:
+    """The bot as ``run_bot`` starts it: the endpoints, the App (with its watcher and a
+    deliverer that posts through this client) and the client, not yet logged in."""
+    sender = DiscordSender()
+    with discord_endpoints(settings):
+        async with open_app(settings, watch=True, sender=sender) as app:
+            bot = create_bot(app)
+            sender.bind(bot)
+            yield bot
+
+
 async def run_bot(settings: Settings) -> int:
     if not settings.token:
         raise ConfigError("DISCORD_TOKEN", "is required to connect to Discord")
-    with discord_endpoints(settings):
-        async with open_app(settings, watch=True) as app:
-            bot = create_bot(app)
-            async with bot:
-                await bot.start(settings.token)
+    async with open_bot(settings) as bot, bot:
+        await bot.start(settings.token)
     return 0
 
 

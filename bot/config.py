@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.errors import FinePrintError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
@@ -35,7 +37,7 @@ TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off", "")
 
 
-class ConfigError(ValueError):
+class ConfigError(FinePrintError, ValueError):
     """A setting is missing or malformed; the message names it."""
 
     def __init__(self, setting: str, problem: str) -> None:

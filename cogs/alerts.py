@@ -7,10 +7,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.alerts import manage
-from bot.embeds import notice
+from bot.client import FinePrintBot
+from bot.present import manage as replies
+from bot.present.alerts import sample_alert
 from cogs.answers import platform_autocomplete
 from cogs.utils.checks import moderator_only
-from cogs.utils.replies import send_kwargs, send_reply
+from cogs.utils.replies import Interaction, send_kwargs, send_reply, texts_for
 
 REQUIRED = ("view_channel", "send_messages", "embed_links")
 
@@ -23,8 +25,8 @@ def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class Alerts(commands.GroupCog, group_name="alerts", group_description="Where alerts are posted"):
-    def __init__(self, bot: commands.Bot) -> None:
-        self.app = bot.app  # type: ignore[attr-defined]
+    def __init__(self, bot: FinePrintBot) -> None:
+        self.app = bot.app
         super().__init__()
 
     @app_commands.command(name="subscribe", description="Post AI-terms alerts in a channel")
@@ -38,33 +40,31 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description="Where al
     @moderator_only()
     async def subscribe(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         channel: discord.TextChannel | None = None,
         platforms: app_commands.Range[str, 0, 300] | None = None,
         only_ai: bool = True,
         mention_role: discord.Role | None = None,
     ) -> None:
         assert interaction.guild is not None
+        t = texts_for(interaction)
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
-            await send_reply(interaction, notice("Pick a text channel for alerts."))
+            await send_reply(interaction, replies.notice(t("alerts.pick_text_channel"), t=t))
             return
         if mention_role is not None and mention_role.is_default():
-            await send_reply(interaction, notice("Alerts never mention @everyone; pick a role."))
+            await send_reply(interaction, replies.notice(t("alerts.no_everyone"), t=t))
             return
+        me = interaction.guild.me
         warnings = []
-        missing = missing_permissions(target, interaction.guild.me)
+        missing = missing_permissions(target, me)
         if missing:
-            warnings.append(f"I am missing {', '.join(missing)} in {target.mention}.")
+            warnings.append(replies.missing_permissions(target.id, missing, t))
         if mention_role is not None and not (
-            mention_role.mentionable
-            or target.permissions_for(interaction.guild.me).mention_everyone
+            mention_role.mentionable or target.permissions_for(me).mention_everyone
         ):
-            warnings.append(
-                f"{mention_role.mention} is not mentionable by me: make it mentionable or the "
-                "alerts will show the role without notifying anyone."
-            )
-        reply = await manage.subscribe(
+            warnings.append(replies.role_not_mentionable(mention_role.id, t))
+        result = await manage.subscribe(
             self.app,
             interaction.guild.id,
             target.id,
@@ -74,61 +74,49 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description="Where al
             actor=interaction.user.id,
             warnings=tuple(warnings),
         )
-        await send_reply(interaction, reply)
+        await send_reply(interaction, replies.subscribed(result, t))
 
     @app_commands.command(name="unsubscribe", description="Stop posting alerts in a channel")
     @app_commands.describe(channel="The channel (default: this channel)")
     @moderator_only()
     async def unsubscribe(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self, interaction: Interaction, channel: discord.TextChannel | None = None
     ) -> None:
         assert interaction.guild is not None
         target = channel or interaction.channel
-        reply = await manage.unsubscribe(self.app, interaction.guild.id, getattr(target, "id", 0))
-        await send_reply(interaction, reply)
+        result = await manage.unsubscribe(self.app, interaction.guild.id, getattr(target, "id", 0))
+        await send_reply(interaction, replies.unsubscribed(result, texts_for(interaction)))
 
     @app_commands.command(name="list", description="Which channels get alerts")
     @moderator_only()
-    async def list(self, interaction: discord.Interaction) -> None:
+    async def list(self, interaction: Interaction) -> None:
         assert interaction.guild is not None
-        await send_reply(
-            interaction, await manage.list_subscriptions(self.app, interaction.guild.id)
-        )
+        lines = await manage.list_subscriptions(self.app, interaction.guild.id)
+        await send_reply(interaction, replies.subscriptions(lines, texts_for(interaction)))
 
     @app_commands.command(name="test", description="Post a sample alert to check permissions")
     @app_commands.describe(channel="Where to post the sample (default: this channel)")
     @moderator_only()
     async def test(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self, interaction: Interaction, channel: discord.TextChannel | None = None
     ) -> None:
         assert interaction.guild is not None
+        t = texts_for(interaction)
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
-            await send_reply(interaction, notice("Pick a text channel."))
+            await send_reply(interaction, replies.notice(t("alerts.pick_channel"), t=t))
             return
-        sub = next(
-            (
-                s
-                for s in await manage.subscriptions.list_subscriptions(
-                    self.app.db, interaction.guild.id
-                )
-                if s.channel_id == target.id
-            ),
-            None,
-        )
-        sample = manage.sample_alert(self.app, sub.mention_role_id if sub else None)
+        role = await manage.channel_role(self.app, interaction.guild.id, target.id)
+        sample = sample_alert(manage.sample_alert(self.app), role, t)
         try:
             await target.send(**send_kwargs(sample))
         except discord.Forbidden:
-            missing = missing_permissions(target, interaction.guild.me) or ["a permission"]
-            text = f"I could not post in {target.mention}: I am missing {', '.join(missing)}."
-            await send_reply(interaction, notice(text, title="Sample not posted"))
+            missing = missing_permissions(target, interaction.guild.me)
+            await send_reply(interaction, replies.test_refused(target.id, missing, t))
             return
-        text = f"Posted a sample alert in {target.mention}."
-        if sub is None:
-            text += " That channel is not subscribed yet: `/alerts subscribe` it."
-        await send_reply(interaction, notice(text, title="Sample posted"))
+        subscribed = await manage.is_subscribed(self.app, interaction.guild.id, target.id)
+        await send_reply(interaction, replies.test_posted(target.id, subscribed, t))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: FinePrintBot) -> None:
     await bot.add_cog(Alerts(bot))

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.utils.replies import send_reply
+from bot import present
+from bot.client import FinePrintBot
+from cogs.utils.replies import Interaction, send_reply, texts_for
 
 
 class Meta(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
-        self.app = bot.app  # type: ignore[attr-defined]
+    def __init__(self, bot: FinePrintBot) -> None:
+        self.app = bot.app
 
     @app_commands.command(name="help", description="What Fine Print can do, with examples")
-    async def help(self, interaction: discord.Interaction) -> None:
-        await send_reply(interaction, self.app.help_reply())
+    async def help(self, interaction: Interaction) -> None:
+        await send_reply(interaction, present.help_card(texts_for(interaction)))
 
     @app_commands.command(name="about", description="Version and how fresh the database is")
-    async def about(self, interaction: discord.Interaction) -> None:
-        await send_reply(interaction, await self.app.about_reply())
+    async def about(self, interaction: Interaction) -> None:
+        view = await self.app.about()
+        await send_reply(interaction, present.render(view, texts_for(interaction)))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: FinePrintBot) -> None:
     await bot.add_cog(Meta(bot))

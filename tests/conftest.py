@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App, build_app
+from bot.app import App, open_app
 from bot.config import DEFAULT_DATA_DIR, Settings, load_settings
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
@@ -63,8 +63,5 @@ def kb() -> KnowledgeBase:
 
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[App]:
-    built = await build_app(settings)
-    try:
+    async with open_app(settings) as built:
         yield built
-    finally:
-        await built.db.close()

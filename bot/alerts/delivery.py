@@ -18,17 +18,18 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from bot.alerts.render import render_alert, render_delivery_problem, render_notice
-from bot.embeds import Reply
+from bot.errors import FinePrintError
 from bot.knowledge.model import KnowledgeBase
+from bot.present.alerts import render_alert, render_delivery_problem, render_notice
+from bot.present.reply import Reply
 from bot.store import alerts as store
-from bot.store import clock, subscriptions
+from bot.store import clock, guild_config, subscriptions
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
 
 
-class DeliveryRetry(Exception):
+class DeliveryRetry(FinePrintError):
     """Try again later (429, 5xx, network); ``retry_after`` in seconds when Discord said."""
 
     def __init__(self, reason: str = "temporary failure", retry_after: float | None = None):
@@ -37,7 +38,7 @@ class DeliveryRetry(Exception):
         self.retry_after = retry_after
 
 
-class DeliveryPermanent(Exception):
+class DeliveryPermanent(FinePrintError):
     """This channel will not accept messages (unknown channel, missing permission)."""
 
     def __init__(self, reason: str) -> None:
@@ -168,14 +169,13 @@ class Deliverer:
 
     async def _tell_guild_once(self, guild_id: int, channel_id: int, reason: str) -> None:
         key = subscriptions.refused_key(channel_id)
-        if await store.was_told(self.db, guild_id, key):
+        if not await guild_config.first_notice(self.db, guild_id, key):
             return
         try:
             await self.sender.notify_guild(guild_id, render_delivery_problem(channel_id, reason))
         except Exception:
             log.exception("could not tell guild %s about channel %s", guild_id, channel_id)
-            return
-        await store.mark_told(self.db, guild_id, key)
+            await guild_config.clear_notice(self.db, guild_id, key)  # try again next time
 
     async def run(self, wake: asyncio.Event | None = None) -> None:
         """Deliver until cancelled: on ``wake`` (new outbox rows) or when a retry is due."""

@@ -23,9 +23,9 @@ Text from moderators may use Markdown but can never ping (``neutralize_mentions`
 reply is sent with no allowed mentions); text from members is also ``escape_markdown``-ed.
 
 The modules: ``caps`` (limits), ``errors``, ``model`` (what the shell gets), ``text``,
-``forms`` (reading typed entries), ``files`` (TOML/JSON), ``service`` (``Curation``, built from
-``base``, ``importing`` and ``suggestions``) and ``replies``. Everything public is re-exported
-here, so callers write ``from bot.curation import Curation, EntryForm, saved_reply``.
+``forms`` (reading typed entries), ``files`` (TOML/JSON) and ``service`` (``Curation``, built
+from ``base``, ``importing`` and ``suggestions``); their replies are ``bot.present.curation``.
+Everything public is re-exported here, so callers write ``from bot.curation import Curation``.
 """
 
 from __future__ import annotations
@@ -47,10 +47,12 @@ from bot.curation.caps import (
     SUGGESTION_WINDOW,
 )
 from bot.curation.errors import (
+    Actor,
     Conflict,
     CurationError,
     Invalid,
     LimitReached,
+    Moment,
     NotFound,
     Unreadable,
 )
@@ -68,34 +70,16 @@ from bot.curation.model import (
     ImportResult,
     ImportRow,
     MemberNotice,
+    Note,
     ParsedForm,
     QueuePage,
     Saved,
     SuggestionReceipt,
 )
-from bot.curation.replies import (
-    ACTION_LABELS,
-    confirm_remove_reply,
-    conflict_reply,
-    describe,
-    error_reply,
-    export_reply,
-    hidden_reply,
-    history_reply,
-    import_preview_reply,
-    import_result_reply,
-    list_reply,
-    notice_outcome_reply,
-    queue_reply,
-    refusal_reply,
-    saved_reply,
-    suggestion_receipt_reply,
-)
 from bot.curation.service import Curation
-from bot.curation.text import fit_lines, member_text, question_key, safe, when, who
+from bot.curation.text import fit_lines, question_key
 
 __all__ = [
-    "ACTION_LABELS",
     "ENTRY_CAP",
     "FIELD_LABELS",
     "GENERAL_WORDS",
@@ -112,6 +96,7 @@ __all__ = [
     "SUGGESTION_RATE",
     "SUGGESTION_WINDOW",
     "TOPIC_PHRASES",
+    "Actor",
     "Approval",
     "Conflict",
     "Curation",
@@ -127,33 +112,16 @@ __all__ = [
     "Invalid",
     "LimitReached",
     "MemberNotice",
+    "Moment",
     "NotFound",
+    "Note",
     "ParsedForm",
     "QueuePage",
     "Saved",
     "SuggestionReceipt",
     "Unreadable",
-    "confirm_remove_reply",
-    "conflict_reply",
-    "describe",
-    "error_reply",
-    "export_reply",
     "fit_lines",
-    "hidden_reply",
-    "history_reply",
-    "import_preview_reply",
-    "import_result_reply",
-    "list_reply",
-    "member_text",
-    "notice_outcome_reply",
     "question_key",
-    "queue_reply",
     "read_path",
-    "refusal_reply",
-    "safe",
-    "saved_reply",
     "snapshot",
-    "suggestion_receipt_reply",
-    "when",
-    "who",
 ]

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 from bot.curation import forms
 from bot.curation.caps import ENTRY_CAP
 from bot.curation.errors import CurationError, LimitReached, NotFound
-from bot.curation.model import EntryForm, ParsedForm
+from bot.curation.model import EntryForm, Note, ParsedForm
 from bot.curation.text import iso, question_key, safe
 from bot.knowledge.loader import Problem, _Source
 from bot.knowledge.text import clip
-from bot.store import faq as store
-from bot.store.faq import EntryContent, StoredEntry, public_id, row_id
+from bot.store import faq_audit, faq_entries
+from bot.store.faq_entries import EntryContent, StoredEntry, public_id, row_id
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -69,8 +69,8 @@ class ServiceBase:
         return forms.validate(self.app, raw, src, index, today=self.clock().date())
 
     def _content(
-        self, given: EntryForm | EntryContent, notes: Iterable[str]
-    ) -> tuple[EntryContent, tuple[str, ...]]:
+        self, given: EntryForm | EntryContent, notes: Iterable[Note]
+    ) -> tuple[EntryContent, tuple[Note, ...]]:
         if isinstance(given, EntryForm):
             parsed = self.parse_form(given)
             return parsed.content, (*parsed.notes, *notes)
@@ -78,18 +78,19 @@ class ServiceBase:
 
     # -- checks and writes shared by the writers (run inside the transaction) ----------------
     async def _get(self, conn: aiosqlite.Connection, guild_id: int, rid: int) -> StoredEntry:
-        stored = await store.get_entry(self.db, guild_id, rid, conn=conn)
+        stored = await faq_entries.get_entry(self.db, guild_id, rid, conn=conn)
         if stored is None:  # pragma: no cover - only called for rows just seen in this tx
-            raise NotFound(f"This server has no entry {public_id(rid)}.")
+            raise NotFound("curation.no_entry", entry=public_id(rid))
         return stored
 
     async def _check_cap(self, conn: aiosqlite.Connection, guild_id: int, adding: int) -> None:
-        live = await store.count_live(self.db, guild_id, conn=conn)
+        live = await faq_entries.count_live(self.db, guild_id, conn=conn)
         if live + adding > ENTRY_CAP:
             raise LimitReached(
-                f"This server has {live} entries; the limit is {ENTRY_CAP}"
-                + (f" and this would add {adding}" if adding > 1 else "")
-                + ". Remove entries you no longer need with `/faq remove` first."
+                "curation.cap.many" if adding > 1 else "curation.cap",
+                live=live,
+                cap=ENTRY_CAP,
+                adding=adding,
             )
 
     async def _check_unique(
@@ -101,14 +102,52 @@ class ServiceBase:
         except_row: int | None = None,
     ) -> None:
         key = question_key(question)
-        for other in await store.list_stored(self.db, guild_id, conn=conn):
+        for other in await faq_entries.list_stored(self.db, guild_id, conn=conn):
             if question_key(other.entry.question) == key and row_id(other.entry.id) != except_row:
                 raise CurationError(
-                    f"{other.entry.id} already asks “{clip(safe(other.entry.question), 120)}”. "
-                    f"Edit that one with `/faq edit {other.entry.id}`, or word this one "
-                    "differently.",
-                    title="That question already has an entry",
+                    "curation.duplicate",
+                    title="curation.duplicate.title",
+                    entry=other.entry.id,
+                    question=clip(safe(other.entry.question), 120),
                 )
+
+    async def _update(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        current: StoredEntry,
+        content: EntryContent,
+        *,
+        actor_id: int,
+        now: str,
+        action: str,
+    ) -> StoredEntry | None:
+        """An edit of ``current`` and its audit record; None (nothing written) when the entry
+        is no longer at ``current``'s version (``action``: edit or import)."""
+        rid = row_id(current.entry.id)
+        assert rid is not None
+        if not await faq_entries.update_entry(
+            conn,
+            guild_id,
+            rid,
+            content,
+            expected_version=current.entry.version,
+            actor_id=actor_id,
+            now=now,
+        ):
+            return None
+        stored = await self._get(conn, guild_id, rid)
+        await faq_audit.add_audit(
+            conn,
+            guild_id,
+            stored.entry.id,
+            action,
+            actor_id=actor_id,
+            now=now,
+            before=snapshot(current),
+            after=snapshot(stored),
+        )
+        return stored
 
     async def _insert(
         self,
@@ -122,9 +161,9 @@ class ServiceBase:
         before: dict[str, Any] | None = None,
     ) -> StoredEntry:
         """A new entry and its audit record (``action``: add, import or approve)."""
-        rid = await store.insert_entry(conn, guild_id, content, actor_id=actor_id, now=now)
+        rid = await faq_entries.insert_entry(conn, guild_id, content, actor_id=actor_id, now=now)
         stored = await self._get(conn, guild_id, rid)
-        await store.add_audit(
+        await faq_audit.add_audit(
             conn,
             guild_id,
             stored.entry.id,

@@ -1,76 +1,136 @@
-"""Refusals of the curation core. Every message is written for the person who will read it.
+"""Refusals of the curation core, as string keys with parameters, never as sentences.
 
-The shell shows them as they are (``replies.error_reply``, ``replies.conflict_reply``), ephemeral,
-to the moderator or member who asked; nothing here is a crash.
+The shell shows them to the moderator or member who asked (``bot.present.curation``), ephemeral
+and in their language; nothing here is a crash. A parameter that names a person (``Actor``) or a
+moment (``Moment``) is formatted when the text is written, so it reads naturally there.
+``str(error)`` is the English text, for the command line and the logs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from bot.curation.text import when, who
-from bot.store.faq import EntryContent, StoredEntry
+from bot.errors import FinePrintError
+from bot.present.strings import STRINGS
+from bot.store.faq_entries import EntryContent, StoredEntry
+
+Lookup = Callable[..., str]  # ``Texts``: (key, **params) -> text
 
 
-class CurationError(Exception):
-    """A refusal to show as is (ephemeral, to the moderator or member who asked)."""
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did something: a member (shown as a mention) or the operator (id 0 or None)."""
 
-    title = "That didn't work"
+    id: int | None
 
-    def __init__(self, message: str, *, title: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """When: a stored ISO time, shown as a Discord timestamp in each reader's time zone."""
+
+    iso: str | None
+
+
+def _english(key: str, **params: Any) -> str:
+    return STRINGS[key].format(**params) if params else STRINGS[key]
+
+
+class CurationError(FinePrintError):
+    """A refusal to show to the moderator or member who asked."""
+
+    title_key = "curation.error.title"
+
+    def __init__(self, key: str, /, *, title: str | None = None, **params: Any) -> None:
+        self.key = key
+        self.params = params
         if title:
-            self.title = title
+            self.title_key = title
+        super().__init__(self.text(_english))
+
+    def _params(self, t: Lookup) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, value in self.params.items():
+            if isinstance(value, Actor):
+                value = who(value.id, t("curation.operator"))
+            elif isinstance(value, Moment):
+                value = when(value.iso)
+            out[name] = value
+        return out
+
+    def text(self, t: Lookup) -> str:
+        return t(self.key, **self._params(t))
+
+    def title(self, t: Lookup) -> str:
+        return t(self.title_key)
+
+    @property
+    def message(self) -> str:
+        return str(self)
 
 
 class NotFound(CurationError):
-    title = "Entry not found"
+    title_key = "curation.not_found.title"
 
 
 class Invalid(CurationError):
-    title = "Please check the entry"
+    """Every problem with an entry at once; ``problems`` are already written out."""
+
+    title_key = "curation.invalid.title"
 
     def __init__(self, problems: list[str], *, title: str | None = None) -> None:
         self.problems = problems
-        text = "\n".join(f"• {p}" for p in problems)
-        super().__init__(text, title=title)
+        super().__init__(
+            "curation.invalid.list", title=title, problems="\n".join(f"• {p}" for p in problems)
+        )
 
 
 class LimitReached(CurationError):
-    title = "Limit reached"
+    title_key = "curation.limit.title"
 
 
 class Unreadable(CurationError):
     """A local file (CLI, console) that cannot be read, or is over the import size limit."""
 
-    title = "Can't read that file"
+    title_key = "curation.unreadable.title"
 
 
 class Conflict(CurationError):
     """Someone else changed the entry first; carries its current state and the caller's text."""
 
-    title = "Someone else changed this entry"
+    title_key = "curation.conflict.title"
 
     def __init__(
         self,
-        message: str,
+        key: str,
         current: StoredEntry | None = None,
         mine: EntryContent | None = None,
+        **params: Any,
     ) -> None:
-        super().__init__(message)
         self.current = current
         self.mine = mine
+        super().__init__(key, **params)
 
     @classmethod
     def newer_version(
-        cls, current: StoredEntry, mine: EntryContent | None, *, doing: str = ""
+        cls, current: StoredEntry, mine: EntryContent | None, *, removing: bool = False
     ) -> Conflict:
-        """Saved since the moderator ``doing`` (opened it, asked to remove it): show both texts."""
-        doing = doing or "opened it"
+        """Saved since the moderator opened it (or asked to remove it): show both texts."""
         return cls(
-            f"{who(current.updated_by)} saved a newer version of {current.entry.id} (version "
-            f"{current.entry.version}) {when(current.updated_at)}, after you {doing}. Nothing "
-            "was overwritten. Here is the current text"
-            + ("; yours is below so you can copy it." if mine else "."),
+            "curation.conflict.newer.removing" if removing else "curation.conflict.newer",
             current,
             mine,
+            entry=current.entry.id,
+            version=current.entry.version,
+            by=Actor(current.updated_by),
+            at=Moment(current.updated_at),
+            yours="curation.conflict.yours" if mine else "curation.conflict.no_yours",
         )
+
+    def _params(self, t: Lookup) -> dict[str, Any]:
+        params = super()._params(t)
+        if "yours" in params:
+            params["yours"] = t(params["yours"])
+        return params

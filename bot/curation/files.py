@@ -69,10 +69,12 @@ def read_path(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > IMPORT_MAX_BYTES:
-            raise Unreadable(f"{path} is {size / 1e6:.1f} MB; the limit is 1 MB.")
+            raise Unreadable("curation.file.too_big", path=str(path), size=f"{size / 1e6:.1f}")
         return path.read_bytes()
     except OSError as exc:
-        raise Unreadable(f"Cannot read {path}: {exc.strerror or exc}") from exc
+        raise Unreadable(
+            "curation.file.unreadable", path=str(path), reason=exc.strerror or str(exc)
+        ) from exc
 
 
 def read_file(filename: str, data: bytes) -> tuple[list[Any], _Source, bool] | str:

@@ -17,12 +17,13 @@ from rapidfuzz import fuzz, process
 
 from bot.curation.caps import MAX_LINK, MAX_LINKS, MAX_PHRASINGS
 from bot.curation.errors import Invalid
-from bot.curation.model import EntryForm, ParsedForm
+from bot.curation.model import EntryForm, Note, ParsedForm
 from bot.curation.text import clean_lines, dedupe, member_text, safe
 from bot.knowledge.loader import Loader, Problem, _Entry, _Source, parse_faq
 from bot.knowledge.text import clip, fold, squash
 from bot.knowledge.topics import TOPIC_BY_ID, TOPIC_IDS, TOPICS
-from bot.store.faq import EntryContent
+from bot.present.strings import STRINGS
+from bot.store.faq_entries import EntryContent
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -104,22 +105,19 @@ def parse_form(app: App, form: EntryForm, *, today: date) -> ParsedForm:
     if unknown:
         names = ", ".join(f"“{clip(member_text(u), 40)}”" for u in unknown[:8])
         problems.append(
-            f"I didn't understand {names} in platforms and topics. Use platform names "
-            f"(e.g. {_platform_examples(app)}) and topics ({', '.join(TOPIC_IDS)}), "
-            "separated by commas."
+            STRINGS["curation.form.unknown_tags"].format(
+                names=names, examples=_platform_examples(app), topics=", ".join(TOPIC_IDS)
+            )
         )
-    notes: list[str] = []
+    notes: list[Note] = []
     question = squash(form.question)
     if not topics and question:
         guessed = app.resolve_topic(question)
         if guessed:
             topics = (guessed,)
-            notes.append(
-                f"Topic set to “{TOPIC_BY_ID[guessed].label}” from the question; edit the "
-                "entry to change it."
-            )
+            notes.append(Note("curation.form.topic_guessed", {"topic": TOPIC_BY_ID[guessed].label}))
         else:
-            problems.append(f"Add at least one topic: {', '.join(TOPIC_IDS)}.")
+            problems.append(STRINGS["curation.form.no_topic"].format(topics=", ".join(TOPIC_IDS)))
     raw: dict[str, Any] = {
         "id": "guild-form",
         "question": question,
@@ -134,7 +132,7 @@ def parse_form(app: App, form: EntryForm, *, today: date) -> ParsedForm:
         safe(p.message) for p in row_problems if not (topics == () and "topic" in p.message)
     ]
     if problems or content is None:
-        raise Invalid(problems or ["The entry is incomplete."])
+        raise Invalid(problems or [STRINGS["curation.form.incomplete"]])
     return ParsedForm(content, tuple(notes))
 
 

@@ -19,16 +19,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.curation.base import ServiceBase, snapshot
+from bot.curation.base import ServiceBase
 from bot.curation.caps import ENTRY_CAP
-from bot.curation.errors import Conflict, CurationError, Invalid
+from bot.curation.errors import Actor, Conflict, CurationError, Invalid, Moment
 from bot.curation.files import read_file
 from bot.curation.model import FIELD_LABELS, ImportPlan, ImportResult, ImportRow
-from bot.curation.text import question_key, safe, when, who
+from bot.curation.text import question_key, safe
 from bot.knowledge.loader import _Source
 from bot.knowledge.text import clip
-from bot.store import faq as store
-from bot.store.faq import EntryContent, StoredEntry, row_id
+from bot.present.strings import STRINGS
+from bot.store import faq_entries
+from bot.store.faq_entries import EntryContent, StoredEntry, row_id
 
 
 class ImportOps(ServiceBase):
@@ -54,8 +55,8 @@ class ImportOps(ServiceBase):
                 f"The file has {len(raws)} entries; a server may have at most {ENTRY_CAP}."
             )
             return plan
-        live = await store.list_stored(self.db, guild_id)
-        removed = await store.list_stored(self.db, guild_id, deleted=True)
+        live = await faq_entries.list_stored(self.db, guild_id)
+        removed = await faq_entries.list_stored(self.db, guild_id, deleted=True)
         targets = _Targets(
             by_row={row_id(s.entry.id): s for s in live},
             removed_rows={row_id(s.entry.id) for s in removed},
@@ -107,12 +108,12 @@ class ImportOps(ServiceBase):
         if action not in ("import", "add"):
             raise ValueError(f"unexpected audit action {action!r}")
         if plan.guild_id != guild_id:
-            raise CurationError("That preview belongs to another server.")
+            raise CurationError("curation.import.other_server")
         if not plan.can_apply:
             reasons = plan.problems + [f"{r.where}: {r.reason}" for r in plan.rejected]
             raise Invalid(
-                reasons or ["The file changes nothing."],
-                title="Nothing was imported",
+                reasons or [STRINGS["curation.import.nothing"]],
+                title="curation.import.none.title",
             )
         now = self._now()
         added: list[StoredEntry] = []
@@ -121,7 +122,7 @@ class ImportOps(ServiceBase):
             await self._check_cap(conn, guild_id, len(plan.added))
             live_keys = {
                 question_key(s.entry.question): s
-                for s in await store.list_stored(self.db, guild_id, conn=conn)
+                for s in await faq_entries.list_stored(self.db, guild_id, conn=conn)
             }
             for row in plan.rows:
                 if row.kind == "add":
@@ -141,40 +142,25 @@ class ImportOps(ServiceBase):
                     twin = live_keys.get(question_key(row.content.question))
                     if twin is not None and twin.entry.id != row.target.entry.id:
                         raise _question_taken(twin, row)
-                    ok = await store.update_entry(
+                    stored = await self._update(
                         conn,
                         guild_id,
-                        rid,
+                        row.target,
                         row.content,
-                        expected_version=row.target.entry.version,
                         actor_id=actor_id,
                         now=now,
+                        action=action,
                     )
-                    if not ok:
-                        current = await store.get_entry(self.db, guild_id, rid, conn=conn)
+                    if stored is None:
+                        current = await faq_entries.get_entry(self.db, guild_id, rid, conn=conn)
                         raise Conflict(
-                            f"{row.target.entry.id} changed since the preview"
-                            + (
-                                f" ({who(current.updated_by)} {when(current.updated_at)})"
-                                if current
-                                else ""
-                            )
-                            + ". Nothing was imported; run the import again to see the new "
-                            "preview.",
+                            "curation.import.changed" if current else "curation.import.gone",
                             current,
                             row.content,
+                            entry=row.target.entry.id,
+                            by=Actor(current.updated_by if current else None),
+                            at=Moment(current.updated_at if current else None),
                         )
-                    stored = await self._get(conn, guild_id, rid)
-                    await store.add_audit(
-                        conn,
-                        guild_id,
-                        stored.entry.id,
-                        action,
-                        actor_id=actor_id,
-                        now=now,
-                        before=snapshot(row.target),
-                        after=snapshot(stored),
-                    )
                     changed.append(stored)
                     live_keys.pop(question_key(row.target.entry.question), None)
                     live_keys[question_key(stored.entry.question)] = stored
@@ -238,7 +224,4 @@ def changed_fields(before: EntryContent, after: EntryContent) -> tuple[str, ...]
 
 
 def _question_taken(twin: StoredEntry, row: ImportRow) -> Conflict:
-    return Conflict(
-        f"Since the preview, {twin.entry.id} was saved with the question of {row.where}. "
-        "Nothing was imported; run the import again to see the new preview."
-    )
+    return Conflict("curation.import.question_taken", entry=twin.entry.id, row=row.where)

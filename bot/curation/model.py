@@ -5,11 +5,16 @@ They hold ids and text only, never discord objects, so every shell renders the s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.curation.caps import IMPORT_MAX_BYTES
 from bot.knowledge.model import FaqEntry
-from bot.store.faq import AuditRow, EntryContent, StoredEntry, SuggestionRow
+from bot.present.strings import STRINGS
+from bot.store.faq_audit import AuditRow
+from bot.store.faq_entries import EntryContent, StoredEntry
+from bot.store.suggestions import SuggestionRow
 
 # The fields of an entry a moderator controls, in the order changes are listed.
 FIELD_LABELS = {
@@ -20,6 +25,17 @@ FIELD_LABELS = {
     "topics": "topics",
     "links": "links",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something the core tells the moderator, as a string key and its parameters."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:  # English, for the command line and the logs
+        return STRINGS[self.key].format(**self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +52,7 @@ class EntryForm:
 @dataclass(frozen=True, slots=True)
 class ParsedForm:
     content: EntryContent
-    notes: tuple[str, ...] = ()  # things we decided for the moderator (a guessed topic)
+    notes: tuple[Note, ...] = ()  # things we decided for the moderator (a guessed topic)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +62,7 @@ class Saved:
     action: str
     stored: StoredEntry
     changed: bool = True
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,30 +151,6 @@ class ImportPlan:
     def can_apply(self) -> bool:
         return not self.problems and not self.rejected and bool(self.added or self.changed)
 
-    def summary(self) -> str:
-        return (
-            f"{len(self.added)} to add · {len(self.changed)} to change · "
-            f"{len(self.unchanged)} unchanged · {len(self.rejected)} rejected"
-        )
-
-    def report_lines(self) -> list[str]:
-        """The whole preview as plain text (CLI output, and the attachment when it is long)."""
-        lines = [f"Import preview for {self.filename}: {self.summary()}"]
-        lines += [f"PROBLEM: {p}" for p in self.problems]
-        for row in self.rows:
-            if row.kind == "add":
-                lines.append(f"ADD       {row.where}: {row.label}")
-            elif row.kind == "change":
-                target = row.target.entry.id if row.target else "?"
-                fields = ", ".join(row.changed_fields)
-                lines.append(f"CHANGE    {row.where}: {target} {row.label} ({fields})")
-            elif row.kind == "unchanged":
-                target = row.target.entry.id if row.target else "?"
-                lines.append(f"UNCHANGED {row.where}: {target} {row.label}")
-            else:
-                lines.append(f"REJECT    {row.where}: {row.label}: {row.reason}")
-        return lines
-
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
@@ -183,13 +175,15 @@ class QueuePage:
 
 @dataclass(frozen=True, slots=True)
 class MemberNotice:
-    """What to tell a member about their suggestion: by DM, or (``channel_text``) in the channel
-    where they suggested it, mentioning only them. ``channel_text`` None means DM only."""
+    """What to tell a member about their suggestion: by DM, or in the channel where they
+    suggested it, mentioning only them (declines only: approvals are good news, DM only)."""
 
     member_id: int
     channel_id: int | None
-    dm_text: str
-    channel_text: str | None
+    approved: bool
+    question: str
+    guild_name: str | None = None
+    reason: str | None = None  # the moderator's note when declining
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from bot.curation.base import ServiceBase, page_bounds, snapshot
 from bot.curation.caps import HISTORY_PAGE_SIZE, LIST_PAGE_SIZE
-from bot.curation.errors import Conflict, CurationError, NotFound
+from bot.curation.errors import Actor, Conflict, CurationError, Moment, NotFound
 from bot.curation.files import export_row, to_json, to_toml
 from bot.curation.importing import ImportOps
 from bot.curation.model import (
@@ -18,14 +18,15 @@ from bot.curation.model import (
     ExportFile,
     HiddenChange,
     HistoryPage,
+    Note,
     Saved,
 )
 from bot.curation.suggestions import SuggestionOps
-from bot.curation.text import choice_label, member_text, question_key, safe, typed_in, when, who
+from bot.curation.text import choice_label, member_text, question_key, safe, typed_in
 from bot.knowledge.model import FaqEntry
 from bot.knowledge.text import clip, fold
-from bot.store import faq as store
-from bot.store.faq import EntryContent, StoredEntry, row_id
+from bot.store import faq_audit, faq_entries
+from bot.store.faq_entries import EntryContent, StoredEntry, row_id
 
 
 class Curation(ImportOps, SuggestionOps, ServiceBase):
@@ -37,34 +38,33 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
         ref = ref.strip()
         rid = row_id(ref)
         if rid is not None:
-            stored = await store.get_entry(self.db, guild_id, rid)
+            stored = await faq_entries.get_entry(self.db, guild_id, rid)
             if stored is None:
-                raise NotFound(f"This server has no entry {ref}. Pick one from the list.")
+                raise NotFound("curation.no_entry.pick", entry=ref)
             if deleted is False and stored.deleted:
                 raise NotFound(
-                    f"{ref} was removed by {who(stored.deleted_by)} {when(stored.deleted_at)}. "
-                    f"Bring it back with `/faq restore {ref}`."
+                    "curation.removed",
+                    entry=ref,
+                    by=Actor(stored.deleted_by),
+                    at=Moment(stored.deleted_at),
                 )
             if deleted is True and not stored.deleted:
-                raise CurationError(f"{ref} is not removed: nothing to restore.")
+                raise CurationError("curation.not_removed", entry=ref)
             return stored
         key = question_key(ref)
-        for stored in await store.list_stored(self.db, guild_id, deleted=deleted):
+        for stored in await faq_entries.list_stored(self.db, guild_id, deleted=deleted):
             if question_key(stored.entry.question) == key:
                 return stored
         raise NotFound(
-            f"I can't find “{clip(safe(ref), 80)}” among this server's "
-            f"{'removed ' if deleted else ''}entries. Start typing and pick one from the list."
+            "curation.cant_find.removed" if deleted else "curation.cant_find",
+            typed=clip(safe(ref), 80),
         )
 
     def find_global(self, ref: str) -> FaqEntry:
         """A shipped entry by id or exact question."""
         ref = ref.strip()
         if row_id(ref) is not None:
-            raise CurationError(
-                f"{ref} is this server's own entry: use `/faq remove` (or `/faq edit`) for it. "
-                "Hiding is for the shipped Fine Print entries."
-            )
+            raise CurationError("curation.hide.own", entry=ref)
         entry = self.app.kb.faq.get(ref)
         if entry is None:
             key = question_key(ref)
@@ -72,10 +72,7 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
                 (e for e in self.app.kb.faq.values() if question_key(e.question) == key), None
             )
         if entry is None:
-            raise NotFound(
-                f"There is no shipped entry “{clip(safe(ref), 80)}”. Start typing and pick one "
-                "from the list."
-            )
+            raise NotFound("curation.no_shipped", typed=clip(safe(ref), 80))
         return entry
 
     async def entry_choices(
@@ -83,7 +80,7 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
     ) -> list[tuple[str, str]]:
         """(label, value) pairs for autocomplete: ``guild-N · question``, best first."""
         typed_f = fold(typed)
-        rows = await store.list_stored(self.db, guild_id, deleted=deleted)
+        rows = await faq_entries.list_stored(self.db, guild_id, deleted=deleted)
         picked = [
             s
             for s in reversed(rows)  # newest first: usually what a moderator is looking for
@@ -95,7 +92,7 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
         self, guild_id: int, typed: str, *, hidden: bool, limit: int = 25
     ) -> list[tuple[str, str]]:
         """Shipped entries for /faq hide (not hidden yet) or /faq unhide (hidden)."""
-        hidden_now = await store.hidden_ids(self.db, guild_id)
+        hidden_now = await faq_entries.hidden_ids(self.db, guild_id)
         typed_f = fold(typed)
         out = [
             (choice_label(entry), entry.id)
@@ -104,15 +101,25 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
         ]
         return out[:limit]
 
+    async def removed_choices(self, guild_id: int, typed: str) -> list[tuple[str, str]]:
+        """Removed entries, for /faq restore."""
+        return await self.entry_choices(guild_id, typed, deleted=True)
+
+    async def shown_global_choices(self, guild_id: int, typed: str) -> list[tuple[str, str]]:
+        return await self.global_choices(guild_id, typed, hidden=False)
+
+    async def hidden_global_choices(self, guild_id: int, typed: str) -> list[tuple[str, str]]:
+        return await self.global_choices(guild_id, typed, hidden=True)
+
     async def history_choices(
         self, guild_id: int, typed: str, *, limit: int = 25
     ) -> list[tuple[str, str]]:
         """Entries with a history in this server: its own (also removed) and hidden shipped."""
         typed_f = fold(typed)
-        stored = await store.list_stored(self.db, guild_id, deleted=None)
+        stored = await faq_entries.list_stored(self.db, guild_id, deleted=None)
         own = {s.entry.id: s.entry for s in stored}
         out: list[tuple[str, str]] = []
-        for ref in await store.audited_refs(self.db, guild_id):
+        for ref in await faq_audit.audited_refs(self.db, guild_id):
             entry = own.get(ref) or self.app.kb.faq.get(ref)
             label = choice_label(entry) if entry else ref
             if typed_in(typed_f, label):
@@ -126,7 +133,7 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
         actor_id: int,
         given: EntryForm | EntryContent,
         *,
-        notes: Iterable[str] = (),
+        notes: Iterable[Note] = (),
     ) -> Saved:
         """A new entry, from the modal's text (validated here) or from ready content."""
         content, notes = self._content(given, notes)
@@ -147,53 +154,37 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
         given: EntryForm | EntryContent,
         *,
         expected_version: int,
-        notes: Iterable[str] = (),
+        notes: Iterable[Note] = (),
     ) -> Saved:
         """Save an edit made on ``expected_version``; ``Conflict`` if the entry moved on."""
         content, notes = self._content(given, notes)
         rid = row_id(ref)
         if rid is None:
-            raise NotFound(f"{ref} is not an entry of this server.")
+            raise NotFound("curation.not_ours", entry=ref)
         now = self._now()
         async with self.db.transaction() as conn:
-            current = await store.get_entry(self.db, guild_id, rid, conn=conn)
+            current = await faq_entries.get_entry(self.db, guild_id, rid, conn=conn)
             if current is None:
-                raise NotFound(f"This server has no entry {ref}.")
+                raise NotFound("curation.no_entry", entry=ref)
             if current.deleted:
                 raise Conflict(
-                    f"{ref} was removed by {who(current.deleted_by)} "
-                    f"{when(current.deleted_at)} while you were editing. Nothing was saved; "
-                    f"restore it with `/faq restore {ref}` if it should stay.",
+                    "curation.conflict.removed",
                     current,
                     content,
+                    entry=ref,
+                    by=Actor(current.deleted_by),
+                    at=Moment(current.deleted_at),
                 )
             if current.entry.version != expected_version:
                 raise Conflict.newer_version(current, content)
             if current.content == content:
                 return Saved("edit", current, changed=False, notes=tuple(notes))
             await self._check_unique(conn, guild_id, content.question, except_row=rid)
-            ok = await store.update_entry(
-                conn,
-                guild_id,
-                rid,
-                content,
-                expected_version=expected_version,
-                actor_id=actor_id,
-                now=now,
+            stored = await self._update(
+                conn, guild_id, current, content, actor_id=actor_id, now=now, action="edit"
             )
-            if not ok:  # pragma: no cover - the write lock makes this unreachable
+            if stored is None:  # pragma: no cover - the write lock makes this unreachable
                 raise Conflict.newer_version(current, content)
-            stored = await self._get(conn, guild_id, rid)
-            await store.add_audit(
-                conn,
-                guild_id,
-                ref,
-                "edit",
-                actor_id=actor_id,
-                now=now,
-                before=snapshot(current),
-                after=snapshot(stored),
-            )
         return Saved("edit", stored, notes=tuple(notes))
 
     async def remove(
@@ -209,18 +200,20 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
             current = await self._get(conn, guild_id, rid)
             if current.deleted:
                 raise CurationError(
-                    f"{current.entry.id} was already removed by {who(current.deleted_by)} "
-                    f"{when(current.deleted_at)}.",
-                    title="Already removed",
+                    "curation.already_removed",
+                    title="curation.already_removed.title",
+                    entry=current.entry.id,
+                    by=Actor(current.deleted_by),
+                    at=Moment(current.deleted_at),
                 )
             version = expected_version if expected_version is not None else current.entry.version
             if current.entry.version != version:
-                raise Conflict.newer_version(current, None, doing="asked to remove it")
-            await store.delete_entry(
-                conn, guild_id, rid, expected_version=version, actor_id=actor_id, now=now
+                raise Conflict.newer_version(current, None, removing=True)
+            await faq_entries.set_removed(
+                conn, guild_id, rid, True, expected_version=version, actor_id=actor_id, now=now
             )
             removed = await self._get(conn, guild_id, rid)
-            await store.add_audit(
+            await faq_audit.add_audit(
                 conn,
                 guild_id,
                 removed.entry.id,
@@ -240,19 +233,20 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
         async with self.db.transaction() as conn:
             current = await self._get(conn, guild_id, rid)
             if not current.deleted:
-                raise CurationError(f"{current.entry.id} is not removed: nothing to restore.")
+                raise CurationError("curation.not_removed", entry=current.entry.id)
             await self._check_cap(conn, guild_id, 1)
             await self._check_unique(conn, guild_id, current.entry.question)
-            await store.restore_entry(
+            await faq_entries.set_removed(
                 conn,
                 guild_id,
                 rid,
+                False,
                 expected_version=current.entry.version,
                 actor_id=actor_id,
                 now=now,
             )
             restored = await self._get(conn, guild_id, rid)
-            await store.add_audit(
+            await faq_audit.add_audit(
                 conn,
                 guild_id,
                 restored.entry.id,
@@ -266,44 +260,40 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
 
     async def hide(self, guild_id: int, actor_id: int, ref: str) -> HiddenChange:
         """Hide a shipped entry in this server only: it never answers here again until unhidden."""
-        entry = self.find_global(ref)
-        now = self._now()
-        async with self.db.transaction() as conn:
-            if not await store.hide_global(conn, guild_id, entry.id, actor_id=actor_id, now=now):
-                raise CurationError(
-                    f"“{entry.question}” is already hidden in this server.", title="Already hidden"
-                )
-            await store.add_audit(
-                conn,
-                guild_id,
-                entry.id,
-                "hide",
-                actor_id=actor_id,
-                now=now,
-                before={"hidden": False},
-                after={"hidden": True},
-            )
-        return HiddenChange("hide", entry)
+        return await self._set_hidden(guild_id, actor_id, ref, hidden=True)
 
     async def unhide(self, guild_id: int, actor_id: int, ref: str) -> HiddenChange:
+        return await self._set_hidden(guild_id, actor_id, ref, hidden=False)
+
+    async def _set_hidden(
+        self, guild_id: int, actor_id: int, ref: str, *, hidden: bool
+    ) -> HiddenChange:
         entry = self.find_global(ref)
         now = self._now()
         async with self.db.transaction() as conn:
-            if not await store.unhide_global(conn, guild_id, entry.id):
-                raise CurationError(
-                    f"“{entry.question}” is not hidden in this server.", title="Not hidden"
+            if hidden:
+                done = await faq_entries.hide_global(
+                    conn, guild_id, entry.id, actor_id=actor_id, now=now
                 )
-            await store.add_audit(
+            else:
+                done = await faq_entries.unhide_global(conn, guild_id, entry.id)
+            if not done:
+                state = "already_hidden" if hidden else "not_hidden"
+                raise CurationError(
+                    f"curation.{state}", title=f"curation.{state}.title", question=entry.question
+                )
+            action = "hide" if hidden else "unhide"
+            await faq_audit.add_audit(
                 conn,
                 guild_id,
                 entry.id,
-                "unhide",
+                action,
                 actor_id=actor_id,
                 now=now,
-                before={"hidden": True},
-                after={"hidden": False},
+                before={"hidden": not hidden},
+                after={"hidden": hidden},
             )
-        return HiddenChange("unhide", entry)
+        return HiddenChange(action, entry)
 
     # -- reading -----------------------------------------------------------------------------
     async def list_page(
@@ -319,13 +309,14 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
             pid = self.app.resolve_platform(platform)
             if pid is None:
                 raise NotFound(
-                    f"I don't know a platform called “{clip(member_text(platform), 60)}”.",
-                    title="Unknown platform",
+                    "curation.unknown_platform",
+                    title="unknown_platform.title",
+                    typed=clip(member_text(platform), 60),
                 )
-        everything = await store.list_stored(self.db, guild_id)
+        everything = await faq_entries.list_stored(self.db, guild_id)
         items = [s for s in everything if pid is None or pid in s.entry.platforms]
         page, pages = page_bounds(len(items), page, per_page)
-        hidden_ids = await store.hidden_ids(self.db, guild_id)
+        hidden_ids = await faq_entries.hidden_ids(self.db, guild_id)
         hidden = [e for e in self.app.kb.faq.values() if e.id in hidden_ids]
         return EntryPage(
             items=items[page * per_page : (page + 1) * per_page],
@@ -347,7 +338,7 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
             key, title = stored.entry.id, stored.entry.question
         elif ref in self.app.kb.faq:
             key, title = ref, self.app.kb.faq[ref].question
-        elif ref.startswith("suggestion-") and await store.audit_count(self.db, guild_id, ref):
+        elif ref.startswith("suggestion-") and await faq_audit.audit_count(self.db, guild_id, ref):
             key, title = ref, "A member's suggestion"
         else:
             try:
@@ -356,9 +347,9 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
             except NotFound:
                 entry = self.find_global(ref)
                 key, title = entry.id, entry.question
-        total = await store.audit_count(self.db, guild_id, key)
+        total = await faq_audit.audit_count(self.db, guild_id, key)
         page, pages = page_bounds(total, page, per_page)
-        records = await store.audit_trail(
+        records = await faq_audit.audit_trail(
             self.db, guild_id, key, limit=per_page, offset=page * per_page
         )
         return HistoryPage(key, title, records, page, pages, total)
@@ -366,14 +357,10 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
     async def export(self, guild_id: int, fmt: str = "toml") -> ExportFile:
         """This server's live entries in the shipped FAQ schema (TOML or JSON)."""
         if fmt not in ("toml", "json"):
-            raise CurationError("Export as toml or json.")
-        entries = [s.entry for s in await store.list_stored(self.db, guild_id)]
+            raise CurationError("curation.export.format")
+        entries = [s.entry for s in await faq_entries.list_stored(self.db, guild_id)]
         if not entries:
-            raise NotFound(
-                "Nothing to export yet — this server has no entries of its own. Add one with "
-                "`/faq add`.",
-                title="No entries yet",
-            )
+            raise NotFound("curation.export.empty", title="curation.export.empty.title")
         rows = [export_row(e) for e in entries]
         data = to_json(rows) if fmt == "json" else to_toml(rows, guild_id, self._now())
         return ExportFile(f"faq-{guild_id}.{fmt}", data.encode("utf-8"), len(entries))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from bot import limits
 from bot.curation.base import ServiceBase, page_bounds
 from bot.curation.caps import (
     MAX_REASON,
@@ -19,22 +18,24 @@ from bot.curation.caps import (
     SUGGESTION_RATE,
     SUGGESTION_WINDOW,
 )
-from bot.curation.errors import CurationError, Invalid, LimitReached, NotFound
+from bot.curation.errors import Actor, CurationError, Invalid, LimitReached, Moment, NotFound
 from bot.curation.forms import bad_text
 from bot.curation.model import (
     Approval,
     EntryForm,
     MemberNotice,
+    Note,
     QueuePage,
     Saved,
     SuggestionReceipt,
 )
-from bot.curation.text import iso, member_text, parse_iso, question_key, safe, when, who
-from bot.embeds import quote_block
+from bot.curation.text import iso, parse_iso, question_key
 from bot.knowledge.loader import MAX_ANSWER, MAX_QUESTION
 from bot.knowledge.text import clip, squash
-from bot.store import faq as store
-from bot.store.faq import EntryContent, SuggestionRow, row_id
+from bot.present.strings import STRINGS
+from bot.store import faq_audit, suggestions
+from bot.store.faq_entries import EntryContent, row_id
+from bot.store.suggestions import SuggestionRow
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -55,51 +56,59 @@ class SuggestionOps(ServiceBase):
         question = squash(question)
         answer = answer.strip() if answer and answer.strip() else None
         if len(question) < MIN_SUGGESTION:
-            raise Invalid([f"Please write the question out (at least {MIN_SUGGESTION} letters)."])
+            raise Invalid([STRINGS["curation.suggest.short"].format(min=MIN_SUGGESTION)])
         if len(question) > MAX_QUESTION:
             raise Invalid(
-                [f"The question is {len(question)} characters; the limit is {MAX_QUESTION}."]
+                [
+                    STRINGS["curation.suggest.long_question"].format(
+                        length=len(question), limit=MAX_QUESTION
+                    )
+                ]
             )
         if answer and len(answer) > MAX_ANSWER:
-            raise Invalid([f"The answer is {len(answer)} characters; the limit is {MAX_ANSWER}."])
+            raise Invalid(
+                [
+                    STRINGS["curation.suggest.long_answer"].format(
+                        length=len(answer), limit=MAX_ANSWER
+                    )
+                ]
+            )
         if any(bad_text(t) for t in (question, answer or "")):
-            raise Invalid(["The text contains characters that cannot be stored."])
+            raise Invalid([STRINGS["curation.suggest.bad_text"]])
         now = self.clock()
         async with self.db.transaction() as conn:
-            recent = await store.member_suggestions_since(
+            recent = await suggestions.member_suggestions_since(
                 self.db, guild_id, member_id, iso(now - SUGGESTION_WINDOW), conn=conn
             )
             if len(recent) >= SUGGESTION_RATE:
                 free_at = parse_iso(recent[0]) + SUGGESTION_WINDOW
                 minutes = max(1, -(-int((free_at - now).total_seconds()) // 60))
                 raise LimitReached(
-                    f"You've suggested {len(recent)} questions in the last hour — thank you! "
-                    f"You can suggest another in about {minutes} minute(s).",
-                    title="Thanks — that's plenty for now",
+                    "curation.suggest.rate",
+                    title="curation.suggest.rate.title",
+                    count=len(recent),
+                    minutes=minutes,
                 )
-            pending = await store.pending_suggestions(self.db, guild_id, conn=conn)
+            pending = await suggestions.pending_suggestions(self.db, guild_id, conn=conn)
             if len(pending) >= PENDING_CAP:
                 raise LimitReached(
-                    f"The moderators already have {len(pending)} suggestions to read. Please try "
-                    "again in a few days.",
-                    title="The suggestion box is full",
+                    "curation.suggest.full",
+                    title="curation.suggest.full.title",
+                    count=len(pending),
                 )
             key = question_key(question)
             if any(question_key(p.question) == key for p in pending):
-                raise CurationError(
-                    "That question is already waiting for the moderators — thanks!",
-                    title="Already suggested",
-                )
-            sid = await store.insert_suggestion(
+                raise CurationError("curation.suggest.dup", title="curation.suggest.dup.title")
+            sid = await suggestions.insert_suggestion(
                 conn, guild_id, member_id, channel_id, question, answer, now=iso(now)
             )
         return SuggestionReceipt(sid, len(pending) + 1)
 
     async def queue_page(self, guild_id: int, page: int = 0) -> QueuePage:
         """One waiting suggestion per page, oldest first."""
-        total = await store.pending_count(self.db, guild_id)
+        total = await suggestions.pending_count(self.db, guild_id)
         page, _pages = page_bounds(total, page, 1)
-        items = await store.pending_suggestions(self.db, guild_id, limit=1, offset=page)
+        items = await suggestions.pending_suggestions(self.db, guild_id, limit=1, offset=page)
         return QueuePage(items[0] if items else None, page, total)
 
     async def suggestion_form(self, guild_id: int, suggestion_id: int) -> EntryForm:
@@ -110,14 +119,16 @@ class SuggestionOps(ServiceBase):
     async def _pending(
         self, guild_id: int, suggestion_id: int, conn: aiosqlite.Connection | None = None
     ) -> SuggestionRow:
-        s = await store.get_suggestion(self.db, guild_id, suggestion_id, conn=conn)
+        s = await suggestions.get_suggestion(self.db, guild_id, suggestion_id, conn=conn)
         if s is None:
-            raise NotFound(f"There is no suggestion #{suggestion_id} in this server.")
+            raise NotFound("curation.suggestion.none", number=suggestion_id)
         if s.status != "pending":
             raise NotFound(
-                f"Suggestion #{s.id} was already {s.status} by {who(s.reviewed_by)} "
-                f"{when(s.reviewed_at)}.",
-                title="Already reviewed",
+                f"curation.suggestion.{s.status}",
+                title="curation.suggestion.reviewed.title",
+                number=s.id,
+                by=Actor(s.reviewed_by),
+                at=Moment(s.reviewed_at),
             )
         return s
 
@@ -129,7 +140,7 @@ class SuggestionOps(ServiceBase):
         given: EntryForm | EntryContent,
         *,
         guild_name: str | None = None,
-        notes: Iterable[str] = (),
+        notes: Iterable[Note] = (),
     ) -> Approval:
         """The suggestion becomes an entry (as the moderator finalised it), audited as approve."""
         content, notes = self._content(given, notes)
@@ -147,7 +158,7 @@ class SuggestionOps(ServiceBase):
                 action="approve",
                 before=_suggestion_json(s),
             )
-            await store.review_suggestion(
+            await suggestions.review_suggestion(
                 conn,
                 guild_id,
                 s.id,
@@ -156,7 +167,7 @@ class SuggestionOps(ServiceBase):
                 now=now,
                 entry_row=row_id(stored.entry.id),
             )
-        notice = MemberNotice(s.member_id, s.channel_id, _approved_text(s, guild_name), None)
+        notice = MemberNotice(s.member_id, s.channel_id, True, s.question, guild_name)
         return Approval(Saved("approve", stored, notes=tuple(notes)), notice)
 
     async def reject(
@@ -173,7 +184,7 @@ class SuggestionOps(ServiceBase):
         now = self._now()
         async with self.db.transaction() as conn:
             s = await self._pending(guild_id, suggestion_id, conn)
-            await store.review_suggestion(
+            await suggestions.review_suggestion(
                 conn,
                 guild_id,
                 s.id,
@@ -182,7 +193,7 @@ class SuggestionOps(ServiceBase):
                 now=now,
                 reason=reason,
             )
-            await store.add_audit(
+            await faq_audit.add_audit(
                 conn,
                 guild_id,
                 f"suggestion-{s.id}",
@@ -192,13 +203,7 @@ class SuggestionOps(ServiceBase):
                 before=_suggestion_json(s),
                 after={"status": "rejected", "reason": reason},
             )
-        body = _declined_text(s, reason, guild_name)
-        return MemberNotice(
-            s.member_id,
-            s.channel_id,
-            clip("Hi, " + body, limits.MESSAGE_CONTENT),
-            clip(f"<@{s.member_id}> " + body, limits.MESSAGE_CONTENT),
-        )
+        return MemberNotice(s.member_id, s.channel_id, False, s.question, guild_name, reason)
 
 
 def _suggestion_json(s: SuggestionRow) -> dict[str, Any]:
@@ -210,26 +215,3 @@ def _suggestion_json(s: SuggestionRow) -> dict[str, Any]:
         "answer": s.answer,
         "suggested_at": s.created_at,
     }
-
-
-def _server(name: str | None) -> str:
-    return f"**{member_text(clip(name, 80))}**" if name else "the server"
-
-
-def _approved_text(s: SuggestionRow, guild_name: str | None) -> str:
-    return (
-        f"Good news! The question you suggested for the FAQ of {_server(guild_name)} was added:\n"
-        f"{quote_block(member_text(s.question))}\n"
-        "Anyone there can now get the answer with `/faq ask`. Thank you for helping!"
-    )
-
-
-def _declined_text(s: SuggestionRow, reason: str | None, guild_name: str | None) -> str:
-    """The note after "Hi, " (DM) or the member's mention (channel)."""
-    return (
-        f"thank you for suggesting a question for the FAQ of {_server(guild_name)}:\n"
-        f"{quote_block(member_text(clip(s.question, MAX_QUESTION)))}\n"
-        "The moderators decided not to add it this time."
-        + (f"\nTheir note: {safe(reason)}" if reason else "")
-        + "\nYou can still ask it with `/faq ask`, and you're welcome to suggest others."
-    )

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from bot import limits
-from bot.embeds import escape_markdown, neutralize_mentions
 from bot.knowledge.model import FaqEntry
 from bot.knowledge.text import clip, fold, squash
+from bot.present.markdown import escape_markdown, neutralize_mentions
 
 
 def question_key(text: str) -> str:
@@ -47,10 +47,10 @@ def when(text: str | None, style: str = "f") -> str:
         return text
 
 
-def who(actor_id: int | None) -> str:
-    if not actor_id:
-        return "the operator (command line)"
-    return f"<@{actor_id}>"  # inside embeds and with allowed_mentions none: shown, never pinged
+def who(actor_id: int | None, operator: str) -> str:
+    """A member as a mention (inside embeds, with no allowed mentions: shown, never pinged), or
+    ``operator`` — how the reader's language names the operator — for changes from the CLI."""
+    return f"<@{actor_id}>" if actor_id else operator
 
 
 def safe(text: str) -> str:

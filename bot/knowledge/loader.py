@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.errors import Problem, ProblemsError
 from bot.knowledge.model import (
     CLAUSE_STATUSES,
+    GUILD_ID_PREFIX,
     QUOTE_SOURCES,
     Clause,
     Event,
@@ -31,7 +32,6 @@ from bot.knowledge.topics import TOPIC_IDS
 SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 REQUIRED_FAQ_LANGUAGES = ("en", "fr", "it", "es", "de", "pt", "id")
-GUILD_ID_PREFIX = "guild-"
 
 MAX_TITLE = 100
 MAX_QUOTE = 1000
@@ -41,23 +41,10 @@ MAX_QUESTION = 200
 MAX_STEP = 300
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    file: Path
-    line: int
-    entry: str
-    message: str
+class KnowledgeError(ProblemsError):
+    """``data/`` is invalid."""
 
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.entry}: {self.message}"
-
-
-class KnowledgeError(ValueError):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        shown = "\n".join(f"  {p}" for p in problems[:50])
-        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{len(problems)} problem(s) in the knowledge data:\n{shown}{more}")
+    what = "the knowledge data"
 
 
 class _Source:

@@ -11,6 +11,7 @@ from datetime import date
 
 CLAUSE_STATUSES = ("current", "superseded")
 QUOTE_SOURCES = ("primary", "secondary")
+GUILD_ID_PREFIX = "guild-"  # the public ids of moderators' own entries: guild-<row>
 
 
 @dataclass(frozen=True, slots=True)

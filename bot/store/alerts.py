@@ -242,21 +242,3 @@ async def fail_channel(db: Database, channel_id: int, reason: str) -> int:
 async def counts(db: Database) -> dict[str, int]:
     rows = await db.fetchall("SELECT status, count(*) AS n FROM outbox GROUP BY status")
     return {r["status"]: r["n"] for r in rows}
-
-
-# -- "tell the guild once" (core table guild_notice) -----------------------------------------
-
-
-async def was_told(db: Database, guild_id: int, key: str) -> bool:
-    row = await db.fetchone(
-        "SELECT 1 FROM guild_notice WHERE guild_id = ? AND key = ?", (guild_id, key)
-    )
-    return row is not None
-
-
-async def mark_told(db: Database, guild_id: int, key: str) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT OR IGNORE INTO guild_notice (guild_id, key, created_at) VALUES (?, ?, ?)",
-            (guild_id, key, clock.now_iso()),
-        )

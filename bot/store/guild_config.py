@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import aiosqlite
 
+from bot.store import clock
 from bot.store.db import Database
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 async def mod_role(db: Database, guild_id: int) -> int | None:
@@ -32,7 +27,7 @@ async def set_mod_role(
             "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
             "mod_role_id = excluded.mod_role_id, updated_by = excluded.updated_by, "
             "updated_at = excluded.updated_at",
-            (guild_id, role_id, actor_id, now_iso()),
+            (guild_id, role_id, actor_id, clock.now_iso()),
         )
 
 
@@ -43,7 +38,7 @@ async def first_notice(
     async with db.use(conn) as c:
         cur = await c.execute(
             "INSERT OR IGNORE INTO guild_notice (guild_id, key, created_at) VALUES (?, ?, ?)",
-            (guild_id, key, now_iso()),
+            (guild_id, key, clock.now_iso()),
         )
         return cur.rowcount == 1
 

@@ -28,13 +28,6 @@ async def pending(db: Database) -> list[PendingReview]:
     return [PendingReview(**dict(r)) for r in rows]
 
 
-async def is_pending(db: Database, clause_id: str) -> bool:
-    row = await db.fetchone(
-        "SELECT 1 FROM clause_review WHERE clause_id = ? AND resolved_at IS NULL", (clause_id,)
-    )
-    return row is not None
-
-
 async def resolve(db: Database, clause_id: str, *, resolution: str = "reviewed") -> bool:
     """Mark a flagged clause as reviewed; False when nothing was pending for it."""
     async with db.transaction() as conn:

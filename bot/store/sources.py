@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.errors import FinePrintError
 from bot.store import clock
 from bot.store.db import Connection, Database
 from bot.watch.sources import (
@@ -28,7 +29,7 @@ GUILD_SOURCE_CAP = 10
 GUILD_KINDS = ("rss", "page")
 
 
-class GuildSourceError(ValueError):
+class GuildSourceError(FinePrintError, ValueError):
     """A guild source cannot be added; the message is shown to the moderator as is."""
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store import clock
+from bot.store import clock, guild_config
 from bot.store.db import Connection, Database
 
 
@@ -66,10 +66,7 @@ async def subscribe(
         )
         await conn.execute("DELETE FROM subscription_platform WHERE channel_id = ?", (channel_id,))
         # A fresh subscription may be told again if Discord refuses the channel later.
-        await conn.execute(
-            "DELETE FROM guild_notice WHERE guild_id = ? AND key = ?",
-            (guild_id, refused_key(channel_id)),
-        )
+        await guild_config.clear_notice(db, guild_id, refused_key(channel_id), conn=conn)
         await conn.executemany(
             "INSERT INTO subscription_platform (channel_id, platform) VALUES (?, ?)",
             [(channel_id, p) for p in wanted],

@@ -28,6 +28,7 @@ from yarl import URL
 from bot import PROJECT_URL, __version__
 from bot.config import Settings
 from bot.watch import guard
+from bot.watch.errors import WatchError
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class FetchResult:
         return None
 
 
-class FetchError(Exception):
+class FetchError(WatchError):
     """A fetch that did not produce a usable response; ``reason`` is short and human."""
 
     def __init__(

@@ -18,13 +18,15 @@ from urllib.parse import urlsplit
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
+from bot.watch.errors import WatchError
+
 ALLOWED_SCHEMES = ("http", "https")
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-class AddressRefused(OSError):
+class AddressRefused(WatchError, OSError):
     """The destination is not a public address; ``str()`` is the short human reason."""
 
     def __init__(self, reason: str) -> None:

@@ -149,10 +149,6 @@ def normalize_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def normalize_text(text: str) -> str:
-    return "\n".join(normalize_lines(text.splitlines()))
-
-
 def plain(text: str) -> str:
     """Display/scoring form: Markdown links to their text, emphasis markers dropped."""
     text = _MD_LINK.sub(lambda m: m[1], text)

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from bot.watch.errors import WatchError
 from bot.watch.sources import Range, Selector
 
 TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown", "text/md")
@@ -37,7 +38,7 @@ CELL_TAGS = ("td", "th")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
 
 
-class PageError(ValueError):
+class PageError(WatchError, ValueError):
     """The document could not be turned into text; the message says why."""
 
 

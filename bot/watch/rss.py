@@ -28,6 +28,7 @@ from urllib.parse import urljoin
 import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
+from bot.watch.errors import WatchError
 from bot.watch.normalize import strip_tracking
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType
 SUMMARY_CHARS = 1000
 
 
-class FeedError(ValueError):
+class FeedError(WatchError, ValueError):
     """The body is not a feed we can read; the message is short and human."""
 
 

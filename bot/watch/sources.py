@@ -18,7 +18,8 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from bot.knowledge.loader import URL, Problem, _Entry, _Source
+from bot.errors import Problem, ProblemsError
+from bot.knowledge.loader import URL, _Entry, _Source
 
 KINDS = ("rss", "page", "ota")
 KEYS = ("id", "kind", "platform", "document", "url", "select", "remove", "interval", "enabled")
@@ -60,14 +61,10 @@ class SourceSpec:
     line: int = field(default=0, compare=False)
 
 
-class SourcesError(ValueError):
-    """The sources file is invalid; ``problems`` lists every problem with file and line."""
+class SourcesError(ProblemsError):
+    """The sources file is invalid."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        shown = "\n".join(f"  {p}" for p in problems[:50])
-        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{len(problems)} problem(s) in the sources file:\n{shown}{more}")
+    what = "the sources file"
 
 
 class _Collector:

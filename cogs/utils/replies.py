@@ -1,14 +1,22 @@
-"""Turning core ``Reply`` objects into discord.py sends: the one place that touches both."""
+"""Turning ``Reply`` objects into discord.py sends: the one place that touches both.
+
+Also the persistent ``fp:…`` button: its state lives in its custom id (``bot.present.buttons``),
+so it works after a restart; pressing it asks the core and answers the member who pressed.
+"""
 
 from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from typing import Any, Protocol, cast
 
 import discord
 
-from bot.embeds import Button, Reply
+from bot import present
+from bot.app import App
+from bot.present.buttons import TEMPLATE, decode
+from bot.present.reply import Button, Reply
+from bot.present.texts import ENGLISH, Texts
 
 STYLES = {
     "primary": discord.ButtonStyle.primary,
@@ -19,8 +27,24 @@ STYLES = {
 }
 NO_MENTIONS = discord.AllowedMentions.none()
 
+Interaction = discord.Interaction[Any]
 
-class CoreButton(discord.ui.DynamicItem[discord.ui.Button], template=r"fp:(?P<action>[a-z]+):.+"):
+
+class _HasApp(Protocol):
+    app: App
+
+
+def app_of(interaction: Interaction) -> App:
+    """The core behind the client that received this interaction (``FinePrintBot.app``)."""
+    return cast(_HasApp, interaction.client).app
+
+
+def texts_for(interaction: Interaction) -> Texts:
+    """The strings to answer this member with."""
+    return ENGLISH
+
+
+class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
     """Every ``fp:…`` button: it survives restarts because its state lives in the custom id."""
 
     def __init__(self, button: Button) -> None:
@@ -35,19 +59,21 @@ class CoreButton(discord.ui.DynamicItem[discord.ui.Button], template=r"fp:(?P<ac
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> CoreButton:
-        return cls(Button(label=item.label or "…", custom_id=item.custom_id))
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(Button(label=label or "…", custom_id=getattr(item, "custom_id", None)))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        app = interaction.client.app  # type: ignore[attr-defined]
-        reply = await app.press(self.item.custom_id or "", guild_id=interaction.guild_id)
+    async def callback(self, interaction: Interaction) -> None:
+        app = app_of(interaction)
+        view = await app.press(decode(self.item.custom_id or ""), guild_id=interaction.guild_id)
+        reply = present.render(view, texts_for(interaction))
         reply.ephemeral = True  # a button answers the member who pressed it, not the channel
         await send_reply(interaction, reply)
 
 
 def to_embeds(reply: Reply) -> list[discord.Embed]:
-    return [discord.Embed.from_dict(card.to_dict()) for card in reply.cards]
+    return [discord.Embed.from_dict(card.to_dict()) for card in reply.cards]  # type: ignore[arg-type]
 
 
 def to_view(reply: Reply) -> discord.ui.View | None:
@@ -57,7 +83,7 @@ def to_view(reply: Reply) -> discord.ui.View | None:
     for button in reply.buttons[:25]:
         if button.url:
             view.add_item(discord.ui.Button(label=button.label, url=button.url))
-        elif button.custom_id and button.custom_id.startswith("fp:"):
+        elif button.custom_id and decode(button.custom_id) is not None:
             view.add_item(CoreButton(button))
     return view
 
@@ -88,7 +114,7 @@ def send_kwargs(reply: Reply, view: discord.ui.View | None = None) -> dict[str, 
 
 
 async def send_reply(
-    interaction: discord.Interaction, reply: Reply, *, view: discord.ui.View | None = None
+    interaction: Interaction, reply: Reply, *, view: discord.ui.View | None = None
 ) -> None:
     """Answer an interaction whether or not it was already responded to or deferred."""
     kwargs = send_kwargs(reply, view)

@@ -16,9 +16,9 @@ Fine Print itself:
 - ``server``: a guild "Beat Makers" with #general, a "Mods" role with Manage Server, ``alice``
   (a mod) and ``bob`` (a member).
 - ``start_fineprint``: ``await start_fineprint()`` builds the bot the way ``python -m bot``
-  does (``load_settings(env)``, ``discord_endpoints``, ``open_app(watch=True)``,
-  ``create_bot``), syncs its commands (what ``python -m bot sync`` does), connects and waits for
-  READY. Call it again after ``await fp.stop()`` for a restart on the same database.
+  does (``load_settings(env)``, then ``bot.client.open_bot``: endpoints, app, client),
+  syncs its commands (what ``python -m bot sync`` does), connects and waits for READY. Call
+  it again after ``await fp.stop()`` for a restart on the same database.
 - ``fineprint``: one started Fine Print (``start_fineprint()`` with the ``server`` world).
 - ``spawn``: ``spawn("sync")`` / ``spawn(**env)`` makes a :class:`ChildBot` (``python -m bot …``
   as a child process with ``fineprint_env`` plus ``env``); whatever a test leaves running is
@@ -40,8 +40,8 @@ from typing import Any
 
 import discord
 import pytest
-from bot.app import App, open_app
-from bot.client import FinePrintBot, create_bot, discord_endpoints
+from bot.app import App
+from bot.client import FinePrintBot, open_bot
 from bot.config import Settings, load_settings
 
 from tests.conftest import ROOT, clean_env
@@ -170,14 +170,12 @@ async def start_fineprint(
     async def start(
         *, env: dict[str, str] | None = None, sync: bool = True, timeout: float = 10.0
     ) -> RunningFinePrint:
-        # bot/__main__.py: settings from the environment; bot.client.run_bot: endpoints, app
-        # (with its watch services), bot. Then what `python -m bot sync` and Client.start do.
+        # bot.cli: settings from the environment; bot.client.open_bot: endpoints, app (with
+        # its watcher and deliverer), bot. Then what `python -m bot sync` and Client.start do.
         settings = load_settings({**fineprint_env, **(env or {})})
         async with contextlib.AsyncExitStack() as stack:
-            stack.enter_context(discord_endpoints(settings))
-            app = await stack.enter_async_context(open_app(settings, watch=True))
-            bot = create_bot(app)
-            fp = RunningFinePrint(bot, app, settings, BotRunner(bot, emulator))
+            bot = await stack.enter_async_context(open_bot(settings))
+            fp = RunningFinePrint(bot, bot.app, settings, BotRunner(bot, emulator))
             fp.stack = stack.pop_all()
         running.append(fp)
         await fp.runner.start(sync=sync, timeout=timeout)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.store import faq as faq_store
+from bot.store import faq_entries
 
 from .conftest import RunningFinePrint, Server, StartFinePrint
 from .emulator import MANAGE_GUILD, DiscordEmulator, InteractionResult, Member, Message
@@ -108,7 +108,7 @@ async def test_members_cannot_add_entries(
     assert "You need the Manage Server permission or this server's moderator role" in (
         r.message.text()
     )
-    assert await faq_store.list_stored(fineprint.app.db, server.guild.id) == []
+    assert await faq_entries.list_stored(fineprint.app.db, server.guild.id) == []
 
 
 # --------------------------------------------------------------------------- 10. /faq import
@@ -136,7 +136,7 @@ async def test_import_previews_then_confirm_makes_entries_live(
     assert not any(name.startswith(("Rejected", "Changed")) for name in fields)
     assert [b["label"] for b in preview.buttons()] == ["Confirm import", "Cancel"]
     # Nothing is live before the moderator confirms.
-    assert await faq_store.list_stored(fineprint.app.db, server.guild.id) == []
+    assert await faq_entries.list_stored(fineprint.app.db, server.guild.id) == []
 
     confirmed = await emulator.click(server.alice, preview, label="Confirm import")
     assert confirmed.response_type == 6  # deferred: the preview itself becomes the result
@@ -156,7 +156,7 @@ async def test_import_with_a_bad_row_shows_why_and_offers_no_confirm(
     assert "unknown topic 'ai-trainnig'" in fields["Rejected (1)"]
     assert "A row with a typo in its topic" in fields["Rejected (1)"]
     assert preview.buttons() == []  # no Confirm: nothing can be applied
-    assert await faq_store.list_stored(fineprint.app.db, server.guild.id) == []
+    assert await faq_entries.list_stored(fineprint.app.db, server.guild.id) == []
 
 
 # --------------------------------------------------------------------------- 11. remove, restore
@@ -246,7 +246,7 @@ async def test_a_refused_form_is_offered_again_with_the_text_kept(
     refused = await emulator.submit_modal(server.alice, None, opened, typed)
     assert title(refused.message) == "Please check the entry"
     assert "“myspace”" in refused.message.text()
-    assert await faq_store.list_stored(fineprint.app.db, server.guild.id) == []
+    assert await faq_entries.list_stored(fineprint.app.db, server.guild.id) == []
 
     again = await emulator.click(server.alice, refused.message, label="Fix it (your text is kept)")
     assert again.modal is not None

@@ -20,10 +20,10 @@ from aiohttp import web
 
 from bot.alerts.delivery import DeliveryPermanent, DeliveryRetry
 from bot.config import DEFAULT_DATA_DIR, Settings
-from bot.embeds import Reply
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.platforms import PlatformDetector
+from bot.present.reply import Reply
 from bot.store.db import Database
 from bot.watch.fetch import Fetcher, FetchLimits
 from bot.watch.scheduler import WatchPolicy

@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 
 from bot.alerts import manage
-from bot.app import App, build_app
+from bot.app import App, open_app
 from bot.config import Settings
-from bot.services import attach_watch_services
+from bot.present import manage as replies
+from bot.present import render
+from bot.present.alerts import sample_alert
 from bot.store import reviews, subscriptions
 from bot.store import sources as source_store
 from tests.conftest import NO_SOURCES
@@ -21,17 +23,12 @@ async def watching_app(tmp_path: Path):
     settings = Settings(
         db_path=tmp_path / "fp.db", sources_path=NO_SOURCES, allow_private_networks=True
     )
-    app = await build_app(settings)
-    await attach_watch_services(app)
-    try:
+    async with open_app(settings, watch=True) as app:
         yield app
-    finally:
-        await app.watcher.close()
-        await app.db.close()
 
 
-def text_of(reply) -> str:
-    return reply.fit().to_text()
+def text_of(result) -> str:
+    return replies.render(result).fit().to_text()
 
 
 async def test_subscribe_parses_platform_names_and_aliases(watching_app: App) -> None:
@@ -87,11 +84,11 @@ async def test_list_has_an_empty_state_then_entries(watching_app: App) -> None:
 
 
 async def test_sample_alert_shows_the_role_but_pings_nobody(watching_app: App) -> None:
-    sample = manage.sample_alert(watching_app, mention_role_id=444)
+    sample = sample_alert(manage.sample_alert(watching_app), mention_role_id=444)
     assert sample.mention_role_id is None  # shows the role, pings nobody
-    assert "<@&444>" in sample.content
+    assert "<@&444>" in (sample.content or "")
     assert "Sample alert" in sample.cards[0].title
-    assert manage.sample_alert(watching_app).mention_role_id is None
+    assert sample_alert(manage.sample_alert(watching_app)).mention_role_id is None
 
 
 async def test_feeds_add_list_remove_and_cap(watching_app: App) -> None:
@@ -175,11 +172,11 @@ async def test_resume_refuses_unknown_and_unpaused(watching_app: App) -> None:
 
 async def test_a_clause_whose_quote_vanished_is_shown_with_a_note(app: App) -> None:
     clause_id = "soundcloud-tou-2025-genai-consent"
-    before = text_of(await app.terms_reply("soundcloud"))
+    before = render(await app.terms("soundcloud")).fit().to_text()
     assert "Needs review" not in before
     async with app.db.transaction() as conn:
         await reviews.flag(conn, clause_id, "soundcloud-terms")
     app_fresh = App(replace(app.settings), app.db, app.kb)  # a new process would see it too
-    after = text_of(await app_fresh.terms_reply("soundcloud"))
+    after = render(await app_fresh.terms("soundcloud")).fit().to_text()
     assert "Needs review" in after
     assert "We will not use your content to train generative AI models" in after  # still shown

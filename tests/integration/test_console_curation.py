@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from bot.console import CONSOLE_GUILD, Console
+from bot.console import CONSOLE_GUILD, Console, open_console
 from bot.curation import LIST_PAGE_SIZE, OPERATOR
-from bot.store import faq as store
+from bot.store import faq_audit, faq_entries
 from tests.conftest import PYTHON, ROOT, clean_env
 
 GUILD, OTHER = 4242, 77
@@ -33,7 +33,7 @@ links = ["https://example.org/server-rules"]
 
 @pytest.fixture
 def console(app: App) -> Console:
-    return Console(app, guild_id=GUILD)
+    return open_console(app, guild_id=GUILD)
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def attached(text: str, name: str) -> str:
 
 
 async def live_ids(app: App, guild: int = GUILD) -> list[str]:
-    return [s.entry.id for s in await store.list_stored(app.db, guild)]
+    return [s.entry.id for s in await faq_entries.list_stored(app.db, guild)]
 
 
 async def test_add_from_file_ask_list_history_remove_restore_export(
@@ -63,7 +63,7 @@ async def test_add_from_file_ask_list_history_remove_restore_export(
 
     answer = await console.handle(f"/faq ask {QUESTION}")
     assert ANSWER in answer and "Answer written by this server's moderators" in answer
-    assert QUESTION.rstrip("?") not in await Console(app, guild_id=OTHER).handle(
+    assert QUESTION.rstrip("?") not in await open_console(app, guild_id=OTHER).handle(
         f"/faq ask {QUESTION}"
     )  # another server's console does not see it
 
@@ -98,7 +98,7 @@ async def test_add_from_file_ask_list_history_remove_restore_export(
     as_json = json.loads(attached(await console.handle("/faq export json"), f"faq-{GUILD}.json"))
     assert as_json["faq"] == data["faq"]
 
-    trail = await store.audit_trail(app.db, GUILD, "guild-1", limit=10, offset=0)
+    trail = await faq_audit.audit_trail(app.db, GUILD, "guild-1", limit=10, offset=0)
     assert [r.action for r in trail] == ["restore", "remove", "add"]
     assert {r.actor_id for r in trail} == {OPERATOR}  # the console operator
 
@@ -113,7 +113,7 @@ async def test_add_asks_for_each_field_of_the_form(app: App, console: Console) -
     assert (await console.handle("ai-content")).startswith("Source links")
     saved = await console.handle("https://example.org/server-rules")
     assert "Entry added" in saved and "ai music in the showcase" in saved
-    [stored] = await store.list_stored(app.db, GUILD)
+    [stored] = await faq_entries.list_stored(app.db, GUILD)
     assert stored.entry.phrasings == ("ai tracks in the showcase", "ai music in the showcase")
     assert stored.entry.links == ("https://example.org/server-rules",)
 
@@ -202,7 +202,7 @@ async def test_hide_unhide_suggest_queue_and_edit_refusal(app: App, console: Con
 
 
 async def test_console_defaults_to_its_own_pseudo_server(app: App) -> None:
-    console = Console(app)
+    console = open_console(app)
     assert console.guild_id == CONSOLE_GUILD
     assert "No entries yet" in await console.handle("/faq list")
 
@@ -268,9 +268,9 @@ def test_console_subprocess_curates_a_server(tmp_path: Path, entry_file: Path) -
 
 
 async def test_console_edits_with_the_current_text_kept_on_enter(app) -> None:
-    from bot.console import Console
+    from bot.console import open_console
 
-    console = Console(app, guild_id=4242)
+    console = open_console(app, guild_id=4242)
     await console.handle("/faq add")
     for line in ("Is Audius training AI?", "audius ai", "", "Not that we know.", "ai-training", ""):
         out = await console.handle(line)
@@ -288,9 +288,9 @@ async def test_console_edits_with_the_current_text_kept_on_enter(app) -> None:
 
 
 async def test_console_approves_and_rejects_suggestions(app) -> None:
-    from bot.console import Console
+    from bot.console import open_console
 
-    console = Console(app, guild_id=4343)
+    console = open_console(app, guild_id=4343)
     await console.handle("/faq suggest does bandlab train ai | no idea")
     await console.handle("/faq suggest is mixcloud safe")
     queue = await console.handle("/faq queue")

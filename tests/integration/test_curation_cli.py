@@ -8,8 +8,9 @@ import subprocess
 import tomllib
 from pathlib import Path
 
+from bot import present
 from bot.app import App
-from bot.store import faq as store
+from bot.store import faq_entries
 from tests.conftest import PYTHON, ROOT, clean_env
 
 GUILD = "4242"
@@ -140,6 +141,6 @@ async def test_cli_change_reaches_a_running_app_without_restart(app: App, tmp_pa
     assert result.returncode == 0, result.stderr
     answer = (await app.ask(QUESTION, guild_id=guild)).answer
     assert answer is not None and answer.id == "guild-1"
-    assert await store.generation(app.db, guild) == 1
-    reply = await app.faq_reply(QUESTION, guild_id=guild)
+    assert await faq_entries.generation(app.db, guild) == 1
+    reply = present.answer(await app.answer(QUESTION, guild_id=guild))
     assert "@everyone" not in reply.cards[0].description  # moderators' text never pings

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import curation
+from bot import curation, present
 from bot.app import App
 from bot.config import Settings
 from bot.curation import (
@@ -27,7 +27,8 @@ from bot.curation import (
     NotFound,
 )
 from bot.knowledge.model import FaqEntry, KnowledgeBase
-from bot.store import faq as store
+from bot.present import curation as present_curation
+from bot.store import faq_audit, faq_entries, suggestions
 from bot.store.db import Database
 
 GUILD, OTHER = 1001, 2002
@@ -74,7 +75,7 @@ async def answer_id(app: App, question: str, guild: int | None = GUILD) -> str |
 
 
 async def generation(app: App, guild: int = GUILD) -> int:
-    return await store.generation(app.db, guild)
+    return await faq_entries.generation(app.db, guild)
 
 
 # -- answering -------------------------------------------------------------------------------
@@ -88,7 +89,7 @@ async def test_added_entry_answers_at_once_and_only_in_its_guild(gapp: App, cur:
     # the other guild cannot reach it by id either
     with pytest.raises(NotFound):
         await cur.find(OTHER, saved.stored.entry.id)
-    reply = await gapp.item_reply("faq", saved.stored.entry.id, guild_id=OTHER)
+    reply = present.render(await gapp.item("faq", saved.stored.entry.id, guild_id=OTHER))
     assert reply.cards[0].title == "That answer is no longer available"
 
 
@@ -124,7 +125,7 @@ async def test_hide_and_unhide_a_shipped_entry_in_one_guild(gapp: App, cur: Cura
     assert await answer_id(gapp, SHIPPED.question) == SHIPPED.id
     with pytest.raises(CurationError, match="not hidden"):
         await cur.unhide(GUILD, MOD, SHIPPED.id)
-    trail = await store.audit_trail(gapp.db, GUILD, SHIPPED.id)
+    trail = await faq_audit.audit_trail(gapp.db, GUILD, SHIPPED.id)
     assert [(r.action, r.actor_id) for r in trail] == [("unhide", MOD2), ("hide", MOD)]
 
 
@@ -179,7 +180,7 @@ async def test_second_save_on_the_same_version_is_a_conflict_not_an_overwrite(
     assert exc.current is not None and exc.current.entry.answer == "First moderator."
     assert exc.mine is not None and exc.mine.answer == "Second moderator."
     assert f"<@{MOD}>" in exc.message and "Nothing was overwritten" in exc.message
-    reply = curation.conflict_reply(exc)
+    reply = present_curation.conflict_reply(exc)
     shown = " ".join(f.value for f in reply.cards[0].fields)
     assert "First moderator." in shown and "Second moderator." in shown
     stored = await cur.find(GUILD, ref)
@@ -202,7 +203,7 @@ async def test_unchanged_edit_writes_nothing(gapp: App, cur: Curation) -> None:
     saved = await cur.edit(GUILD, MOD2, ref, form(), expected_version=1)
     assert not saved.changed and saved.stored.entry.version == 1
     assert await generation(gapp) == gen
-    assert await store.audit_count(gapp.db, GUILD, ref) == 1
+    assert await faq_audit.audit_count(gapp.db, GUILD, ref) == 1
 
 
 async def test_duplicate_questions_are_refused(gapp: App, cur: Curation) -> None:
@@ -227,7 +228,7 @@ async def test_audit_trail_records_who_what_when_before_and_after(gapp: App, cur
     )
     await cur.remove(GUILD, MOD, ref)
     await cur.restore(GUILD, MOD2, ref)
-    trail = await store.audit_trail(gapp.db, GUILD, ref)
+    trail = await faq_audit.audit_trail(gapp.db, GUILD, ref)
     assert [(r.action, r.actor_id) for r in reversed(trail)] == [
         ("add", MOD),
         ("edit", MOD2),
@@ -246,7 +247,7 @@ async def test_audit_trail_records_who_what_when_before_and_after(gapp: App, cur
     # rendered history: newest first, before -> after, no pings
     page = await cur.history(GUILD, ref)
     assert page.total == 4 and page.records[0].action == "restore"
-    text = curation.describe(edit)
+    text = present_curation.describe(edit)
     assert "**answer:**" in text and "→" in text and "Only with a label." in text
     assert "**platforms:** — → soundcloud" in text
     assert (await cur.history_choices(GUILD, ""))[0][0].startswith(ref)
@@ -282,7 +283,7 @@ async def test_a_second_app_on_the_same_file_sees_changes_without_restart(
         ref = (await cur.add(GUILD, MOD, form())).stored.entry.id
         assert await answer_id(other, SHOWCASE) == ref
         await cur.edit(GUILD, MOD, ref, form(answer="Edited elsewhere."), expected_version=1)
-        reply = await other.faq_reply(SHOWCASE, guild_id=GUILD)
+        reply = present.answer(await other.answer(SHOWCASE, guild_id=GUILD))
         assert "Edited elsewhere." in reply.cards[0].description
         await cur.hide(GUILD, MOD, SHIPPED.id)
         assert await answer_id(other, SHIPPED.question) != SHIPPED.id
@@ -304,9 +305,9 @@ def bulk_toml(n: int, start: int = 0) -> bytes:
 
 async def test_entry_cap(gapp: App, cur: Curation) -> None:
     plan = await cur.plan_import(GUILD, "bulk.toml", bulk_toml(curation.ENTRY_CAP))
-    assert plan.can_apply, plan.report_lines()[:5]
+    assert plan.can_apply, present_curation.import_report_lines(plan)[:5]
     await cur.apply_import(GUILD, MOD, plan)
-    assert await store.count_live(gapp.db, GUILD) == curation.ENTRY_CAP
+    assert await faq_entries.count_live(gapp.db, GUILD) == curation.ENTRY_CAP
     with pytest.raises(LimitReached, match="limit is 500"):
         await cur.add(GUILD, MOD, form())
     more = await cur.plan_import(GUILD, "more.toml", bulk_toml(1, start=10_000))
@@ -316,7 +317,7 @@ async def test_entry_cap(gapp: App, cur: Curation) -> None:
     await cur.add(GUILD, MOD, form())
     with pytest.raises(LimitReached):
         await cur.restore(GUILD, MOD, "guild-1")
-    assert await store.count_live(gapp.db, OTHER) == 0
+    assert await faq_entries.count_live(gapp.db, OTHER) == 0
 
 
 async def test_suggestion_rate_limit_per_member(gapp: App) -> None:
@@ -351,7 +352,7 @@ async def test_approve_and_reject_suggestions(gapp: App, cur: Curation) -> None:
     second = await cur.suggest(GUILD, MEMBER, 77, "Can the server sell AI-made sample packs?")
     page = await cur.queue_page(GUILD)
     assert page.total == 2 and page.item is not None and page.item.id == first.id
-    shown = curation.queue_reply(page).cards[0].fields[0].value
+    shown = present_curation.queue_reply(page).cards[0].fields[0].value
     assert "@everyone" not in shown and r"\*\*" in shown and r"\[post\]" in shown
 
     prefill = await cur.suggestion_form(GUILD, first.id)
@@ -365,22 +366,24 @@ async def test_approve_and_reject_suggestions(gapp: App, cur: Curation) -> None:
     )
     ref = approval.saved.stored.entry.id
     assert await answer_id(gapp, "Can I post AI covers in this server?") == ref
-    assert approval.notice.member_id == MEMBER and approval.notice.channel_text is None
-    assert "@everyone" not in approval.notice.dm_text and "Beat Makers" in approval.notice.dm_text
-    trail = await store.audit_trail(gapp.db, GUILD, ref)
+    told = present_curation.member_messages(approval.notice)
+    assert approval.notice.member_id == MEMBER and told.channel is None
+    assert "@everyone" not in told.dm and "Beat Makers" in told.dm
+    trail = await faq_audit.audit_trail(gapp.db, GUILD, ref)
     assert trail[0].action == "approve" and trail[0].before is not None
     assert trail[0].before["suggestion"] == first.id and trail[0].before["member_id"] == MEMBER
     with pytest.raises(NotFound, match="already approved"):
         await cur.approve(GUILD, MOD2, first.id, form("Another one?"))
 
     notice = await cur.reject(GUILD, MOD2, second.id, "Covered by /faq ask @here", guild_name="X")
+    declined = present_curation.member_messages(notice)
     assert notice.member_id == MEMBER and notice.channel_id == 77
-    assert notice.channel_text is not None and notice.channel_text.startswith(f"<@{MEMBER}> ")
-    assert notice.channel_text.count("<@") == 1  # mentions only the member
-    assert "@here" not in notice.dm_text and "decided not to add it" in notice.dm_text
-    row = await store.get_suggestion(gapp.db, GUILD, second.id)
+    assert declined.channel is not None and declined.channel.startswith(f"<@{MEMBER}> ")
+    assert declined.channel.count("<@") == 1  # mentions only the member
+    assert "@here" not in declined.dm and "decided not to add it" in declined.dm
+    row = await suggestions.get_suggestion(gapp.db, GUILD, second.id)
     assert row is not None and row.status == "rejected" and row.reviewed_by == MOD2
-    rejected = await store.audit_trail(gapp.db, GUILD, f"suggestion-{second.id}")
+    rejected = await faq_audit.audit_trail(gapp.db, GUILD, f"suggestion-{second.id}")
     assert rejected[0].action == "reject" and rejected[0].after == {
         "status": "rejected",
         "reason": "Covered by /faq ask @here",
@@ -425,10 +428,10 @@ async def test_import_with_a_bad_row_in_the_middle_applies_nothing(
     assert not plan.can_apply
     with pytest.raises(Invalid, match="entry 2"):
         await cur.apply_import(GUILD, MOD, plan)
-    assert await store.count_live(gapp.db, GUILD) == 0
+    assert await faq_entries.count_live(gapp.db, GUILD) == 0
     assert await generation(gapp) == gen
-    assert await store.audited_refs(gapp.db, GUILD) == []
-    reply = curation.import_preview_reply(plan)
+    assert await faq_audit.audited_refs(gapp.db, GUILD) == []
+    reply = present_curation.import_preview_reply(plan)
     assert "Nothing was imported" in reply.cards[0].description
 
 
@@ -445,9 +448,9 @@ async def test_import_is_rolled_back_if_an_entry_changed_since_the_preview(
     await cur.edit(GUILD, MOD2, ref, form(answer="Edited after the preview."), expected_version=1)
     with pytest.raises(Conflict, match="changed since the preview"):
         await cur.apply_import(GUILD, MOD, plan)
-    entries = await store.list_stored(gapp.db, GUILD)
+    entries = await faq_entries.list_stored(gapp.db, GUILD)
     assert [s.entry.answer for s in entries] == ["Edited after the preview."]  # the add rolled back
-    assert [r.action for r in await store.audit_trail(gapp.db, GUILD, ref)] == ["edit", "add"]
+    assert [r.action for r in await faq_audit.audit_trail(gapp.db, GUILD, ref)] == ["edit", "add"]
 
 
 async def test_import_maps_rows_by_id_then_by_question(gapp: App, cur: Curation) -> None:
@@ -525,7 +528,9 @@ async def test_export_then_import_round_trips_unchanged(gapp: App, cur: Curation
         export = await cur.export(GUILD, fmt)
         assert export.count == 2 and export.filename == f"faq-{GUILD}.{fmt}"
         plan = await cur.plan_import(GUILD, export.filename, export.data)
-        assert [r.kind for r in plan.rows] == ["unchanged", "unchanged"], plan.report_lines()
+        assert [r.kind for r in plan.rows] == ["unchanged", "unchanged"], (
+            present_curation.import_report_lines(plan)
+        )
         assert not plan.can_apply
         # into another server, the same file adds copies
         elsewhere = await cur.plan_import(OTHER + 1, export.filename, export.data)

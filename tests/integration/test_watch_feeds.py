@@ -170,7 +170,7 @@ async def _check_failures(db, watcher, web_server) -> None:
 
 
 async def test_at_everyone_in_a_feed_title_does_not_ping(web_server, db, make_watcher):
-    from bot.alerts.render import render_alert
+    from bot.present.alerts import render_alert
 
     web_server.set("/feed.xml", rss(OLD_ITEM), content_type="application/rss+xml")
     watcher = make_watcher(db, [feed_spec(web_server, platform="soundcloud")])

@@ -17,10 +17,13 @@ from bot import limits
 from bot.app import App
 from bot.client import FinePrintBot, create_bot
 from bot.curation import MAX_PHRASINGS, EntryForm
-from bot.embeds import Reply, notice
 from bot.knowledge.loader import MAX_ANSWER, MAX_QUESTION
+from bot.present.manage import notice
+from bot.present.reply import Reply
+from bot.present.texts import ENGLISH
+from cogs.faq.views import EntryModal
 from cogs.utils.checks import is_moderator
-from cogs.utils.views import ConfirmView, EntryModal, OwnedView
+from cogs.utils.views import ConfirmView, OwnedView
 
 MEMBER_COMMANDS = {"ask", "suggest"}
 MODERATOR_COMMANDS = {
@@ -73,7 +76,7 @@ def test_entry_modal_fits_discord_and_returns_what_was_typed() -> None:
         tags="soundcloud, opt-out",
         links="\n".join(["https://example.org/" + "x" * 480] * 6),
     )
-    modal = EntryModal("Edit guild-123456789012345", worst, submit)
+    modal = EntryModal("Edit guild-123456789012345", ENGLISH, worst, submit)
     components = [c.to_component_dict() for c in modal.children]
     assert len(components) == limits.MODAL_INPUTS
     assert len(modal.title) <= limits.MODAL_TITLE
@@ -121,7 +124,7 @@ class FakeInteraction:
 
 
 async def test_views_answer_only_their_owner() -> None:
-    view = OwnedView(owner_id=1, moderator=False)
+    view = OwnedView(1, ENGLISH, moderator=False)
     stranger = FakeInteraction(2)
     assert not await view.interaction_check(stranger)  # type: ignore[arg-type]
     refusal = stranger.response.sent[0]
@@ -130,7 +133,7 @@ async def test_views_answer_only_their_owner() -> None:
     owner = FakeInteraction(1)
     assert await view.interaction_check(owner)  # type: ignore[arg-type]
     # moderator views re-check the permission at every press (here: not even in a server)
-    moderated = OwnedView(owner_id=1)
+    moderated = OwnedView(1, ENGLISH)
     assert not await moderated.interaction_check(FakeInteraction(1))  # type: ignore[arg-type]
 
 
@@ -141,14 +144,14 @@ async def test_confirm_runs_its_action_once() -> None:
         calls.append(1)
         return notice("Done.")
 
-    view = ConfirmView(1, action, confirm_label="Remove")
+    view = ConfirmView(1, ENGLISH, action, confirm_label="Remove")
     first, second = FakeInteraction(1), FakeInteraction(1)
     await view.confirm.callback(first)  # type: ignore[arg-type]
     await view.confirm.callback(second)  # type: ignore[arg-type]
     assert calls == [1]
     assert first.edited and first.edited[0]["view"] is None  # buttons removed after use
     assert "Already done" in second.response.sent[0]["embeds"][0].description
-    cancelled = ConfirmView(1, action)
+    cancelled = ConfirmView(1, ENGLISH, action)
     press = FakeInteraction(1)
     await cancelled.cancel.callback(press)  # type: ignore[arg-type]
     assert (

@@ -11,7 +11,10 @@ from bot.app import App
 from bot.curation import Curation, EntryForm, ImportPlan, ImportRow, Invalid, question_key
 from bot.knowledge.loader import MAX_QUESTION
 from bot.knowledge.model import FaqEntry
-from bot.store.faq import AuditRow, EntryContent, StoredEntry, SuggestionRow
+from bot.present import curation as present_curation
+from bot.store.faq_audit import AuditRow
+from bot.store.faq_entries import EntryContent, StoredEntry
+from bot.store.suggestions import SuggestionRow
 from tests.unit.test_render_limits import assert_within_limits
 
 PING = "@everyone @here <@123> <@&456> <#789>"
@@ -96,7 +99,7 @@ def test_form_is_validated_with_the_shipped_schema(cur: Curation) -> None:
 def test_a_missing_topic_is_guessed_and_said(cur: Curation) -> None:
     parsed = cur.parse_form(F("Does SoundCloud train AI on my music?", "No.", ""))
     assert parsed.content.topics == ("ai-training",)
-    assert parsed.notes and "from the question" in parsed.notes[0]
+    assert parsed.notes and "from the question" in str(parsed.notes[0])
     with pytest.raises(Invalid, match="at least one topic"):
         cur.parse_form(F("Where is the rules channel?", "#rules", ""))
 
@@ -187,15 +190,22 @@ def stored(n: int, text: str = "x") -> StoredEntry:
 def test_entry_replies_fit_and_do_not_ping(app: App) -> None:
     big = stored(1)
     replies = [
-        curation.saved_reply(app, curation.Saved("add", big, notes=("note " * 100,))),
-        curation.confirm_remove_reply(app, big),
-        curation.list_reply(
-            app,
+        present_curation.saved_reply(
+            curation.Saved(
+                "add",
+                big,
+                notes=(curation.Note("curation.form.topic_guessed", {"topic": "note " * 100}),),
+            ),
+            app.kb.platforms,
+        ),
+        present_curation.confirm_remove_reply(big, app.kb.platforms),
+        present_curation.list_reply(
             curation.EntryPage(
                 [stored(n) for n in range(curation.LIST_PAGE_SIZE)], 0, 63, 500, 500, None
             ),
+            app.kb.platforms,
         ),
-        curation.conflict_reply(curation.Conflict("changed", big, big.content)),
+        present_curation.conflict_reply(curation.Conflict.newer_version(big, big.content)),
     ]
     for reply in replies:
         fitted = reply.fit()
@@ -211,18 +221,20 @@ def test_history_import_and_queue_replies_fit(app: App) -> None:
         AuditRow(n, 1, "guild-1", action, 7, "2026-01-02T03:04:05+00:00", before, after)
         for n, action in enumerate(["edit", "import", "approve", "remove", "restore", "hide"])
     ]
-    history = curation.history_reply(curation.HistoryPage("guild-1", PING, records, 0, 9, 50))
+    history = present_curation.history_reply(
+        curation.HistoryPage("guild-1", PING, records, 0, 9, 50)
+    )
     plan = ImportPlan(1, PING + ".toml")
     for n in range(300):
         plan.rows.append(ImportRow(n + 1, n * 7 + 1, PING * 3, "reject", reason="bad " * 80))
         plan.rows.append(ImportRow(n + 1, None, PING, "add", EntryContent("q", "a")))
-    preview = curation.import_preview_reply(plan)
+    preview = present_curation.import_preview_reply(plan)
     assert preview.file is not None and preview.file[0] == "import-preview.txt"
     assert b"REJECT    entry 300 (line 2094)" in preview.file[1]
     suggestion = SuggestionRow(
         9, 1, 33, 44, "**" + PING + "** [x](http://evil)", "y" * 1800, "pending", "2026-01-01"
     )
-    queue = curation.queue_reply(curation.QueuePage(suggestion, 0, 100))
+    queue = present_curation.queue_reply(curation.QueuePage(suggestion, 0, 100))
     for reply in (history, preview, queue):
         fitted = reply.fit()
         assert_within_limits(fitted)
@@ -231,12 +243,14 @@ def test_history_import_and_queue_replies_fit(app: App) -> None:
 
 
 def test_empty_states_say_what_to_do(app: App) -> None:
-    empty = curation.list_reply(app, curation.EntryPage([], 0, 1, 0, 0, None))
+    empty = present_curation.list_reply(curation.EntryPage([], 0, 1, 0, 0, None), app.kb.platforms)
     assert "No entries yet — add one with `/faq add`" in empty.cards[0].description
-    none_here = curation.list_reply(app, curation.EntryPage([], 0, 1, 0, 4, "soundcloud"))
+    none_here = present_curation.list_reply(
+        curation.EntryPage([], 0, 1, 0, 4, "soundcloud"), app.kb.platforms
+    )
     assert "No entries about SoundCloud" in none_here.cards[0].description
     assert "all 4" in none_here.cards[0].description
-    queue = curation.queue_reply(curation.QueuePage(None, 0, 0))
+    queue = present_curation.queue_reply(curation.QueuePage(None, 0, 0))
     assert "/faq suggest" in queue.cards[0].description
 
 

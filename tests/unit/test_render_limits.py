@@ -2,9 +2,10 @@
 
 from datetime import date
 
-from bot import limits
-from bot.embeds import Card, Field, Reply, escape_markdown, neutralize_mentions
+from bot import limits, present
 from bot.knowledge.model import FaqEntry
+from bot.present.markdown import escape_markdown, neutralize_mentions
+from bot.present.reply import Card, Field, Reply
 
 
 def assert_within_limits(reply: Reply) -> None:
@@ -53,21 +54,22 @@ async def test_every_shipped_answer_fits(app) -> None:
     kb = app.kb
     replies = []
     for pid in kb.platforms:
-        replies.append(await app.terms_reply(pid))
-        replies.append(await app.optout_reply(pid))
-        replies.append(await app.history_reply(pid))
+        replies.append(present.render(await app.terms(pid)))
+        replies.append(present.render(await app.optouts(pid)))
+        replies.append(present.render(await app.history(pid)))
     for cid in kb.clauses:
-        replies.append(await app.item_reply("clause", cid))
+        replies.append(present.render(await app.item("clause", cid)))
     for fid in kb.faq:
-        replies.append(await app.item_reply("faq", fid))
-    replies.append(app.help_reply())
-    replies.append(await app.about_reply())
+        replies.append(present.render(await app.item("faq", fid)))
+    replies.append(present.help_card())
+    replies.append(present.render(await app.about()))
     for reply in replies:
         assert_within_limits(reply.fit())
 
 
 async def test_guild_text_cannot_ping(app) -> None:
-    from bot.render import faq_card
+    from bot.present.answers import faq_card
+    from bot.results import FaqView
 
     entry = FaqEntry(
         id="guild-1",
@@ -77,5 +79,5 @@ async def test_guild_text_cannot_ping(app) -> None:
         guild_id=1,
         verified=date(2026, 1, 1),
     )
-    card = faq_card(app, entry)
+    card = faq_card(FaqView(entry, (), None))
     assert "@everyone" not in card.title and "<@&123>" not in card.description

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import limits
 from bot.alerts.model import Alert, Notice, delivery_nonce
-from bot.alerts.render import render_alert, render_notice
+from bot.present.alerts import render_alert, render_notice
 
 
 def alert(**kw) -> Alert:

@@ -13,10 +13,12 @@ from importlib import resources
 
 import aiosqlite
 
+from bot.errors import FinePrintError
+
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
-class MigrationError(RuntimeError):
+class MigrationError(FinePrintError, RuntimeError):
     pass
 
 

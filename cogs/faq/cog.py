@@ -8,9 +8,9 @@ Who may do what:
 The group mixes member and moderator subcommands, so Discord's ``default_permissions`` cannot be
 used: it applies to a whole top-level command and would hide ``/faq ask`` from members. Each
 moderator subcommand therefore carries ``moderator_only()``, a check that runs when the command
-executes. The same check runs again when a moderator submits a form or presses a button of one of
-these views, because that is when something changes; and every view answers only the moderator
-who opened it.
+executes — and so does its autocomplete, so a plain member never sees moderators' data. The same
+check runs again when a moderator submits a form or presses a button of one of these views,
+because that is when something changes; and every view answers only the moderator who opened it.
 
 Each command turns one interaction into one call of ``bot.curation.Curation`` and the result
 into an embed (all moderator replies are ephemeral, sent with no allowed mentions).
@@ -20,36 +20,34 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import curation, limits
+from bot import limits, present
+from bot.client import FinePrintBot
 from bot.curation import (
     IMPORT_MAX_BYTES,
     Conflict,
     Curation,
     CurationError,
     EntryForm,
+    LimitReached,
     MemberNotice,
     NotFound,
 )
-from bot.embeds import COLOR_NOTICE, COLOR_OK, Card, Reply, notice
 from bot.knowledge.text import clip
+from bot.present import curation as replies
+from bot.present.manage import notice
+from bot.present.reply import COLOR_NOTICE, COLOR_OK, Card, Reply
+from bot.present.texts import Texts
 from cogs.answers import platform_autocomplete
-from cogs.utils.checks import is_moderator, moderator_only
-from cogs.utils.replies import NO_MENTIONS, send_reply
-from cogs.utils.views import (
-    ButtonsView,
-    ConfirmView,
-    EntryModal,
-    Page,
-    Paginator,
-    QueueView,
-    ReasonModal,
-    refuse,
-)
+from cogs.faq.views import EntryModal, QueueView, ReasonModal
+from cogs.utils.checks import moderator_only, moderator_or_nothing
+from cogs.utils.replies import NO_MENTIONS, Interaction, app_of, send_reply, texts_for
+from cogs.utils.views import ButtonsView, ConfirmView, Page, Paginator, still_moderator
 
 log = logging.getLogger(__name__)
 
@@ -58,23 +56,21 @@ FORMAT_CHOICES = [
     app_commands.Choice(name="TOML (the format of data/faq.toml)", value="toml"),
     app_commands.Choice(name="JSON", value="json"),
 ]
+Choices = list[app_commands.Choice[str]]
+ChoiceSource = Callable[[Curation, int, str], Awaitable[list[tuple[str, str]]]]
 
 
-async def question_autocomplete(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    app = interaction.client.app  # type: ignore[attr-defined]
-    questions = await app.faq_choices(
+async def question_autocomplete(interaction: Interaction, current: str) -> Choices:
+    questions = await app_of(interaction).faq_choices(
         current, guild_id=interaction.guild_id, limit=limits.AUTOCOMPLETE_CHOICES
     )
-    choices = []
-    for q in questions:
-        short = clip(q, limits.CHOICE_NAME)
-        choices.append(app_commands.Choice(name=short, value=clip(q, limits.CHOICE_VALUE)))
-    return choices
+    return [
+        app_commands.Choice(name=clip(q, limits.CHOICE_NAME), value=clip(q, limits.CHOICE_VALUE))
+        for q in questions
+    ]
 
 
-def _choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
+def _choices(pairs: list[tuple[str, str]]) -> Choices:
     return [
         app_commands.Choice(
             name=clip(label, limits.CHOICE_NAME), value=value[: limits.CHOICE_VALUE]
@@ -83,74 +79,84 @@ def _choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
     ]
 
 
-def _ids(interaction: discord.Interaction) -> tuple[int, int]:
+def entries_autocomplete(source: ChoiceSource) -> Callable[[Interaction, str], Awaitable[Choices]]:
+    """A moderator subcommand's entry autocomplete: the same moderator check as the command,
+    then this server's matching entries from ``source``."""
+
+    async def complete(interaction: Interaction, current: str) -> Choices:
+        if interaction.guild_id is None or not await moderator_or_nothing(interaction):
+            return []
+        cur = Curation(app_of(interaction))
+        return _choices(await source(cur, interaction.guild_id, current))
+
+    return complete
+
+
+def _ids(interaction: Interaction) -> tuple[int, int]:
     assert interaction.guild_id is not None  # moderator_only() / the suggest guard ensure it
     return interaction.guild_id, interaction.user.id
 
 
-def _guild_name(interaction: discord.Interaction) -> str | None:
+def _guild_name(interaction: Interaction) -> str | None:
     return interaction.guild.name if interaction.guild else None
 
 
 class Faq(commands.GroupCog, group_name="faq", group_description="Questions about AI terms"):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: FinePrintBot) -> None:
         self.bot = bot
-        self.app = bot.app  # type: ignore[attr-defined]
+        self.app = bot.app
         self.cur = Curation(self.app)
+        self.platforms = self.app.kb.platforms
         super().__init__()
 
     # -- helpers -----------------------------------------------------------------------------
     async def _answer(
-        self, interaction: discord.Interaction, make: Callable[[], Awaitable[Reply]]
+        self, interaction: Interaction, make: Callable[[Texts], Awaitable[Reply]]
     ) -> None:
         """Run one core call; a refusal becomes a clear ephemeral message, not an error."""
+        t = texts_for(interaction)
         try:
-            reply = await make()
+            reply = await make(t)
         except CurationError as exc:
-            reply = curation.refusal_reply(exc)
+            reply = replies.refusal_reply(exc, t)
         await send_reply(interaction, reply)
 
-    async def _still_moderator(self, interaction: discord.Interaction) -> bool:
-        try:
-            await is_moderator(interaction)
-        except app_commands.CheckFailure as exc:
-            await refuse(interaction, str(exc) or "You can no longer do that here.")
-            return False
-        return True
+    def _saved(self, saved: Any, t: Texts) -> Reply:
+        return replies.saved_reply(saved, self.platforms, t)
 
     async def _refused_form(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         exc: CurationError,
         form: EntryForm,
         reopen: Callable[[EntryForm], discord.ui.Modal],
     ) -> None:
         """The form was refused: say why, and offer it again with everything they typed."""
-        view = None
-        if not isinstance(exc, NotFound | Conflict):
-
-            async def again(i: discord.Interaction) -> None:
-                await i.response.send_modal(reopen(form))
-
-            view = ButtonsView(interaction.user.id, [("Fix it (your text is kept)", again)])
-        reply = curation.error_reply(exc)
-        if view is None:
+        t = texts_for(interaction)
+        reply = replies.error_reply(exc, t)
+        if isinstance(exc, NotFound | Conflict):
             await send_reply(interaction, reply)
-        else:
-            await view.start(interaction, reply)
+            return
 
-    async def _tell(self, member_notice: MemberNotice) -> str | None:
+        async def again(i: Interaction) -> None:
+            await i.response.send_modal(reopen(form))
+
+        view = ButtonsView(interaction.user.id, t, [(t("faq.fix_it"), again)])
+        await view.start(interaction, reply)
+
+    async def _tell(self, member_notice: MemberNotice, t: Texts) -> str | None:
         """Tell a member about their suggestion: DM first, else (if allowed) the channel where
         they suggested it, mentioning only them. Returns "dm", "channel" or None."""
+        messages = replies.member_messages(member_notice, t)
         try:
             user = self.bot.get_user(member_notice.member_id) or await self.bot.fetch_user(
                 member_notice.member_id
             )
-            await user.send(member_notice.dm_text, allowed_mentions=NO_MENTIONS)
+            await user.send(messages.dm, allowed_mentions=NO_MENTIONS)
             return "dm"
         except discord.HTTPException:
             pass
-        if member_notice.channel_text is None or member_notice.channel_id is None:
+        if messages.channel is None or member_notice.channel_id is None:
             return None
         try:
             channel = self.bot.get_channel(
@@ -159,7 +165,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
             if not isinstance(channel, discord.abc.Messageable):
                 return None
             await channel.send(
-                member_notice.channel_text,
+                messages.channel,
                 allowed_mentions=discord.AllowedMentions(
                     everyone=False,
                     roles=False,
@@ -175,10 +181,10 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     @app_commands.describe(question="e.g. does spotify train ai on my songs")
     @app_commands.autocomplete(question=question_autocomplete)
     async def ask(
-        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300]
+        self, interaction: Interaction, question: app_commands.Range[str, 1, 300]
     ) -> None:
-        reply = await self.app.faq_reply(question, guild_id=interaction.guild_id)
-        await send_reply(interaction, reply)
+        view = await self.app.answer(question, guild_id=interaction.guild_id)
+        await send_reply(interaction, present.answer(view, texts_for(interaction)))
 
     @app_commands.command(name="suggest", description="Suggest a question for the moderators")
     @app_commands.describe(
@@ -186,57 +192,57 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     )
     async def suggest(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         question: app_commands.Range[str, 1, 200],
         answer: app_commands.Range[str, 1, 1800] | None = None,
     ) -> None:
+        t = texts_for(interaction)
         if interaction.guild_id is None:
-            await send_reply(
-                interaction,
-                notice("Suggestions go to a server's moderators: use this in a server."),
-            )
+            await send_reply(interaction, notice(t("faq.suggest.guild_only"), t=t))
             return
         guild_id, member_id = _ids(interaction)
 
-        async def make() -> Reply:
+        async def make(t: Texts) -> Reply:
             receipt = await self.cur.suggest(
                 guild_id, member_id, interaction.channel_id, question, answer
             )
-            return curation.suggestion_receipt_reply(receipt)
+            return replies.suggestion_receipt_reply(receipt, t)
 
         await self._answer(interaction, make)
 
     # -- adding and editing ------------------------------------------------------------------
-    def _add_modal(self, form: EntryForm) -> EntryModal:
-        return EntryModal("Add an FAQ entry", form, self._submit_add)
+    def _add_modal(self, t: Texts, form: EntryForm) -> EntryModal:
+        return EntryModal(t("faq.form.add.title"), t, form, self._submit_add)
 
-    async def _submit_add(self, interaction: discord.Interaction, form: EntryForm) -> None:
-        if not await self._still_moderator(interaction):
+    async def _submit_add(self, interaction: Interaction, form: EntryForm) -> None:
+        if not await still_moderator(interaction):
             return
+        t = texts_for(interaction)
         guild_id, actor_id = _ids(interaction)
         try:
             saved = await self.cur.add(guild_id, actor_id, form)
         except CurationError as exc:
-            await self._refused_form(interaction, exc, form, self._add_modal)
+            await self._refused_form(interaction, exc, form, lambda f: self._add_modal(t, f))
             return
-        await send_reply(interaction, curation.saved_reply(self.app, saved))
+        await send_reply(interaction, self._saved(saved, t))
 
     @app_commands.command(name="add", description="Add an answer for this server (moderators)")
     @moderator_only()
-    async def add(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(self._add_modal(EntryForm()))
+    async def add(self, interaction: Interaction) -> None:
+        await interaction.response.send_modal(self._add_modal(texts_for(interaction), EntryForm()))
 
-    def _edit_modal(self, ref: str, version: int, form: EntryForm) -> EntryModal:
-        async def submit(interaction: discord.Interaction, new_form: EntryForm) -> None:
+    def _edit_modal(self, t: Texts, ref: str, version: int, form: EntryForm) -> EntryModal:
+        async def submit(interaction: Interaction, new_form: EntryForm) -> None:
             await self._submit_edit(interaction, ref, version, new_form)
 
-        return EntryModal(f"Edit {ref}", form, submit)
+        return EntryModal(t("faq.form.edit.title", entry=ref), t, form, submit)
 
     async def _submit_edit(
-        self, interaction: discord.Interaction, ref: str, version: int, form: EntryForm
+        self, interaction: Interaction, ref: str, version: int, form: EntryForm
     ) -> None:
-        if not await self._still_moderator(interaction):
+        if not await still_moderator(interaction):
             return
+        t = texts_for(interaction)
         guild_id, actor_id = _ids(interaction)
         try:
             saved = await self.cur.edit(guild_id, actor_id, ref, form, expected_version=version)
@@ -245,49 +251,50 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
             return
         except CurationError as exc:
             await self._refused_form(
-                interaction, exc, form, lambda f: self._edit_modal(ref, version, f)
+                interaction, exc, form, lambda f: self._edit_modal(t, ref, version, f)
             )
             return
-        await send_reply(interaction, curation.saved_reply(self.app, saved))
+        await send_reply(interaction, self._saved(saved, t))
 
     async def _conflict(
-        self, interaction: discord.Interaction, exc: Conflict, ref: str, form: EntryForm
+        self, interaction: Interaction, exc: Conflict, ref: str, form: EntryForm
     ) -> None:
         """Show the current text; let the moderator edit it, or start again from their text
         (either way they submit once more, knowingly — never a silent overwrite)."""
-        reply = curation.conflict_reply(exc)
+        t = texts_for(interaction)
+        reply = replies.conflict_reply(exc, t)
         current = exc.current
         if current is None or current.deleted:
             await send_reply(interaction, reply)
             return
         version, current_form = current.entry.version, self.cur.form_for(current.content)
 
-        async def edit_current(i: discord.Interaction) -> None:
-            await i.response.send_modal(self._edit_modal(ref, version, current_form))
+        async def edit_current(i: Interaction) -> None:
+            await i.response.send_modal(self._edit_modal(t, ref, version, current_form))
 
-        async def start_from_mine(i: discord.Interaction) -> None:
-            await i.response.send_modal(self._edit_modal(ref, version, form))
+        async def start_from_mine(i: Interaction) -> None:
+            await i.response.send_modal(self._edit_modal(t, ref, version, form))
 
         view = ButtonsView(
             interaction.user.id,
-            [("Edit the current version", edit_current), ("Start from my text", start_from_mine)],
+            t,
+            [(t("faq.edit_current"), edit_current), (t("faq.start_from_mine"), start_from_mine)],
         )
         await view.start(interaction, reply)
 
     @app_commands.command(name="edit", description="Edit one of this server's answers (moderators)")
     @app_commands.describe(entry=ENTRY_HELP)
     @moderator_only()
-    async def edit(
-        self, interaction: discord.Interaction, entry: app_commands.Range[str, 1, 200]
-    ) -> None:
+    async def edit(self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]) -> None:
+        t = texts_for(interaction)
         guild_id, _ = _ids(interaction)
         try:
             stored = await self.cur.find(guild_id, entry)
         except CurationError as exc:
-            await send_reply(interaction, curation.error_reply(exc))
+            await send_reply(interaction, replies.error_reply(exc, t))
             return
         modal = self._edit_modal(
-            stored.entry.id, stored.entry.version, self.cur.form_for(stored.content)
+            t, stored.entry.id, stored.entry.version, self.cur.form_for(stored.content)
         )
         await interaction.response.send_modal(modal)
 
@@ -296,53 +303,55 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     @app_commands.describe(entry=ENTRY_HELP)
     @moderator_only()
     async def remove(
-        self, interaction: discord.Interaction, entry: app_commands.Range[str, 1, 200]
+        self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]
     ) -> None:
+        t = texts_for(interaction)
         guild_id, actor_id = _ids(interaction)
         try:
             stored = await self.cur.find(guild_id, entry)
         except CurationError as exc:
-            await send_reply(interaction, curation.error_reply(exc))
+            await send_reply(interaction, replies.error_reply(exc, t))
             return
 
-        async def action(i: discord.Interaction) -> Reply:
+        async def action(i: Interaction) -> Reply:
             try:
                 saved = await self.cur.remove(
                     guild_id, i.user.id, stored.entry.id, expected_version=stored.entry.version
                 )
             except CurationError as exc:
-                return curation.refusal_reply(exc)
-            return curation.saved_reply(self.app, saved)
+                return replies.refusal_reply(exc, t)
+            return self._saved(saved, t)
 
         view = ConfirmView(
-            actor_id, action, confirm_label="Remove", cancelled="Kept — nothing was removed."
+            actor_id,
+            t,
+            action,
+            confirm_label=t("faq.remove.confirm"),
+            cancelled=t("faq.remove.kept"),
         )
-        await view.start(interaction, curation.confirm_remove_reply(self.app, stored))
+        await view.start(interaction, replies.confirm_remove_reply(stored, self.platforms, t))
 
     @app_commands.command(name="restore", description="Bring back a removed answer (moderators)")
     @app_commands.describe(entry="A removed entry: start typing its question or id")
     @moderator_only()
     async def restore(
-        self, interaction: discord.Interaction, entry: app_commands.Range[str, 1, 200]
+        self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]
     ) -> None:
         guild_id, actor_id = _ids(interaction)
 
-        async def make() -> Reply:
-            saved = await self.cur.restore(guild_id, actor_id, entry)
-            return curation.saved_reply(self.app, saved)
+        async def make(t: Texts) -> Reply:
+            return self._saved(await self.cur.restore(guild_id, actor_id, entry), t)
 
         await self._answer(interaction, make)
 
     @app_commands.command(name="hide", description="Hide a shipped answer in this server only")
     @app_commands.describe(entry="A Fine Print entry: start typing its question")
     @moderator_only()
-    async def hide(
-        self, interaction: discord.Interaction, entry: app_commands.Range[str, 1, 200]
-    ) -> None:
+    async def hide(self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]) -> None:
         guild_id, actor_id = _ids(interaction)
 
-        async def make() -> Reply:
-            return curation.hidden_reply(await self.cur.hide(guild_id, actor_id, entry))
+        async def make(t: Texts) -> Reply:
+            return replies.hidden_reply(await self.cur.hide(guild_id, actor_id, entry), t)
 
         await self._answer(interaction, make)
 
@@ -350,28 +359,29 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     @app_commands.describe(entry="A hidden Fine Print entry: start typing its question")
     @moderator_only()
     async def unhide(
-        self, interaction: discord.Interaction, entry: app_commands.Range[str, 1, 200]
+        self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]
     ) -> None:
         guild_id, actor_id = _ids(interaction)
 
-        async def make() -> Reply:
-            return curation.hidden_reply(await self.cur.unhide(guild_id, actor_id, entry))
+        async def make(t: Texts) -> Reply:
+            return replies.hidden_reply(await self.cur.unhide(guild_id, actor_id, entry), t)
 
         await self._answer(interaction, make)
 
     # -- reading -----------------------------------------------------------------------------
     async def _paginate(
-        self, interaction: discord.Interaction, fetch: Callable[[int], Awaitable[Page]]
+        self, interaction: Interaction, fetch: Callable[[int], Awaitable[Page]]
     ) -> None:
+        t = texts_for(interaction)
         try:
             first = await fetch(0)
         except CurationError as exc:
-            await send_reply(interaction, curation.error_reply(exc))
+            await send_reply(interaction, replies.error_reply(exc, t))
             return
         if first.pages <= 1:
             await send_reply(interaction, first.reply)
             return
-        await Paginator(interaction.user.id, fetch, first).start(interaction, first.reply)
+        await Paginator(interaction.user.id, t, fetch, first).start(interaction, first.reply)
 
     @app_commands.command(name="list", description="This server's own answers (moderators)")
     @app_commands.describe(platform="Only entries about this platform")
@@ -379,14 +389,15 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     @moderator_only()
     async def list_(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         platform: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
+        t = texts_for(interaction)
         guild_id, _ = _ids(interaction)
 
         async def fetch(n: int) -> Page:
             page = await self.cur.list_page(guild_id, platform=platform, page=n)
-            return Page(curation.list_reply(self.app, page), page.page, page.pages)
+            return Page(replies.list_reply(page, self.platforms, t), page.page, page.pages)
 
         await self._paginate(interaction, fetch)
 
@@ -394,13 +405,14 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     @app_commands.describe(entry="Start typing the question or id (removed entries included)")
     @moderator_only()
     async def history(
-        self, interaction: discord.Interaction, entry: app_commands.Range[str, 1, 200]
+        self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]
     ) -> None:
+        t = texts_for(interaction)
         guild_id, _ = _ids(interaction)
 
         async def fetch(n: int) -> Page:
             page = await self.cur.history(guild_id, entry, page=n)
-            return Page(curation.history_reply(page), page.page, page.pages)
+            return Page(replies.history_reply(page, t), page.page, page.pages)
 
         await self._paginate(interaction, fetch)
 
@@ -412,106 +424,102 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     @moderator_only()
     async def export(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         file_format: app_commands.Choice[str] | None = None,
     ) -> None:
         guild_id, _ = _ids(interaction)
 
-        async def make() -> Reply:
+        async def make(t: Texts) -> Reply:
             export = await self.cur.export(guild_id, file_format.value if file_format else "toml")
-            return curation.export_reply(export)
+            return replies.export_reply(export, t)
 
         await self._answer(interaction, make)
 
     @app_commands.command(name="import", description="Add or update answers from a file")
     @app_commands.describe(file="A .toml or .json file like the one /faq export gives (max 1 MB)")
     @moderator_only()
-    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+    async def import_(self, interaction: Interaction, file: discord.Attachment) -> None:
+        t = texts_for(interaction)
         guild_id, actor_id = _ids(interaction)
         if file.size > IMPORT_MAX_BYTES:  # refuse before downloading anything
-            await send_reply(
-                interaction,
-                curation.error_reply(
-                    curation.LimitReached(
-                        f"That file is {file.size / 1e6:.1f} MB; the limit is 1 MB. Split it "
-                        "into smaller files and import them one by one."
-                    )
-                ),
-            )
+            exc = LimitReached("faq.import.too_big", size=f"{file.size / 1e6:.1f}")
+            await send_reply(interaction, replies.error_reply(exc, t))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             data = await file.read()
         except discord.HTTPException:
-            await send_reply(interaction, notice("I couldn't download that file; try again."))
+            await send_reply(interaction, notice(t("faq.import.download_failed"), t=t))
             return
         plan = await self.cur.plan_import(guild_id, file.filename, data)
-        preview = curation.import_preview_reply(plan)
+        preview = replies.import_preview_reply(plan, t)
         if not plan.can_apply:
             await send_reply(interaction, preview)
             return
 
-        async def apply(i: discord.Interaction) -> Reply:
+        async def apply(i: Interaction) -> Reply:
             try:
                 result = await self.cur.apply_import(guild_id, i.user.id, plan)
             except CurationError as exc:
-                return curation.refusal_reply(exc)
-            return curation.import_result_reply(result)
+                return replies.refusal_reply(exc, t)
+            return replies.import_result_reply(result, t)
 
         view = ConfirmView(
             actor_id,
+            t,
             apply,
-            confirm_label="Confirm import",
+            confirm_label=t("faq.import.confirm"),
             danger=False,
-            cancelled="Import cancelled — nothing was changed.",
+            cancelled=t("faq.import.cancelled"),
         )
         await view.start(interaction, preview)
 
     # -- the suggestion queue ----------------------------------------------------------------
     @app_commands.command(name="queue", description="Review members' suggested questions")
     @moderator_only()
-    async def queue(self, interaction: discord.Interaction) -> None:
+    async def queue(self, interaction: Interaction) -> None:
+        t = texts_for(interaction)
         guild_id, actor_id = _ids(interaction)
 
         async def fetch(n: int) -> Page:
             page = await self.cur.queue_page(guild_id, n)
             key = page.item.id if page.item else None
-            return Page(curation.queue_reply(page), page.page, max(page.total, 1), key)
+            return Page(replies.queue_reply(page, t), page.page, max(page.total, 1), key)
 
         first = await fetch(0)
         if first.key is None:
             await send_reply(interaction, first.reply)
             return
-        view = QueueView(actor_id, fetch, first, on_approve=self._approve, on_reject=self._reject)
+        view = QueueView(
+            actor_id, t, fetch, first, on_approve=self._approve, on_reject=self._reject
+        )
         await view.start(interaction, first.reply)
 
-    def _approve_modal(self, view: QueueView, suggestion_id: int, form: EntryForm) -> EntryModal:
-        async def submit(interaction: discord.Interaction, new_form: EntryForm) -> None:
+    def _approve_modal(
+        self, t: Texts, view: QueueView, suggestion_id: int, form: EntryForm
+    ) -> EntryModal:
+        async def submit(interaction: Interaction, new_form: EntryForm) -> None:
             await self._submit_approve(interaction, view, suggestion_id, new_form)
 
-        return EntryModal(f"Approve suggestion #{suggestion_id}", form, submit)
+        return EntryModal(t("faq.form.approve.title", number=suggestion_id), t, form, submit)
 
-    async def _approve(
-        self, interaction: discord.Interaction, view: QueueView, suggestion_id: int
-    ) -> None:
+    async def _approve(self, interaction: Interaction, view: QueueView, suggestion_id: int) -> None:
+        t = texts_for(interaction)
         guild_id, _ = _ids(interaction)
         try:
             form = await self.cur.suggestion_form(guild_id, suggestion_id)
         except CurationError as exc:
-            await send_reply(interaction, curation.error_reply(exc))
+            await send_reply(interaction, replies.error_reply(exc, t))
             await view.refresh()
             return
-        await interaction.response.send_modal(self._approve_modal(view, suggestion_id, form))
+        await interaction.response.send_modal(self._approve_modal(t, view, suggestion_id, form))
 
     async def _submit_approve(
-        self,
-        interaction: discord.Interaction,
-        view: QueueView,
-        suggestion_id: int,
-        form: EntryForm,
+        self, interaction: Interaction, view: QueueView, suggestion_id: int, form: EntryForm
     ) -> None:
-        if not await self._still_moderator(interaction):
+        if not await still_moderator(interaction):
             return
+        t = texts_for(interaction)
         guild_id, actor_id = _ids(interaction)
         try:
             approval = await self.cur.approve(
@@ -519,90 +527,52 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
             )
         except CurationError as exc:
             await self._refused_form(
-                interaction, exc, form, lambda f: self._approve_modal(view, suggestion_id, f)
+                interaction, exc, form, lambda f: self._approve_modal(t, view, suggestion_id, f)
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        reached = await self._tell(approval.notice)
-        reply = curation.saved_reply(self.app, approval.saved)
-        told = (
-            "The member was told by DM."
-            if reached
-            else "I couldn't DM the member (their DMs are closed)."
+        reached = await self._tell(approval.notice, t)
+        reply = self._saved(approval.saved, t)
+        told = t("curation.told.dm") if reached else t("faq.approve.no_dm")
+        reply.cards.append(
+            Card(t("faq.approve.member"), told, color=COLOR_OK if reached else COLOR_NOTICE)
         )
-        reply.cards.append(Card("Member", told, color=COLOR_OK if reached else COLOR_NOTICE))
         await send_reply(interaction, reply)
         await view.refresh()
 
-    async def _reject(
-        self, interaction: discord.Interaction, view: QueueView, suggestion_id: int
-    ) -> None:
-        async def submit(i: discord.Interaction, reason: str) -> None:
+    async def _reject(self, interaction: Interaction, view: QueueView, suggestion_id: int) -> None:
+        t = texts_for(interaction)
+
+        async def submit(i: Interaction, reason: str) -> None:
             await self._submit_reject(i, view, suggestion_id, reason)
 
-        await interaction.response.send_modal(ReasonModal(submit))
+        await interaction.response.send_modal(ReasonModal(t, submit))
 
     async def _submit_reject(
-        self, interaction: discord.Interaction, view: QueueView, suggestion_id: int, reason: str
+        self, interaction: Interaction, view: QueueView, suggestion_id: int, reason: str
     ) -> None:
-        if not await self._still_moderator(interaction):
+        if not await still_moderator(interaction):
             return
+        t = texts_for(interaction)
         guild_id, actor_id = _ids(interaction)
         try:
             member_notice = await self.cur.reject(
                 guild_id, actor_id, suggestion_id, reason, guild_name=_guild_name(interaction)
             )
         except CurationError as exc:
-            await send_reply(interaction, curation.error_reply(exc))
+            await send_reply(interaction, replies.error_reply(exc, t))
             await view.refresh()
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        reached = await self._tell(member_notice)
-        await send_reply(interaction, curation.notice_outcome_reply("Suggestion declined", reached))
+        reached = await self._tell(member_notice, t)
+        outcome = replies.notice_outcome_reply(t("faq.reject.declined"), reached, t)
+        await send_reply(interaction, outcome)
         await view.refresh()
 
-    # -- autocomplete ------------------------------------------------------------------------
-    @edit.autocomplete("entry")
-    @remove.autocomplete("entry")
-    async def _live_entries(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        return _choices(await self.cur.entry_choices(interaction.guild_id, current))
-
-    @restore.autocomplete("entry")
-    async def _removed_entries(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        return _choices(await self.cur.entry_choices(interaction.guild_id, current, deleted=True))
-
-    @hide.autocomplete("entry")
-    async def _shown_globals(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        return _choices(await self.cur.global_choices(interaction.guild_id, current, hidden=False))
-
-    @unhide.autocomplete("entry")
-    async def _hidden_globals(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        return _choices(await self.cur.global_choices(interaction.guild_id, current, hidden=True))
-
-    @history.autocomplete("entry")
-    async def _history_entries(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        return _choices(await self.cur.history_choices(interaction.guild_id, current))
-
-
-async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Faq(bot))
+    # -- autocomplete (the moderator check first: removed entries are moderators' business) --
+    edit.autocomplete("entry")(entries_autocomplete(Curation.entry_choices))
+    remove.autocomplete("entry")(entries_autocomplete(Curation.entry_choices))
+    restore.autocomplete("entry")(entries_autocomplete(Curation.removed_choices))
+    hide.autocomplete("entry")(entries_autocomplete(Curation.shown_global_choices))
+    unhide.autocomplete("entry")(entries_autocomplete(Curation.hidden_global_choices))
+    history.autocomplete("entry")(entries_autocomplete(Curation.history_choices))

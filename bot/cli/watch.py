@@ -6,8 +6,8 @@ nothing. Source errors go to the log on stderr and are recorded on the source; t
 is 0 unless the sources file (or the knowledge data it refers to) is invalid. Without
 ``--once`` the scheduler runs until Ctrl-C, printing alerts as they are found.
 
-Operator extras, used when the parser offers them: ``--status`` prints every source's health
-(last success, last error, failures, paused) and ``--resume ID`` un-pauses a source.
+Operator extras: ``--status`` prints every source's health (last success, last error,
+failures, paused) and ``--resume ID`` un-pauses a source.
 """
 
 from __future__ import annotations
@@ -16,25 +16,38 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.alerts.model import Alert
-from bot.alerts.render import render_alert
+from bot.app import open_app
+from bot.cli.base import ExitCode, run_async
 from bot.config import Settings
-from bot.knowledge.loader import KnowledgeError, load_knowledge
-from bot.knowledge.platforms import PlatformDetector
+from bot.present.alerts import render_alert
 from bot.store import sources as source_store
 from bot.store.db import Database
-from bot.store.migrations import MigrationError
 from bot.watch.service import Watcher
-from bot.watch.sources import SourcesError, load_sources
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_INVALID = 0, 1
+
+def add_parser(sub: Any) -> None:
+    sp = sub.add_parser("watch", help="poll the watched sources")
+    sp.add_argument("--once", action="store_true", help="poll every enabled source once, exit")
+    sp.add_argument("--json", action="store_true", help="print each new alert as a JSON line")
+    sp.add_argument("--sources", type=Path, help="sources file (default: FINEPRINT_SOURCES)")
+    sp.add_argument("--db", type=Path, help="database file (default: FINEPRINT_DB)")
+    sp.add_argument("--status", action="store_true", help="print every source's health, exit")
+    sp.add_argument("--resume", metavar="SOURCE_ID", help="un-pause a paused source, exit")
+    sp.set_defaults(handler=handle)
 
 
-def _printer(as_json: bool):
+def handle(args: argparse.Namespace, settings: Settings) -> int:
+    return run_async(_watch(args, settings))
+
+
+def _printer(as_json: bool) -> Callable[[Alert], None]:
     def show(alert: Alert) -> None:
         if as_json:
             print(json.dumps(alert.to_json(), ensure_ascii=False), flush=True)
@@ -44,39 +57,22 @@ def _printer(as_json: bool):
     return show
 
 
-async def watch_command(args: argparse.Namespace, settings: Settings) -> int:
-    sources_path = Path(args.sources) if args.sources else settings.sources_path
-    db_path = Path(args.db) if args.db else settings.db_path
-    try:
-        kb = load_knowledge(settings.data_dir)
-    except KnowledgeError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
-    try:
-        specs = load_sources(sources_path, platforms=set(kb.platforms))
-    except SourcesError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
-    try:
-        db = await Database(db_path).connect()
-    except MigrationError as exc:
-        print(f"Database error — {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    show = _printer(args.json)
-    watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
-    try:
-        if getattr(args, "resume", None):
-            done = await source_store.resume(db, args.resume)
+async def _watch(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_app(settings, watch=True, db_path=args.db, sources_path=args.sources) as app:
+        watcher = app.watcher
+        assert watcher is not None  # open_app(watch=True) always builds it
+        if args.resume:
+            done = await source_store.resume(app.db, args.resume)
             print(f"Resumed {args.resume}." if done else f"{args.resume} was not paused.")
-            return EXIT_OK
-        if getattr(args, "status", False):
-            await _print_status(db, watcher)
-            return EXIT_OK
+            return ExitCode.OK
+        if args.status:
+            await _print_status(app.db, watcher)
+            return ExitCode.OK
+        show = _printer(args.json)
         if args.once:
-            alerts = await watcher.poll_once()
-            for alert in alerts:
+            for alert in await watcher.poll_once():
                 show(alert)
-            await _summary(db, watcher)
+            await _summary(app.db, watcher)
         else:
             watcher.alert_hooks.append(show)
             print(
@@ -84,10 +80,7 @@ async def watch_command(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
             await watcher.run()
-    finally:
-        await watcher.close()
-        await db.close()
-    return EXIT_OK
+    return ExitCode.OK
 
 
 async def _print_status(db: Database, watcher: Watcher) -> None:

@@ -1,9 +1,9 @@
-"""``/faq`` moderator subcommands in console mode, for the console's one server.
+"""``/faq`` in console mode: members' ``ask`` and ``suggest``, and every moderator subcommand.
 
 The operator at the terminal acts as a moderator and is recorded as the operator (actor id
 ``OPERATOR``, shown as "the operator (command line)"). Each subcommand makes the same core call
-as the ``/faq`` cog (``cogs/faq.py``) and prints the same reply as text. What Discord does with
-a form or a button becomes typed lines: ``/faq add`` asks for the form's fields one by one,
+as the ``/faq`` cog (``cogs/faq``) and prints the same reply as text. What Discord does with a
+form or a button becomes typed lines: ``/faq add`` asks for the form's fields one by one,
 removing or importing waits for "yes", and numbers turn the pages of a list. ``/faq edit`` and
 ``/faq approve`` ask the same fields with the current text shown (Enter keeps it).
 """
@@ -13,23 +13,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from bot import curation
-from bot.curation import OPERATOR, Curation, CurationError, EntryForm, Saved, read_path
-from bot.embeds import Reply, notice
-
-if TYPE_CHECKING:
-    from bot.console import Console
+from bot.console.answers import AnswerCommands
+from bot.console.session import OPERATOR, Console
+from bot.curation import Curation, CurationError, EntryForm, Saved, read_path
+from bot.curation.forms import form_for
+from bot.present import curation as replies
+from bot.present.manage import notice
+from bot.present.reply import Reply
 
 # The add form's five inputs, asked in the order the Discord modal shows them.
-ADD_FIELDS = (
-    ("question", "Question"),
-    ("phrasings", "Other ways members ask it, one per line (a blank line ends)"),
-    ("answer", "Answer"),
-    ("tags", "Platforms and topics, separated by commas (e.g. spotify, ai-training)"),
-    ("links", "Source links, separated by spaces (optional)"),
-)
+ADD_FIELDS = ("question", "phrasings", "answer", "tags", "links")
 USAGE = {  # the subcommands that need an argument
     "history": ("/faq history <entry>", "/faq history guild-1"),
     "hide": ("/faq hide <shipped entry>", "/faq hide soundcloud-ai-training"),
@@ -46,13 +40,16 @@ Save = Callable[[EntryForm], Awaitable[Reply]]  # what the finished form does
 Fetch = Callable[[int], Awaitable[tuple[Reply, int, int]]]  # page n -> (reply, page, pages)
 
 
-class CurationConsole:
-    """The ``/faq`` subcommands besides ``ask``: parse, one core call, print the reply."""
+class FaqCommands:
+    """``/faq <subcommand>``: parse, one core call, print the reply."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, answers: AnswerCommands) -> None:
         self.console = console
+        self.answers = answers
         self.app = console.app
+        self.t = console.t
         self.cur = Curation(console.app)
+        self.platforms = console.app.kb.platforms
         self.subcommands: dict[str, Callable[[str], Awaitable[str]]] = {
             "list": self._list,
             "history": self._history,
@@ -69,81 +66,91 @@ class CurationConsole:
             "approve": self._approve,
             "reject": self._reject,
         }
+        console.register("faq", self.run)
 
     @property
     def guild(self) -> int:
         return self.console.guild_id
 
-    async def run(self, sub: str, arg: str) -> str:
-        if not arg and sub in USAGE:
-            return self.console.show(self.console.usage(*USAGE[sub]))
-        return await self.subcommands[sub](arg)
+    async def run(self, rest: str) -> Reply | str:
+        """``/faq ask …``, ``/faq <subcommand> …``, or ``/faq <question>`` as a shorthand."""
+        sub, _, arg = rest.partition(" ")
+        sub, arg = sub.lower(), arg.strip()
+        if sub in self.subcommands:
+            if not arg and sub in USAGE:
+                return self.console.usage(*USAGE[sub])
+            return await self.subcommands[sub](arg)
+        return await self.answers.ask(arg if sub == "ask" else rest)
 
     async def _answer(self, make: Callable[[], Awaitable[Reply]]) -> str:
         """Run one core call; a refusal is shown as the cog shows it, not raised."""
         try:
             reply = await make()
         except CurationError as exc:
-            reply = curation.refusal_reply(exc)
+            reply = replies.refusal_reply(exc, self.t)
         return self.console.show(reply)
+
+    def _refused(self, exc: CurationError) -> str:
+        return self.console.show(replies.refusal_reply(exc, self.t))
 
     async def _paged(self, fetch: Fetch, n: int = 0) -> str:
         """Page ``n``, with numbered "Previous page"/"Next page" where there are more."""
         try:
             reply, page, pages = await fetch(n)
         except CurationError as exc:
-            return self.console.show(curation.refusal_reply(exc))
-        turns = [("Previous page", page - 1), ("Next page", page + 1)]
+            return self._refused(exc)
+        turns = [(self.t("button.previous"), page - 1), (self.t("button.next"), page + 1)]
         actions = [
             (label, lambda to=to: self._paged(fetch, to)) for label, to in turns if 0 <= to < pages
         ]
         return self.console.show(reply, actions)
 
+    def _saved(self, saved: Saved) -> Reply:
+        return replies.saved_reply(saved, self.platforms, self.t)
+
     # -- reading -----------------------------------------------------------------------------
     async def _list(self, platform: str) -> str:
         async def fetch(n: int) -> tuple[Reply, int, int]:
             page = await self.cur.list_page(self.guild, platform=platform or None, page=n)
-            return curation.list_reply(self.app, page), page.page, page.pages
+            return replies.list_reply(page, self.platforms, self.t), page.page, page.pages
 
         return await self._paged(fetch)
 
     async def _history(self, entry: str) -> str:
         async def fetch(n: int) -> tuple[Reply, int, int]:
             page = await self.cur.history(self.guild, entry, page=n)
-            return curation.history_reply(page), page.page, page.pages
+            return replies.history_reply(page, self.t), page.page, page.pages
 
         return await self._paged(fetch)
 
     async def _queue(self, _arg: str) -> str:
         async def fetch(n: int) -> tuple[Reply, int, int]:
             page = await self.cur.queue_page(self.guild, n)
-            reply = curation.queue_reply(page)
+            reply = replies.queue_reply(page, self.t)
             if page.item is not None:  # the console's Approve / Reject are typed commands
-                sid = page.item.id
-                reply.cards[0].description = (
-                    f"`/faq approve {sid}` opens the entry form prefilled with it; "
-                    f"`/faq reject {sid} [note]` declines it with a short note for the member."
-                )
+                reply.cards[0].description = self.t("console.queue.help", number=page.item.id)
             return reply, page.page, max(page.total, 1)
 
         return await self._paged(fetch)
 
     async def _export(self, fmt: str) -> str:
         async def make() -> Reply:
-            return curation.export_reply(await self.cur.export(self.guild, fmt.lower() or "toml"))
+            export = await self.cur.export(self.guild, fmt.lower() or "toml")
+            return replies.export_reply(export, self.t)
 
         return await self._answer(make)
 
     # -- hiding, removing, restoring ---------------------------------------------------------
     async def _hide(self, entry: str) -> str:
         async def make() -> Reply:
-            return curation.hidden_reply(await self.cur.hide(self.guild, OPERATOR, entry))
+            return replies.hidden_reply(await self.cur.hide(self.guild, OPERATOR, entry), self.t)
 
         return await self._answer(make)
 
     async def _unhide(self, entry: str) -> str:
         async def make() -> Reply:
-            return curation.hidden_reply(await self.cur.unhide(self.guild, OPERATOR, entry))
+            change = await self.cur.unhide(self.guild, OPERATOR, entry)
+            return replies.hidden_reply(change, self.t)
 
         return await self._answer(make)
 
@@ -151,26 +158,24 @@ class CurationConsole:
         try:
             stored = await self.cur.find(self.guild, entry)
         except CurationError as exc:
-            return self.console.show(curation.refusal_reply(exc))
+            return self._refused(exc)
 
         async def remove() -> Reply:
             saved = await self.cur.remove(
                 self.guild, OPERATOR, stored.entry.id, expected_version=stored.entry.version
             )
-            return curation.saved_reply(self.app, saved)
+            return self._saved(saved)
 
         return self.console.confirm(
-            curation.confirm_remove_reply(self.app, stored),
-            "Type yes to confirm the removal; anything else keeps the entry.",
+            replies.confirm_remove_reply(stored, self.platforms, self.t),
+            self.t("console.remove.ask"),
             lambda: self._answer(remove),
-            "Kept — nothing was removed.",
+            self.t("console.remove.kept"),
         )
 
     async def _restore(self, entry: str) -> str:
         async def make() -> Reply:
-            return curation.saved_reply(
-                self.app, await self.cur.restore(self.guild, OPERATOR, entry)
-            )
+            return self._saved(await self.cur.restore(self.guild, OPERATOR, entry))
 
         return await self._answer(make)
 
@@ -178,21 +183,17 @@ class CurationConsole:
         try:
             stored = await self.cur.find(self.guild, entry)
         except CurationError as exc:
-            return self.console.show(curation.refusal_reply(exc))
+            return self._refused(exc)
         version = stored.entry.version
 
         async def save(form: EntryForm) -> Reply:
             saved = await self.cur.edit(
                 self.guild, OPERATOR, stored.entry.id, form, expected_version=version
             )
-            return curation.saved_reply(self.app, saved)
+            return self._saved(saved)
 
-        intro = f"Editing {stored.entry.id} (Enter keeps a field as it is; /cancel stops)."
-        return (
-            intro
-            + "\n"
-            + self._ask(0, {}, [], save, prefill=curation.forms.form_for(stored.content))
-        )
+        intro = self.t("console.edit.intro", entry=stored.entry.id)
+        return intro + "\n" + self._ask(0, {}, [], save, prefill=form_for(stored.content))
 
     # -- suggestions -------------------------------------------------------------------------
     async def _suggest(self, text: str) -> str:
@@ -202,7 +203,7 @@ class CurationConsole:
             receipt = await self.cur.suggest(
                 self.guild, OPERATOR, None, question.strip(), answer.strip() or None
             )
-            return curation.suggestion_receipt_reply(receipt)
+            return replies.suggestion_receipt_reply(receipt, self.t)
 
         return await self._answer(make)
 
@@ -213,13 +214,13 @@ class CurationConsole:
         try:
             prefill = await self.cur.suggestion_form(self.guild, sid)
         except CurationError as exc:
-            return self.console.show(curation.refusal_reply(exc))
+            return self._refused(exc)
 
         async def save(form: EntryForm) -> Reply:
             approval = await self.cur.approve(self.guild, OPERATOR, sid, form)
-            return curation.saved_reply(self.app, approval.saved)
+            return self._saved(approval.saved)
 
-        intro = f"Approving suggestion #{sid} as an entry (Enter keeps a field; /cancel stops)."
+        intro = self.t("console.approve.intro", number=sid)
         return intro + "\n" + self._ask(0, {}, [], save, prefill=prefill)
 
     async def _reject(self, text: str) -> str:
@@ -229,9 +230,11 @@ class CurationConsole:
 
         async def make() -> Reply:
             told = await self.cur.reject(self.guild, OPERATOR, int(number), reason or None)
+            dm = replies.member_messages(told, self.t).dm
             return notice(
-                f"Declined. In Discord the member is told by DM:\n{told.dm_text}",
-                title=f"Suggestion #{number} declined",
+                self.t("console.reject.done", message=dm),
+                title=self.t("console.reject.title", number=number),
+                t=self.t,
             )
 
         return await self._answer(make)
@@ -242,36 +245,35 @@ class CurationConsole:
         try:
             plan = await self.cur.plan_import(self.guild, path.name, read_path(path))
         except CurationError as exc:
-            return self.console.show(curation.refusal_reply(exc))
-        preview = curation.import_preview_reply(plan)
+            return self._refused(exc)
+        preview = replies.import_preview_reply(plan, self.t)
         if not plan.can_apply:
             return self.console.show(preview)
 
         async def apply() -> Reply:
             result = await self.cur.apply_import(self.guild, OPERATOR, plan)
-            return curation.import_result_reply(result)
+            return replies.import_result_reply(result, self.t)
 
         return self.console.confirm(
             preview,
-            "Type yes to apply the import; anything else cancels it.",
+            self.t("console.import.ask"),
             lambda: self._answer(apply),
-            "Import cancelled — nothing was changed.",
+            self.t("console.import.cancelled"),
         )
 
     async def _add(self, path_text: str) -> str:
         if not path_text:
-            return "Adding an entry to this server's FAQ (/cancel stops).\n" + self._ask(0, {}, [])
+            return self.t("console.add.intro") + "\n" + self._ask(0, {}, [])
         path = _path(path_text)
         try:
             plan = await self.cur.plan_import(self.guild, path.name, read_path(path), only_add=True)
             if not plan.can_apply:
-                return self.console.show(curation.import_preview_reply(plan))
+                return self.console.show(replies.import_preview_reply(plan, self.t))
             result = await self.cur.apply_import(self.guild, OPERATOR, plan, action="add")
         except CurationError as exc:
-            return self.console.show(curation.refusal_reply(exc))
+            return self._refused(exc)
         return "\n\n".join(
-            self.console.show(curation.saved_reply(self.app, Saved("add", stored)))
-            for stored in result.added
+            self.console.show(self._saved(Saved("add", stored))) for stored in result.added
         )
 
     def _ask(
@@ -288,12 +290,15 @@ class CurationConsole:
         With ``prefill`` (edit, approve) each prompt shows the current text and an empty line
         keeps it.
         """
-        name, prompt = ADD_FIELDS[index]
+        name = ADD_FIELDS[index]
+        prompt = self.t(f"console.form.{name}")
         current = getattr(prefill, name) if prefill is not None else ""
 
         async def take(line: str) -> str:
             if line == "/cancel":
-                return f"Cancelled — nothing was {'added' if save is None else 'saved'}."
+                return self.t(
+                    "console.form.cancelled.add" if save is None else "console.form.cancelled"
+                )
             if name == "phrasings" and line:
                 phrasings.append(line)
                 self.console.next_step = take
@@ -309,16 +314,14 @@ class CurationConsole:
             async def make() -> Reply:
                 if save is not None:
                     return await save(form)
-                return curation.saved_reply(
-                    self.app, await self.cur.add(self.guild, OPERATOR, form)
-                )
+                return self._saved(await self.cur.add(self.guild, OPERATOR, form))
 
             return await self._answer(make)
 
         self.console.next_step = take
         if current:
             shown = current.replace("\n", " | ")
-            return f"{prompt}:\n  now: {shown}"
+            return self.t("console.form.current", prompt=prompt, current=shown)
         return f"{prompt}:"
 
 

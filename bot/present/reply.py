@@ -1,4 +1,4 @@
-"""What the core hands the Discord shell and the console: plain dataclasses, no discord objects.
+"""What presentation hands the Discord shell and the console: plain dataclasses, no discord objects.
 
 ``Card`` is an embed that already fits Discord's limits (``fit()`` clips every part, keeping a
 link to the full text), ``Reply`` is a whole response. Untrusted text is escaped where it enters
@@ -8,54 +8,19 @@ subscription explicitly chose a role.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from bot import limits
 from bot.knowledge.text import clip
+from bot.present.markdown import plain
 
 COLOR_ANSWER = 0x5865F2
 COLOR_ALERT = 0xED4245
 COLOR_NOTICE = 0xFEE75C
 COLOR_OK = 0x57F287
 COLOR_MUTED = 0x99AAB5
-
-_MARKDOWN = re.compile(r"([\\*_`~|>\[\]()#-])")
-_MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>")
-
-
-def neutralize_mentions(text: str) -> str:
-    """Break @everyone/@here and <@id> forms with a zero-width space (belt to allowed_mentions)."""
-    return _MENTION.sub(
-        lambda m: m.group(0).replace("@", "@\u200b").replace("<#", "<#\u200b"), text
-    )
-
-
-def escape_markdown(text: str) -> str:
-    """Untrusted text shown literally: no injected links, headers, spoilers or code blocks."""
-    return _MARKDOWN.sub(r"\\\1", neutralize_mentions(text))
-
-
-_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
-_BARE_LINK = re.compile(r"<(https?://[^>\s]+)>")
-_ESCAPED = re.compile(r"\\([\\*_`~|>\[\]()#-])")
-
-
-def plain(text: str) -> str:
-    """Discord Markdown as terminal text: links spelled out, bold markers and escapes dropped."""
-
-    def link(match: re.Match[str]) -> str:
-        label, url = match.group(1), match.group(2)
-        return url if label.lower() in url.lower() else f"{label} ({url})"
-
-    text = _BARE_LINK.sub(r"\1", _LINK.sub(link, text))
-    return _ESCAPED.sub(r"\1", text.replace("**", ""))
-
-
-def quote_block(text: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines() or [""])
 
 
 @dataclass(slots=True)

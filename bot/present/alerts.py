@@ -8,20 +8,15 @@ Passages are clipped to Discord's limits by ``Card.fit`` / ``Reply.fit``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot import limits
 from bot.alerts.model import Alert, Notice
-from bot.embeds import (
-    COLOR_ALERT,
-    COLOR_MUTED,
-    COLOR_NOTICE,
-    Card,
-    Field,
-    Reply,
-    escape_markdown,
-)
 from bot.knowledge.text import clip
+from bot.present.markdown import escape_markdown
+from bot.present.reply import COLOR_ALERT, COLOR_MUTED, COLOR_NOTICE, Card, Field, Reply
+from bot.present.texts import ENGLISH, Texts
 
 FIELD_ROOM = limits.EMBED_FIELD_VALUE - 24
 PASSAGE_CHARS = 600
@@ -57,70 +52,78 @@ def _stamp(iso: str) -> str:
     return iso[:16].replace("T", " ") + " UTC"
 
 
-def render_alert(alert: Alert, mention_role_id: int | None = None) -> Reply:
-    platform = alert.platform_name or alert.platform or "News"
+def render_alert(alert: Alert, mention_role_id: int | None = None, t: Texts = ENGLISH) -> Reply:
+    platform = alert.platform_name or alert.platform or t("alert.news")
     where = escape_markdown(platform)
     if alert.document:
         where += f" · {escape_markdown(alert.document)}"
     lines = [f"**{where}**"]
     if alert.kind == "terms-change":
-        lines.append(
-            "This document changed, and the change is about AI use of your content or data."
-            if alert.ai_relevant
-            else "This document changed; the change does not look AI-related."
-        )
+        lines.append(t("alert.changed.ai") if alert.ai_relevant else t("alert.changed.other"))
         if alert.added or alert.removed:
-            lines.append("Below are the passages that matter most; the link has the full text.")
+            lines.append(t("alert.passages"))
     fields: list[Field] = []
-    for label, passages in (("Added", alert.added), ("Removed", alert.removed)):
-        if alert.kind == "news" and label == "Added":
-            label = "Summary"
+    for key, passages in (("alert.added", alert.added), ("alert.removed", alert.removed)):
+        if alert.kind == "news" and key == "alert.added":
+            key = "alert.summary"
         for i, chunk in enumerate(_quoted(passages)):
-            fields.append(Field(label if i == 0 else f"{label} (continued)", chunk))
+            fields.append(Field(t(key) if i == 0 else t(f"{key}.more"), chunk))
     if alert.ai_relevant and alert.why:
-        terms = ", ".join(escape_markdown(t) for t in alert.why)
+        terms = ", ".join(escape_markdown(w) for w in alert.why)
         fields.append(
             Field(
-                "Why this is flagged as AI-relevant",
-                f"Relevance {alert.relevance:.2f}; matched: {terms}",
+                t("alert.why"),
+                t("alert.why.text", relevance=f"{alert.relevance:.2f}", terms=terms),
             )
         )
     url = _safe_url(alert.url)
     if url:
-        fields.append(Field("Source", url))
+        fields.append(Field(t("answer.source"), url))
     card = Card(
         title=escape_markdown(alert.title),
         description="\n".join(lines),
         url=url,
         color=COLOR_ALERT if alert.ai_relevant else COLOR_MUTED,
         fields=fields,
-        footer=f"Fine Print · {alert.kind} · detected {_stamp(alert.detected_at)}",
+        footer=t("alert.footer", kind=alert.kind, detected=_stamp(alert.detected_at)),
         timestamp=_when(alert),
     )
     content = f"<@&{mention_role_id}>" if mention_role_id else None
     return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit()
 
 
-def render_notice(notice: Notice) -> Reply:
+def sample_alert(alert: Alert, mention_role_id: int | None = None, t: Texts = ENGLISH) -> Reply:
+    """The sample ``/alerts test`` posts: it shows the role real alerts will mention but pings
+    nobody, because testing a channel must not notify thousands of members."""
+    alert = replace(
+        alert,
+        title=t("alert.sample.title"),
+        document=t("alert.sample.document"),
+        added=(t("alert.sample.added"),),
+        removed=(t("alert.sample.removed"),),
+    )
+    reply = render_alert(alert, t=t)
+    if mention_role_id:
+        reply.content = t("alert.sample.role", role=mention_role_id)
+    return reply
+
+
+def render_notice(notice: Notice, t: Texts = ENGLISH) -> Reply:
     card = Card(
         title=escape_markdown(notice.title),
         description=escape_markdown(notice.body),
         color=COLOR_NOTICE,
-        footer="Fine Print · source health",
+        footer=t("alert.notice.footer"),
     )
     return Reply(cards=[card]).fit()
 
 
-def render_delivery_problem(channel_id: int, reason: str) -> Reply:
+def render_delivery_problem(channel_id: int, reason: str, t: Texts = ENGLISH) -> Reply:
     """Told once to a guild whose alert channel Discord refuses."""
     card = Card(
-        title="Fine Print cannot post alerts",
-        description=(
-            f"Alerts for <#{channel_id}> could not be delivered: {escape_markdown(reason)}. "
-            "I stopped sending alerts there. Fix the channel's permissions (View Channel, "
-            "Send Messages, Embed Links) and subscribe the channel again."
-        ),
+        title=t("alert.refused.title"),
+        description=t("alert.refused.text", channel=channel_id, reason=escape_markdown(reason)),
         color=COLOR_NOTICE,
-        footer="Fine Print · delivery",
+        footer=t("alert.refused.footer"),
     )
     return Reply(cards=[card]).fit()

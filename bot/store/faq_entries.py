@@ -1,4 +1,4 @@
-"""Guild FAQ entries (moderators' own answers), hidden global entries and the change generation.
+"""Guild FAQ entries (moderators' own answers), hidden shipped entries and the change generation.
 
 Entries are exposed as ``FaqEntry`` with the public id ``guild-<n>`` so the matcher and renderers
 treat them exactly like shipped entries.
@@ -19,8 +19,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.knowledge.loader import GUILD_ID_PREFIX
-from bot.knowledge.model import FaqEntry
+from bot.knowledge.model import GUILD_ID_PREFIX, FaqEntry
 from bot.store.db import Database
 
 
@@ -267,42 +266,28 @@ async def update_entry(
     return True
 
 
-async def delete_entry(
+async def set_removed(
     conn: aiosqlite.Connection,
     guild_id: int,
     entry_row: int,
+    removed: bool,
     *,
     expected_version: int,
     actor_id: int,
     now: str,
 ) -> bool:
-    """Soft delete (the row stays for ``restore`` and the audit trail); versioned like edits."""
+    """Soft delete (``removed``) or restore: the row stays for ``restore`` and the audit trail.
+    Versioned like edits: False (nothing written) when someone changed it in between."""
+    if removed:
+        change, state = "deleted_by = ?, deleted_at = ?", "deleted_at IS NULL"
+        params: tuple[object, ...] = (actor_id, now)
+    else:
+        change, state = "deleted_by = NULL, deleted_at = NULL", "deleted_at IS NOT NULL"
+        params = ()
     cur = await conn.execute(
-        "UPDATE guild_faq SET deleted_by = ?, deleted_at = ?, version = version + 1, "
-        "updated_by = ?, updated_at = ? "
-        "WHERE id = ? AND guild_id = ? AND version = ? AND deleted_at IS NULL",
-        (actor_id, now, actor_id, now, entry_row, guild_id, expected_version),
-    )
-    if cur.rowcount != 1:
-        return False
-    await bump_generation(conn, guild_id)
-    return True
-
-
-async def restore_entry(
-    conn: aiosqlite.Connection,
-    guild_id: int,
-    entry_row: int,
-    *,
-    expected_version: int,
-    actor_id: int,
-    now: str,
-) -> bool:
-    cur = await conn.execute(
-        "UPDATE guild_faq SET deleted_by = NULL, deleted_at = NULL, version = version + 1, "
-        "updated_by = ?, updated_at = ? "
-        "WHERE id = ? AND guild_id = ? AND version = ? AND deleted_at IS NOT NULL",
-        (actor_id, now, entry_row, guild_id, expected_version),
+        f"UPDATE guild_faq SET {change}, version = version + 1, updated_by = ?, updated_at = ? "
+        f"WHERE id = ? AND guild_id = ? AND version = ? AND {state}",
+        (*params, actor_id, now, entry_row, guild_id, expected_version),
     )
     if cur.rowcount != 1:
         return False
@@ -333,223 +318,3 @@ async def unhide_global(conn: aiosqlite.Connection, guild_id: int, entry_id: str
         return False
     await bump_generation(conn, guild_id)
     return True
-
-
-# -- audit -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRow:
-    id: int
-    guild_id: int
-    entry_ref: str
-    action: str
-    actor_id: int
-    at: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-def _audit(row: sqlite3.Row) -> AuditRow:
-    return AuditRow(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        entry_ref=row["entry_ref"],
-        action=row["action"],
-        actor_id=row["actor_id"],
-        at=row["at"],
-        before=json.loads(row["before"]) if row["before"] else None,
-        after=json.loads(row["after"]) if row["after"] else None,
-    )
-
-
-async def add_audit(
-    conn: aiosqlite.Connection,
-    guild_id: int,
-    entry_ref: str,
-    action: str,
-    *,
-    actor_id: int,
-    now: str,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> int:
-    """Record one change; call in the transaction that makes it, so the log never lies."""
-    cur = await conn.execute(
-        "INSERT INTO faq_audit (guild_id, entry_ref, action, actor_id, at, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            guild_id,
-            entry_ref,
-            action,
-            actor_id,
-            now,
-            json.dumps(before, ensure_ascii=False) if before is not None else None,
-            json.dumps(after, ensure_ascii=False) if after is not None else None,
-        ),
-    )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
-
-
-async def audit_trail(
-    db: Database,
-    guild_id: int,
-    entry_ref: str,
-    *,
-    limit: int = 50,
-    offset: int = 0,
-    conn: aiosqlite.Connection | None = None,
-) -> list[AuditRow]:
-    """One entry's changes, newest first."""
-    rows = await db.fetchall(
-        "SELECT * FROM faq_audit WHERE guild_id = ? AND entry_ref = ? "
-        "ORDER BY id DESC LIMIT ? OFFSET ?",
-        (guild_id, entry_ref, limit, offset),
-        conn=conn,
-    )
-    return [_audit(r) for r in rows]
-
-
-async def audit_count(
-    db: Database, guild_id: int, entry_ref: str, *, conn: aiosqlite.Connection | None = None
-) -> int:
-    row = await db.fetchone(
-        "SELECT count(*) AS n FROM faq_audit WHERE guild_id = ? AND entry_ref = ?",
-        (guild_id, entry_ref),
-        conn=conn,
-    )
-    return int(row["n"]) if row else 0
-
-
-async def audited_refs(
-    db: Database, guild_id: int, *, conn: aiosqlite.Connection | None = None
-) -> list[str]:
-    """Every entry reference with at least one audit record in the guild, newest change first."""
-    rows = await db.fetchall(
-        "SELECT entry_ref, max(id) AS last FROM faq_audit WHERE guild_id = ? "
-        "GROUP BY entry_ref ORDER BY last DESC",
-        (guild_id,),
-        conn=conn,
-    )
-    return [r["entry_ref"] for r in rows]
-
-
-# -- suggestions -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SuggestionRow:
-    id: int
-    guild_id: int
-    member_id: int
-    channel_id: int | None
-    question: str
-    answer: str | None
-    status: str
-    created_at: str
-    reviewed_by: int | None = None
-    reviewed_at: str | None = None
-    reason: str | None = None
-    entry_id: int | None = None
-
-
-def _suggestion(row: sqlite3.Row) -> SuggestionRow:
-    return SuggestionRow(**dict(row))
-
-
-async def insert_suggestion(
-    conn: aiosqlite.Connection,
-    guild_id: int,
-    member_id: int,
-    channel_id: int | None,
-    question: str,
-    answer: str | None,
-    *,
-    now: str,
-) -> int:
-    cur = await conn.execute(
-        "INSERT INTO faq_suggestion (guild_id, member_id, channel_id, question, answer, "
-        "status, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
-        (guild_id, member_id, channel_id, question, answer, now),
-    )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
-
-
-async def member_suggestions_since(
-    db: Database,
-    guild_id: int,
-    member_id: int,
-    since: str,
-    *,
-    conn: aiosqlite.Connection | None = None,
-) -> list[str]:
-    """Creation times of a member's suggestions after ``since`` (oldest first): the rate limit."""
-    rows = await db.fetchall(
-        "SELECT created_at FROM faq_suggestion WHERE guild_id = ? AND member_id = ? "
-        "AND created_at > ? ORDER BY created_at",
-        (guild_id, member_id, since),
-        conn=conn,
-    )
-    return [r["created_at"] for r in rows]
-
-
-async def pending_suggestions(
-    db: Database,
-    guild_id: int,
-    *,
-    limit: int = 1000,
-    offset: int = 0,
-    conn: aiosqlite.Connection | None = None,
-) -> list[SuggestionRow]:
-    """The queue, oldest first (first come, first reviewed)."""
-    rows = await db.fetchall(
-        "SELECT * FROM faq_suggestion WHERE guild_id = ? AND status = 'pending' "
-        "ORDER BY id LIMIT ? OFFSET ?",
-        (guild_id, limit, offset),
-        conn=conn,
-    )
-    return [_suggestion(r) for r in rows]
-
-
-async def pending_count(
-    db: Database, guild_id: int, *, conn: aiosqlite.Connection | None = None
-) -> int:
-    row = await db.fetchone(
-        "SELECT count(*) AS n FROM faq_suggestion WHERE guild_id = ? AND status = 'pending'",
-        (guild_id,),
-        conn=conn,
-    )
-    return int(row["n"]) if row else 0
-
-
-async def get_suggestion(
-    db: Database, guild_id: int, suggestion_id: int, *, conn: aiosqlite.Connection | None = None
-) -> SuggestionRow | None:
-    row = await db.fetchone(
-        "SELECT * FROM faq_suggestion WHERE id = ? AND guild_id = ?",
-        (suggestion_id, guild_id),
-        conn=conn,
-    )
-    return _suggestion(row) if row else None
-
-
-async def review_suggestion(
-    conn: aiosqlite.Connection,
-    guild_id: int,
-    suggestion_id: int,
-    *,
-    status: str,
-    reviewer_id: int,
-    now: str,
-    reason: str | None = None,
-    entry_row: int | None = None,
-) -> bool:
-    """Close a pending suggestion; False when someone else already reviewed it."""
-    cur = await conn.execute(
-        "UPDATE faq_suggestion SET status = ?, reviewed_by = ?, reviewed_at = ?, reason = ?, "
-        "entry_id = ? WHERE id = ? AND guild_id = ? AND status = 'pending'",
-        (status, reviewer_id, now, reason, entry_row, suggestion_id, guild_id),
-    )
-    return cur.rowcount == 1

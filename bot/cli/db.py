@@ -1,0 +1,70 @@
+"""``python -m bot db migrate|backup|review``: the database, for operators."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.cli.base import ExitCode, run_async
+from bot.config import Settings
+from bot.store import reviews
+from bot.store.db import Database
+from bot.store.migrations import apply_migrations, known_migrations, schema_version
+
+
+def add_parser(sub: Any) -> None:
+    sp = sub.add_parser("db", help="database maintenance")
+    actions = sp.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    actions.add_parser("migrate", help="apply pending migrations (safe to repeat)").set_defaults(
+        handler=lambda a, s: run_async(migrate(s))
+    )
+    backup = actions.add_parser("backup", help="write a consistent copy while the bot runs")
+    backup.add_argument("path", type=Path)
+    backup.set_defaults(handler=lambda a, s: run_async(backup_to(s, a.path)))
+    review = actions.add_parser("review", help="curated clauses whose quote vanished from a page")
+    review.add_argument("--resolve", metavar="CLAUSE_ID", help="mark a clause as reviewed")
+    review.set_defaults(handler=lambda a, s: run_async(review_clauses(s, a.resolve)))
+
+
+async def migrate(settings: Settings) -> int:
+    async with aiosqlite.connect(str(settings.db_path)) as conn:
+        before = await schema_version(conn)
+        applied = await apply_migrations(conn)  # a MigrationError is reported by main (exit 1)
+    latest = known_migrations()[-1].version
+    if applied:
+        names = ", ".join(f"{m.version:03d}_{m.name}" for m in applied)
+        print(f"Migrated {settings.db_path} from version {before} to {latest}: {names}")
+    else:
+        print(f"{settings.db_path} is up to date (schema version {latest}).")
+    return ExitCode.OK
+
+
+async def backup_to(settings: Settings, target: Path) -> int:
+    async with Database(settings.db_path) as db:
+        try:
+            path = await db.backup(target)
+        except OSError as exc:
+            print(f"Backup failed — {exc}", file=sys.stderr)
+            return ExitCode.FAILED
+    print(f"Backed up {settings.db_path} to {path}")
+    return ExitCode.OK
+
+
+async def review_clauses(settings: Settings, resolve: str | None) -> int:
+    async with Database(settings.db_path) as db:
+        if resolve:
+            done = await reviews.resolve(db, resolve)
+            print(f"Marked {resolve} as reviewed." if done else "Nothing to resolve.")
+            return ExitCode.OK if done else ExitCode.FAILED
+        pending = await reviews.pending(db)
+    if not pending:
+        print("No curated clause needs review.")
+    for item in pending:
+        print(
+            f"{item.clause_id}: quote not found in {item.source_id} "
+            f"(since {item.flagged_at}); resolve with --resolve {item.clause_id}"
+        )
+    return ExitCode.OK

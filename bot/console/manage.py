@@ -1,0 +1,112 @@
+"""``/alerts``, ``/feeds`` and ``/config`` in console mode, the same core calls as their cogs.
+
+The console has one server and one channel (``CONSOLE_CHANNEL``): ``/alerts subscribe`` records
+a real subscription for it, so the settings can be tried without Discord, while the alerts
+themselves print in the terminal as the watcher finds them.
+"""
+
+from __future__ import annotations
+
+from bot.alerts import manage
+from bot.console.session import CONSOLE_CHANNEL, OPERATOR, Console
+from bot.present import manage as replies
+from bot.present.alerts import sample_alert
+from bot.present.reply import Reply
+from bot.store import guild_config
+
+EVERY_CHANGE = "--every-change"
+FEED_KINDS = ("rss", "page")
+
+
+class ManageCommands:
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.app = console.app
+        self.t = console.t
+        console.register("alerts", self.alerts)
+        console.register("feeds", self.feeds)
+        console.register("config", self.config)
+
+    @property
+    def guild(self) -> int:
+        return self.console.guild_id
+
+    # -- /alerts -----------------------------------------------------------------------------
+    async def alerts(self, rest: str) -> Reply:
+        sub, _, arg = rest.partition(" ")
+        sub, arg = sub.lower(), arg.strip()
+        if sub == "subscribe":
+            only_ai = EVERY_CHANGE not in arg.split()
+            platforms = " ".join(w for w in arg.split() if w != EVERY_CHANGE) or None
+            result = await manage.subscribe(
+                self.app,
+                self.guild,
+                CONSOLE_CHANNEL,
+                platforms=platforms,
+                only_ai=only_ai,
+                mention_role_id=None,
+                actor=OPERATOR,
+            )
+            return replies.subscribed(result, self.t)
+        if sub == "unsubscribe":
+            gone = await manage.unsubscribe(self.app, self.guild, CONSOLE_CHANNEL)
+            return replies.unsubscribed(gone, self.t)
+        if sub == "list":
+            return replies.subscriptions(
+                await manage.list_subscriptions(self.app, self.guild), self.t
+            )
+        if sub == "test":
+            return sample_alert(manage.sample_alert(self.app), t=self.t)
+        return self.console.usage(
+            "/alerts subscribe [platforms] [--every-change] | unsubscribe | list | test",
+            "/alerts subscribe soundcloud, youtube",
+            rest,
+        )
+
+    # -- /feeds ------------------------------------------------------------------------------
+    async def feeds(self, rest: str) -> Reply:
+        sub, _, arg = rest.partition(" ")
+        sub, words = sub.lower(), arg.split()
+        if sub == "add" and len(words) >= 2 and words[1].lower() in FEED_KINDS:
+            select = next((w[len("select=") :] for w in words[2:] if w.startswith("select=")), None)
+            platform = " ".join(w for w in words[2:] if not w.startswith("select=")) or None
+            result = await manage.add_feed(
+                self.app,
+                self.guild,
+                kind=words[1].lower(),
+                url=words[0],
+                platform=platform,
+                select=select,
+                actor=OPERATOR,
+            )
+            return replies.feed_added(result, self.t)
+        if sub == "remove" and words:
+            return replies.feed_removed(
+                await manage.remove_feed(self.app, self.guild, words[0]), self.t
+            )
+        if sub == "list":
+            return replies.feed_list(await manage.list_feeds(self.app, self.guild), self.t)
+        if sub == "status":
+            return replies.feed_health(await manage.feeds_status(self.app, self.guild), self.t)
+        if sub == "resume" and words:
+            return replies.feed_resumed(
+                await manage.resume_feed(self.app, self.guild, words[0]), self.t
+            )
+        return self.console.usage(
+            "/feeds add <url> <rss|page> [platform] [select=CSS] | remove <id> | list | status "
+            "| resume <id>",
+            "/feeds add https://example.org/feed.xml rss",
+            rest,
+        )
+
+    # -- /config -----------------------------------------------------------------------------
+    async def config(self, rest: str) -> Reply:
+        sub, _, arg = rest.partition(" ")
+        arg = arg.strip().lstrip("<@&").rstrip(">")
+        if sub.lower() == "modrole" and (arg.isdigit() or arg.lower() in ("", "none")):
+            role = int(arg) if arg.isdigit() else None
+            if role == self.guild:  # a guild's @everyone role has the guild's id
+                return replies.notice(self.t("config.modrole.everyone"), t=self.t)
+            await guild_config.set_mod_role(self.app.db, self.guild, role, OPERATOR)
+            return replies.modrole_set(role, self.t)
+        return self.console.usage("/config modrole <role id | none>", "/config modrole 1234", rest)

@@ -1,0 +1,408 @@
+"""Answers as ``Reply`` objects: the same content for Discord embeds and console text.
+
+Every answer shows where it comes from: our own plain-language summary, the exact quoted clause,
+its effective date, the source link and the "as of" date, because terms change and members
+should be able to check. Buttons carry their action in their custom id (``buttons.encode``), so
+they keep working after a restart.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from bot import limits
+from bot.actions import Alternatives, MoreTerms, ShowHistory, ShowItem, ShowOptOuts
+from bot.knowledge.matcher import Match
+from bot.knowledge.model import Clause, Event, Platform
+from bot.knowledge.text import clip
+from bot.knowledge.topics import TOPICS
+from bot.present.buttons import encode
+from bot.present.markdown import escape_markdown, neutralize_mentions, quote_block
+from bot.present.reply import (
+    COLOR_ANSWER,
+    COLOR_MUTED,
+    COLOR_NOTICE,
+    Button,
+    Card,
+    Field,
+    Reply,
+)
+from bot.present.texts import ENGLISH, Texts
+from bot.results import (
+    AboutView,
+    AlternativesView,
+    AnswerView,
+    ClauseView,
+    FaqView,
+    Gone,
+    HistoryView,
+    OptOutsView,
+    OptOutView,
+    TermsView,
+    UnknownPlatform,
+)
+
+MAX_CARDS = 3  # clauses or opt-outs shown at once
+
+
+# -- buttons ---------------------------------------------------------------------------------
+def optout_button(platform: str, t: Texts) -> Button:
+    return Button(t("button.optout"), custom_id=encode(ShowOptOuts(platform)), style="primary")
+
+
+def history_button(platform: str, t: Texts) -> Button:
+    return Button(t("button.history"), custom_id=encode(ShowHistory(platform)))
+
+
+def alternatives_button(query: str, guild_id: int | None, t: Texts) -> Button:
+    return Button(t("button.not_asked"), custom_id=encode(Alternatives(guild_id, query)))
+
+
+def terms_alternatives_button(platform: str, topic: str | None, t: Texts) -> Button:
+    return Button(t("button.not_asked"), custom_id=encode(MoreTerms(platform, topic)))
+
+
+def show_button(match: Match, label: str) -> Button:
+    return Button(
+        clip(label, limits.BUTTON_LABEL), custom_id=encode(ShowItem(match.kind, match.id))
+    )
+
+
+def platform_buttons(platform: str | None, t: Texts) -> list[Button]:
+    return [optout_button(platform, t), history_button(platform, t)] if platform else []
+
+
+# -- small parts -----------------------------------------------------------------------------
+def _domain(url: str) -> str:
+    return urlsplit(url).netloc.removeprefix("www.") or url
+
+
+def _source(url: str) -> str:
+    return f"[{_domain(url)}]({url})"
+
+
+def _live_link(platform: Platform, t: Texts) -> str:
+    return t("answer.live_terms", url=platform.terms_url) if platform.terms_url else ""
+
+
+def _join_within(lines: list[str], budget: int, t: Texts) -> str:
+    """Whole lines only; when they do not all fit, say how many were left out."""
+    out: list[str] = []
+    used = 0
+    for n, line in enumerate(lines):
+        if used + len(line) + 1 > budget:
+            out.append(t("history.more", count=len(lines) - n))
+            break
+        out.append(line)
+        used += len(line) + 1
+    return "\n".join(out)
+
+
+# -- cards -----------------------------------------------------------------------------------
+def clause_card(view: ClauseView, t: Texts = ENGLISH) -> Card:
+    clause, platform = view.clause, view.platform
+    description = clause.summary
+    if not clause.current:
+        description += "\n\n" + t("clause.replaced")
+    live = _live_link(platform, t)
+    if live:
+        description += f"\n\n{live} · {t('answer.check_live')}"
+    fields = [
+        Field(
+            t("clause.what_it_says", document=clause.document),
+            quote_block(clip(clause.quote, 1000)),
+        ),
+        Field(t("clause.effective"), t.date(clause.effective), inline=True),
+        Field(t("answer.as_of"), t.date(clause.verified), inline=True),
+        Field(t("answer.source"), _source(clause.source_url), inline=True),
+    ]
+    if view.needs_review:
+        fields.append(Field(t("clause.review.title"), t("clause.review.text")))
+    if clause.quote_source == "secondary":
+        fields.append(Field(t("clause.press.title"), t("clause.press.text")))
+    if clause.note:
+        fields.append(Field(t("answer.note"), clause.note))
+    return Card(
+        title=clause.title,
+        author=f"{platform.name} · {t.topic(clause.topic)}",
+        description=description,
+        url=clause.source_url,
+        color=COLOR_ANSWER if clause.current else COLOR_MUTED,
+        fields=fields,
+        footer=t("clause.footer", document=clause.document, verified=t.date(clause.verified)),
+    )
+
+
+def optout_card(view: OptOutView, t: Texts = ENGLISH) -> Card:
+    opt, platform = view.optout, view.platform
+    fields: list[Field] = []
+    if opt.steps:
+        steps = "\n".join(f"{n}. {step}" for n, step in enumerate(opt.steps, start=1))
+        fields.append(Field(t("optout.steps"), steps))
+    if opt.url:
+        fields.append(Field(t("optout.link"), opt.url))
+    if opt.who:
+        fields.append(Field(t("optout.who"), opt.who))
+    if opt.not_covered:
+        fields.append(Field(t("optout.not_covered"), opt.not_covered))
+    if opt.note:
+        fields.append(Field(t("answer.note"), opt.note))
+    fields.append(Field(t("answer.as_of"), t.date(opt.verified), inline=True))
+    fields.append(Field(t("answer.source"), _source(opt.source_url), inline=True))
+    kind = t("optout.kind.yes") if opt.exists else t("optout.kind.no")
+    return Card(
+        title=opt.title,
+        author=f"{platform.name} · {kind}",
+        description=opt.controls,
+        url=opt.source_url,
+        color=COLOR_ANSWER if opt.exists else COLOR_NOTICE,
+        fields=fields,
+        footer=t("optout.footer", verified=t.date(opt.verified), check=t("answer.check_live")),
+    )
+
+
+def faq_card(view: FaqView, t: Texts = ENGLISH) -> Card:
+    entry = view.entry
+    if entry.is_guild:
+        # Moderators' text: kept as written (they may format it) but it can never ping.
+        question = neutralize_mentions(entry.question)
+        answer = neutralize_mentions(entry.answer)
+        footer = t("faq.footer.guild")
+    else:
+        question, answer = entry.question, entry.answer
+        footer = (
+            t("faq.footer.shipped_as_of", verified=t.date(entry.verified))
+            if entry.verified
+            else t("faq.footer.shipped")
+        )
+    fields: list[Field] = []
+    if entry.links:
+        fields.append(Field(t("faq.sources"), "\n".join(f"<{link}>" for link in entry.links[:6])))
+    if view.clause is not None:
+        clause = view.clause.clause
+        fields.append(
+            Field(
+                t(
+                    "faq.clause",
+                    platform=view.clause.platform.name,
+                    document=clause.document,
+                    effective=t.date(clause.effective),
+                ),
+                quote_block(clip(clause.quote, 900))
+                + "\n"
+                + t("faq.clause_source", url=clause.source_url),
+            )
+        )
+    names = ", ".join(p.name for p in view.platforms)
+    return Card(
+        title=question,
+        author=f"{names or t('faq.all_platforms')} · {t.topic(view.topic or entry.topics[0])}",
+        description=answer,
+        url=entry.links[0] if entry.links else None,
+        fields=fields,
+        footer=footer,
+    )
+
+
+def history_card(view: HistoryView, t: Texts = ENGLISH) -> Card:
+    platform = view.platform
+    lines: list[str] = []
+    for item in view.items:
+        if isinstance(item, Clause):
+            state = "" if item.current else t("history.replaced")
+            lines.append(
+                t(
+                    "history.clause",
+                    date=t.date(item.effective),
+                    title=item.title,
+                    document=item.document,
+                    state=state,
+                    url=item.source_url,
+                )
+            )
+        elif isinstance(item, Event):
+            lines.append(
+                t("history.event", date=t.date(item.date), title=item.title, url=item.source_url)
+            )
+    if not lines:
+        description = t("history.empty", platform=platform.name)
+    else:
+        description = _join_within(lines, limits.EMBED_DESCRIPTION - 200, t)
+    live = _live_link(platform, t)
+    if live:
+        description += f"\n\n{live}"
+    return Card(
+        title=t("history.title", platform=platform.name),
+        author=f"{platform.name} · {t.topic('history')}",
+        description=description,
+        url=platform.terms_url,
+        footer=t("history.footer"),
+    )
+
+
+# -- replies ---------------------------------------------------------------------------------
+def clause(view: ClauseView, t: Texts = ENGLISH) -> Reply:
+    return Reply([clause_card(view, t)], buttons=platform_buttons(view.clause.platform, t))
+
+
+def optout(view: OptOutView, t: Texts = ENGLISH) -> Reply:
+    return Reply([optout_card(view, t)], buttons=[history_button(view.optout.platform, t)])
+
+
+def faq(view: FaqView, t: Texts = ENGLISH) -> Reply:
+    entry = view.entry
+    platform = entry.platforms[0] if len(entry.platforms) == 1 else None
+    return Reply([faq_card(view, t)], buttons=platform_buttons(platform, t))
+
+
+def history(view: HistoryView, t: Texts = ENGLISH) -> Reply:
+    return Reply([history_card(view, t)], buttons=[optout_button(view.platform.id, t)])
+
+
+def gone(_view: Gone | None = None, t: Texts = ENGLISH) -> Reply:
+    return Reply(
+        [Card(t("gone.title"), t("gone.text"), color=COLOR_NOTICE)],
+        ephemeral=True,
+    )
+
+
+def item(view: ClauseView | OptOutView | FaqView | HistoryView | Gone, t: Texts = ENGLISH) -> Reply:
+    """One clause, opt-out, FAQ entry or timeline (answers and the "show" buttons)."""
+    match view:
+        case ClauseView():
+            return clause(view, t)
+        case OptOutView():
+            return optout(view, t)
+        case FaqView():
+            return faq(view, t)
+        case HistoryView():
+            return history(view, t)
+    return gone(view, t)
+
+
+def answer(view: AnswerView, t: Texts = ENGLISH) -> Reply:
+    if view.shown is None:
+        return not_sure(view, t)
+    reply = item(view.shown, t)
+    if not isinstance(view.shown, Gone):
+        reply.buttons.append(alternatives_button(view.result.query, view.guild_id, t))
+    return reply
+
+
+def not_sure(view: AnswerView, t: Texts = ENGLISH) -> Reply:
+    result = view.result
+    lines = [t("not_sure.intro")]
+    if view.platform is not None:
+        lines.append(t("not_sure.platform", platform=view.platform.name))
+    if result.alternatives:
+        lines.append("\n" + t("not_sure.did_you_mean"))
+        lines += [f"{n}. {m.title}" for n, m in enumerate(result.alternatives, start=1)]
+    lines.append("\n" + t("not_sure.try"))
+    return Reply(
+        [Card(t("not_sure.title"), "\n".join(lines), color=COLOR_NOTICE)],
+        buttons=[
+            show_button(m, f"{n}. {m.title}")
+            for n, m in enumerate(result.alternatives[: limits.BUTTONS_PER_ROW - 1], start=1)
+        ],
+    )
+
+
+def alternatives(view: AlternativesView, t: Texts = ENGLISH) -> Reply:
+    """The other matches for a question (the App already left out what was shown)."""
+    if not view.matches:
+        return Reply(
+            [Card(t("alternatives.none.title"), t("alternatives.none.text"), color=COLOR_NOTICE)],
+            ephemeral=True,
+        )
+    lines = [f"{n}. {m.title} ({t.topic(m.topic)})" for n, m in enumerate(view.matches, start=1)]
+    return Reply(
+        [Card(t("alternatives.title"), "\n".join(lines), color=COLOR_MUTED)],
+        buttons=[show_button(m, f"{n}. {m.title}") for n, m in enumerate(view.matches, start=1)],
+        ephemeral=True,
+    )
+
+
+def terms(view: TermsView, t: Texts = ENGLISH) -> Reply:
+    platform = view.platform
+    if not view.clauses:
+        topic = t.topic(view.topic)
+        hint = (
+            " " + t("terms.nothing.have", topics=", ".join(t.topic(x) for x in view.other_topics))
+            if view.other_topics
+            else ""
+        )
+        card = Card(
+            t("terms.nothing.title", platform=platform.name, topic=topic),
+            t(
+                "terms.nothing.text",
+                topic=topic.lower(),
+                platform=platform.name,
+                hint=hint,
+                url=platform.terms_url,
+            ),
+            color=COLOR_NOTICE,
+        )
+        return Reply([card], buttons=platform_buttons(platform.id, t))
+    return Reply(
+        [clause_card(c, t) for c in view.clauses[:MAX_CARDS]],
+        buttons=[
+            *platform_buttons(platform.id, t),
+            terms_alternatives_button(platform.id, view.topic, t),
+        ],
+    )
+
+
+def optouts(view: OptOutsView, t: Texts = ENGLISH) -> Reply:
+    platform = view.platform
+    if not view.optouts:
+        return Reply(
+            [
+                Card(
+                    t("optouts.none.title", platform=platform.name),
+                    t("optouts.none.text"),
+                    color=COLOR_NOTICE,
+                )
+            ],
+            buttons=[history_button(platform.id, t)],
+        )
+    return Reply(
+        [optout_card(o, t) for o in view.optouts[:MAX_CARDS]],
+        buttons=[history_button(platform.id, t)],
+    )
+
+
+def unknown_platform(view: UnknownPlatform, t: Texts = ENGLISH) -> Reply:
+    return Reply(
+        [
+            Card(
+                t("unknown_platform.title"),
+                t(
+                    "unknown_platform.text",
+                    typed=escape_markdown(clip(view.typed, 60)),
+                    known=", ".join(view.known),
+                ),
+                color=COLOR_NOTICE,
+            )
+        ],
+        ephemeral=True,
+    )
+
+
+def about(view: AboutView, t: Texts = ENGLISH) -> Reply:
+    oldest = t.date(view.oldest_verified) if view.oldest_verified else t("about.none")
+    fields = [
+        Field(t("about.version"), view.version, inline=True),
+        Field(t("about.platforms"), str(view.platforms), inline=True),
+        Field(
+            t("about.knowledge"),
+            t("about.counts", clauses=view.clauses, optouts=view.optouts, faq=view.faq),
+            inline=True,
+        ),
+        Field(t("about.freshness"), t("about.freshness.text", oldest=oldest)),
+    ]
+    return Reply([Card(t("about.title"), t("about.text"), fields=fields)])
+
+
+def help_card(t: Texts = ENGLISH) -> Reply:
+    topics = ", ".join(f"`{topic.id}`" for topic in TOPICS)
+    return Reply([Card(t("help.title"), t("help.text", topics=topics))], ephemeral=True)

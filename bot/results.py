@@ -1,0 +1,110 @@
+"""What the App's answer methods return: view-models with every fact already looked up.
+
+The App does the I/O (the guild's own entries, the review list) and the deciding; presentation
+(``bot.present``) turns these into replies synchronously, in the member's language, without
+touching the database or the App. Plain frozen dataclasses, so a renderer can be tested by
+building one by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.knowledge.matcher import AskResult, Match
+from bot.knowledge.model import Clause, Event, FaqEntry, OptOut, Platform
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseView:
+    clause: Clause
+    platform: Platform
+    needs_review: bool = False  # the quote vanished from the latest copy of the watched page
+
+
+@dataclass(frozen=True, slots=True)
+class OptOutView:
+    optout: OptOut
+    platform: Platform
+
+
+@dataclass(frozen=True, slots=True)
+class FaqView:
+    entry: FaqEntry
+    platforms: tuple[Platform, ...]  # the entry's platforms that Fine Print knows
+    topic: str | None  # the topic the member asked about, when the entry has several
+    clause: ClauseView | None = None  # the current clause the answer rests on, quoted with it
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryView:
+    platform: Platform
+    items: tuple[Clause | Event, ...]  # oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class Gone:
+    """A button or link pointed at an answer that was removed or hidden since."""
+
+
+ItemView = ClauseView | OptOutView | FaqView
+
+
+@dataclass(frozen=True, slots=True)
+class TermsView:
+    platform: Platform
+    topic: str | None
+    clauses: tuple[ClauseView, ...]  # empty: nothing curated on that topic
+    other_topics: tuple[str, ...] = ()  # topics that do have a current clause
+
+
+@dataclass(frozen=True, slots=True)
+class OptOutsView:
+    platform: Platform
+    optouts: tuple[OptOutView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownPlatform:
+    typed: str
+    known: tuple[str, ...]  # the names Fine Print covers, sorted
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerView:
+    """The answer to a free question: the item shown, or "not sure" with suggestions."""
+
+    result: AskResult
+    guild_id: int | None
+    shown: ItemView | HistoryView | Gone | None  # None: nothing confident enough
+    platform: Platform | None = None  # the platform the question seems to be about
+
+
+@dataclass(frozen=True, slots=True)
+class AlternativesView:
+    matches: tuple[Match, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AboutView:
+    version: str
+    platforms: int
+    clauses: int
+    optouts: int
+    faq: int
+    oldest_verified: date | None
+
+
+View = (
+    ClauseView
+    | OptOutView
+    | FaqView
+    | HistoryView
+    | Gone
+    | TermsView
+    | OptOutsView
+    | UnknownPlatform
+    | AnswerView
+    | AlternativesView
+    | AboutView
+)
