@@ -91,6 +91,7 @@ class DiscordEmulator:
         heartbeat_interval_ms: int = 2000,
         callback_deadline: float | None = 3.0,
         privileged_intents: int = Intent.PRIVILEGED,
+        nonce_window: float = 300.0,
     ) -> None:
         state = self._state = State(bot_name=bot_name, token=token)
         self._gateway = Gateway(
@@ -100,7 +101,7 @@ class DiscordEmulator:
         )
         self._world = World(state, self._gateway)
         self._faults = Faults(state)
-        self._messages = Messages(state, self._gateway)
+        self._messages = Messages(state, self._gateway, nonce_window=nonce_window)
         self._commands = Commands(state)
         self._interactions = Interactions(
             state, self._gateway, self._messages, callback_deadline=callback_deadline

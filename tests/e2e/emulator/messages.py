@@ -7,8 +7,9 @@ check, flags, attachments served by the CDN, who actually gets pinged after
 follow-ups (``interactions.py``) and user posts (``acting.py``) use the same three.
 
 ``POST /channels/{id}/messages`` also implements ``enforce_nonce``: a nonce the same author used
-within :attr:`Messages.nonce_window` seconds (``emu.nonce_window``) returns the message created
-then; 0 makes Discord forget nonces at once, so a resend creates a duplicate.
+within :attr:`Messages.nonce_window` seconds returns the message created then. The window is
+``emu.nonce_window`` (or ``DiscordEmulator(nonce_window=...)``); 0 makes Discord forget nonces
+at once, so a resend creates a duplicate.
 """
 
 from __future__ import annotations
