@@ -48,13 +48,13 @@ def discord_endpoints(settings: Settings) -> Iterator[None]:
     """Point discord.py at another REST base / gateway for the duration, then restore."""
     old_base, old_gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     if settings.api_base:
-        Route.BASE = settings.api_base  # type: ignore[misc]
+        Route.BASE = settings.api_base
     if settings.gateway_url:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
     try:
         yield
     finally:
-        Route.BASE = old_base  # type: ignore[misc]
+        Route.BASE = old_base
         DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
 
 

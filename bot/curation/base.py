@@ -136,18 +136,7 @@ class ServiceBase:
             now=now,
         ):
             return None
-        stored = await self._get(conn, guild_id, rid)
-        await faq_audit.add_audit(
-            conn,
-            guild_id,
-            stored.entry.id,
-            action,
-            actor_id=actor_id,
-            now=now,
-            before=snapshot(current),
-            after=snapshot(stored),
-        )
-        return stored
+        return await self._audited(conn, guild_id, rid, action, actor_id, now, snapshot(current))
 
     async def _insert(
         self,
@@ -162,6 +151,19 @@ class ServiceBase:
     ) -> StoredEntry:
         """A new entry and its audit record (``action``: add, import or approve)."""
         rid = await faq_entries.insert_entry(conn, guild_id, content, actor_id=actor_id, now=now)
+        return await self._audited(conn, guild_id, rid, action, actor_id, now, before)
+
+    async def _audited(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        rid: int,
+        action: str,
+        actor_id: int,
+        now: str,
+        before: dict[str, Any] | None,
+    ) -> StoredEntry:
+        """The entry as just written, with its audit record (in the writer's transaction)."""
         stored = await self._get(conn, guild_id, rid)
         await faq_audit.add_audit(
             conn,

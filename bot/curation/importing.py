@@ -142,7 +142,7 @@ class ImportOps(ServiceBase):
                     twin = live_keys.get(question_key(row.content.question))
                     if twin is not None and twin.entry.id != row.target.entry.id:
                         raise _question_taken(twin, row)
-                    stored = await self._update(
+                    updated = await self._update(
                         conn,
                         guild_id,
                         row.target,
@@ -151,7 +151,7 @@ class ImportOps(ServiceBase):
                         now=now,
                         action=action,
                     )
-                    if stored is None:
+                    if updated is None:
                         current = await faq_entries.get_entry(self.db, guild_id, rid, conn=conn)
                         raise Conflict(
                             "curation.import.changed" if current else "curation.import.gone",
@@ -161,9 +161,9 @@ class ImportOps(ServiceBase):
                             by=Actor(current.updated_by if current else None),
                             at=Moment(current.updated_at if current else None),
                         )
-                    changed.append(stored)
+                    changed.append(updated)
                     live_keys.pop(question_key(row.target.entry.question), None)
-                    live_keys[question_key(stored.entry.question)] = stored
+                    live_keys[question_key(updated.entry.question)] = updated
         return ImportResult(plan.filename, added, changed, len(plan.unchanged))
 
 
@@ -193,10 +193,9 @@ class _Targets:
                 f"{given_id} was removed: restore it with `/faq restore {given_id}` first, "
                 "or delete its id line to add it as a new entry"
             )
-        if rid is not None and rid in self.by_row:
-            target = self.by_row[rid]
-        else:
-            target = self.by_key.get(key)
+        target = (
+            self.by_row[rid] if rid is not None and rid in self.by_row else self.by_key.get(key)
+        )
         if target is None:
             if key in self.taken:
                 return reject(f"same question as entry {self.taken[key]}")

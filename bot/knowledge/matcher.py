@@ -192,22 +192,22 @@ class Matcher:
         for hit in hits:
             explained.update(range(hit.start, hit.end))
         topic_scores: dict[str, float] = {}
-        for topic, terms in self.topic_sets.items():
+        for topic_id, terms in self.topic_sets.items():
             seen_terms: set[str] = set()
-            for hit in terms.find(toks, typos=True):
-                if hit.start in explained and hit.end - hit.start == 1:
+            for cue in terms.find(toks, typos=True):
+                if cue.start in explained and cue.end - cue.start == 1:
                     continue  # a platform name is not a topic cue
-                if hit.term not in seen_terms:
-                    seen_terms.add(hit.term)
-                    topic_scores[topic] = topic_scores.get(topic, 0.0) + hit.weight
-                explained.update(range(hit.start, hit.end))
+                if cue.term not in seen_terms:
+                    seen_terms.add(cue.term)
+                    topic_scores[topic_id] = topic_scores.get(topic_id, 0.0) + cue.weight
+                explained.update(range(cue.start, cue.end))
         ai_hits = self.ai_set.find(toks)
-        for hit in ai_hits:
-            explained.update(range(hit.start, hit.end))
+        for cue in ai_hits:
+            explained.update(range(cue.start, cue.end))
         if len(hits) > 1:
             # "post Suno songs on SoundCloud": the platform after a preposition is the subject.
             hits.sort(key=lambda h: h.start == 0 or toks[h.start - 1] not in PLATFORM_PREPOSITIONS)
-        topic = None
+        topic: str | None = None
         if topic_scores:
             top = max(topic_scores.values())
             if top >= 1:
@@ -303,6 +303,7 @@ class Matcher:
         return _bounded(self._damp(score, u))
 
     def _faq_match(self, entry: FaqEntry, score: int, u: Understanding) -> Match:
+        platform: str | None
         if u.platform in entry.platforms:
             platform = u.platform
         else:  # an entry about several platforms answers for none of them in particular

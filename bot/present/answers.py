@@ -8,6 +8,8 @@ they keep working after a restart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot import limits
@@ -40,6 +42,7 @@ from bot.results import (
     OptOutView,
     TermsView,
     UnknownPlatform,
+    View,
 )
 
 MAX_CARDS = 3  # clauses or opt-outs shown at once
@@ -268,16 +271,7 @@ def gone(_view: Gone | None = None, t: Texts = ENGLISH) -> Reply:
 
 def item(view: ClauseView | OptOutView | FaqView | HistoryView | Gone, t: Texts = ENGLISH) -> Reply:
     """One clause, opt-out, FAQ entry or timeline (answers and the "show" buttons)."""
-    match view:
-        case ClauseView():
-            return clause(view, t)
-        case OptOutView():
-            return optout(view, t)
-        case FaqView():
-            return faq(view, t)
-        case HistoryView():
-            return history(view, t)
-    return gone(view, t)
+    return render(view, t)
 
 
 def answer(view: AnswerView, t: Texts = ENGLISH) -> Reply:
@@ -406,3 +400,23 @@ def about(view: AboutView, t: Texts = ENGLISH) -> Reply:
 def help_card(t: Texts = ENGLISH) -> Reply:
     topics = ", ".join(f"`{topic.id}`" for topic in TOPICS)
     return Reply([Card(t("help.title"), t("help.text", topics=topics))], ephemeral=True)
+
+
+_RENDERERS: dict[type, Callable[[Any, Texts], Reply]] = {
+    ClauseView: clause,
+    OptOutView: optout,
+    FaqView: faq,
+    HistoryView: history,
+    Gone: gone,
+    AnswerView: answer,
+    TermsView: terms,
+    OptOutsView: optouts,
+    AlternativesView: alternatives,
+    UnknownPlatform: unknown_platform,
+    AboutView: about,
+}
+
+
+def render(view: View, t: Texts = ENGLISH) -> Reply:
+    """Any answer-side view the App returns (what a button press or a command produced)."""
+    return _RENDERERS[type(view)](view, t)

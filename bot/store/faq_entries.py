@@ -165,6 +165,18 @@ def _dump(items: tuple[str, ...]) -> str:
     return json.dumps(list(items), ensure_ascii=False)
 
 
+def _columns(content: EntryContent) -> tuple[str, ...]:
+    """question, phrasings, answer, platforms, topics, links — the order every write uses."""
+    return (
+        content.question,
+        _dump(content.phrasings),
+        content.answer,
+        _dump(content.platforms),
+        _dump(content.topics),
+        _dump(content.links),
+    )
+
+
 async def get_entry(
     db: Database, guild_id: int, entry_row: int, *, conn: aiosqlite.Connection | None = None
 ) -> StoredEntry | None:
@@ -211,19 +223,7 @@ async def insert_entry(
         "INSERT INTO guild_faq (guild_id, question, phrasings, answer, platforms, topics, links, "
         "version, created_by, created_at, updated_by, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
-        (
-            guild_id,
-            content.question,
-            _dump(content.phrasings),
-            content.answer,
-            _dump(content.platforms),
-            _dump(content.topics),
-            _dump(content.links),
-            actor_id,
-            now,
-            actor_id,
-            now,
-        ),
+        (guild_id, *_columns(content), actor_id, now, actor_id, now),
     )
     await bump_generation(conn, guild_id)
     assert cur.lastrowid is not None
@@ -246,19 +246,7 @@ async def update_entry(
         "UPDATE guild_faq SET question = ?, phrasings = ?, answer = ?, platforms = ?, "
         "topics = ?, links = ?, version = version + 1, updated_by = ?, updated_at = ? "
         "WHERE id = ? AND guild_id = ? AND version = ? AND deleted_at IS NULL",
-        (
-            content.question,
-            _dump(content.phrasings),
-            content.answer,
-            _dump(content.platforms),
-            _dump(content.topics),
-            _dump(content.links),
-            actor_id,
-            now,
-            entry_row,
-            guild_id,
-            expected_version,
-        ),
+        (*_columns(content), actor_id, now, entry_row, guild_id, expected_version),
     )
     if cur.rowcount != 1:
         return False

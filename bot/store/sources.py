@@ -188,9 +188,10 @@ async def add_guild_source(
             "SELECT 1 FROM guild_source WHERE guild_id = ? AND url = ?", (guild_id, url), conn=conn
         ):
             raise GuildSourceError("This server already watches that URL.")
-        if row["n"] >= cap:
+        count = int(row["n"]) if row else 0
+        if count >= cap:
             raise GuildSourceError(
-                f"This server already has {row['n']} sources, the limit is {cap}. "
+                f"This server already has {count} sources, the limit is {cap}. "
                 "Remove one with /feeds remove first."
             )
         await conn.execute(

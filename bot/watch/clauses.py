@@ -43,7 +43,8 @@ def check(clauses: list[Clause], text: str) -> tuple[list[str], list[str]]:
     if not clauses:
         return [], []
     folded = comparable(text.replace("\n", " "))
-    missing, present = [], []
+    missing: list[str] = []
+    present: list[str] = []
     for clause in clauses:
         (present if quote_present(clause.quote, folded) else missing).append(clause.id)
     return missing, present

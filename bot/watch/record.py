@@ -164,6 +164,7 @@ async def _failure(
     )
     row = await cur.fetchone()
     await cur.close()
+    assert row is not None  # the upsert above always returns its row
     failures, paused_at = int(row[0]), row[1]
     delay = backoff(failures, policy, outcome.retry_after)
     log.warning(

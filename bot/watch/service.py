@@ -15,6 +15,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 from bot.alerts.model import Alert, stable_id
@@ -274,7 +275,7 @@ class Watcher:
         if not rel.ai_relevant:
             return None
         # The same article in two feeds is one alert: identity is the link when there is one.
-        identity = ("news", item.link) if item.link else (spec.id, item.key)
+        identity: tuple[str, ...] = ("news", item.link) if item.link else (spec.id, item.key)
         if spec.guild_id is not None:
             identity = (str(spec.guild_id), *identity)
         return Alert(
@@ -415,7 +416,7 @@ class Watcher:
             raise FeedError("the change feed has no entries")
         # Oldest first: feeds list newest first unless dates say otherwise.
         dated = all(i.published for i in items)
-        items = sorted(items, key=lambda i: i.published) if dated else list(reversed(items))
+        items = sorted(items, key=_published) if dated else list(reversed(items))
         keys = [k for i in items for k in i.keys]
         if not state.has_baseline:
             outcome.baseline = True
@@ -489,3 +490,9 @@ def _page_lines(
 def _epoch(iso: str | None) -> float:
     when = clock.parse(iso)
     return when.timestamp() if when else 0.0
+
+
+def _published(item: FeedItem) -> datetime:
+    """Sort key for a feed whose every item is dated (the caller checked)."""
+    assert item.published is not None
+    return item.published

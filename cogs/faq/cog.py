@@ -19,7 +19,7 @@ into an embed (all moderator replies are ephemeral, sent with no allowed mention
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import discord
@@ -79,7 +79,9 @@ def _choices(pairs: list[tuple[str, str]]) -> Choices:
     ]
 
 
-def entries_autocomplete(source: ChoiceSource) -> Callable[[Interaction, str], Awaitable[Choices]]:
+def entries_autocomplete(
+    source: ChoiceSource,
+) -> Callable[[Interaction, str], Coroutine[Any, Any, Choices]]:
     """A moderator subcommand's entry autocomplete: the same moderator check as the command,
     then this server's matching entries from ``source``."""
 
@@ -95,6 +97,14 @@ def entries_autocomplete(source: ChoiceSource) -> Callable[[Interaction, str], A
 def _ids(interaction: Interaction) -> tuple[int, int]:
     assert interaction.guild_id is not None  # moderator_only() / the suggest guard ensure it
     return interaction.guild_id, interaction.user.id
+
+
+async def _acting(interaction: Interaction) -> tuple[Texts, int, int] | None:
+    """A form was submitted: still a moderator? Then (texts, guild id, actor id)."""
+    if not await still_moderator(interaction):
+        return None
+    guild_id, actor_id = _ids(interaction)
+    return texts_for(interaction), guild_id, actor_id
 
 
 def _guild_name(interaction: Interaction) -> str | None:
@@ -215,10 +225,10 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
         return EntryModal(t("faq.form.add.title"), t, form, self._submit_add)
 
     async def _submit_add(self, interaction: Interaction, form: EntryForm) -> None:
-        if not await still_moderator(interaction):
+        acting = await _acting(interaction)
+        if acting is None:
             return
-        t = texts_for(interaction)
-        guild_id, actor_id = _ids(interaction)
+        t, guild_id, actor_id = acting
         try:
             saved = await self.cur.add(guild_id, actor_id, form)
         except CurationError as exc:
@@ -240,10 +250,10 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     async def _submit_edit(
         self, interaction: Interaction, ref: str, version: int, form: EntryForm
     ) -> None:
-        if not await still_moderator(interaction):
+        acting = await _acting(interaction)
+        if acting is None:
             return
-        t = texts_for(interaction)
-        guild_id, actor_id = _ids(interaction)
+        t, guild_id, actor_id = acting
         try:
             saved = await self.cur.edit(guild_id, actor_id, ref, form, expected_version=version)
         except Conflict as exc:
@@ -348,12 +358,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     @app_commands.describe(entry="A Fine Print entry: start typing its question")
     @moderator_only()
     async def hide(self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]) -> None:
-        guild_id, actor_id = _ids(interaction)
-
-        async def make(t: Texts) -> Reply:
-            return replies.hidden_reply(await self.cur.hide(guild_id, actor_id, entry), t)
-
-        await self._answer(interaction, make)
+        await self._set_hidden(interaction, entry, hidden=True)
 
     @app_commands.command(name="unhide", description="Show a hidden shipped answer again")
     @app_commands.describe(entry="A hidden Fine Print entry: start typing its question")
@@ -361,10 +366,14 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     async def unhide(
         self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]
     ) -> None:
+        await self._set_hidden(interaction, entry, hidden=False)
+
+    async def _set_hidden(self, interaction: Interaction, entry: str, *, hidden: bool) -> None:
         guild_id, actor_id = _ids(interaction)
+        change = self.cur.hide if hidden else self.cur.unhide
 
         async def make(t: Texts) -> Reply:
-            return replies.hidden_reply(await self.cur.unhide(guild_id, actor_id, entry), t)
+            return replies.hidden_reply(await change(guild_id, actor_id, entry), t)
 
         await self._answer(interaction, make)
 
@@ -517,10 +526,10 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     async def _submit_approve(
         self, interaction: Interaction, view: QueueView, suggestion_id: int, form: EntryForm
     ) -> None:
-        if not await still_moderator(interaction):
+        acting = await _acting(interaction)
+        if acting is None:
             return
-        t = texts_for(interaction)
-        guild_id, actor_id = _ids(interaction)
+        t, guild_id, actor_id = acting
         try:
             approval = await self.cur.approve(
                 guild_id, actor_id, suggestion_id, form, guild_name=_guild_name(interaction)
@@ -551,10 +560,10 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     async def _submit_reject(
         self, interaction: Interaction, view: QueueView, suggestion_id: int, reason: str
     ) -> None:
-        if not await still_moderator(interaction):
+        acting = await _acting(interaction)
+        if acting is None:
             return
-        t = texts_for(interaction)
-        guild_id, actor_id = _ids(interaction)
+        t, guild_id, actor_id = acting
         try:
             member_notice = await self.cur.reject(
                 guild_id, actor_id, suggestion_id, reason, guild_name=_guild_name(interaction)

@@ -151,7 +151,7 @@ class EntryModal(discord.ui.Modal):
             links=_value(self.links),
         )
 
-    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: Interaction) -> None:
         await self._submit(interaction, self.form())
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
@@ -177,7 +177,7 @@ class ReasonModal(discord.ui.Modal):
         )
         self.add_item(self.reason)
 
-    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: Interaction) -> None:
         await self._submit(interaction, _value(self.reason))
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]

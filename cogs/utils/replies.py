@@ -73,7 +73,7 @@ class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
 
 
 def to_embeds(reply: Reply) -> list[discord.Embed]:
-    return [discord.Embed.from_dict(card.to_dict()) for card in reply.cards]  # type: ignore[arg-type]
+    return [discord.Embed.from_dict(card.to_dict()) for card in reply.cards]
 
 
 def to_view(reply: Reply) -> discord.ui.View | None:

@@ -101,7 +101,7 @@ class OwnedView(discord.ui.View):
         self.moderator = moderator
         self.origin: Interaction | None = None  # whose response message holds the view
 
-    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: Interaction) -> bool:
         if interaction.user.id != self.owner_id:
             await refuse(interaction, self.t("view.not_yours"))
             return False
@@ -122,7 +122,7 @@ class OwnedView(discord.ui.View):
             except discord.HTTPException:
                 pass  # the message is gone or too old to edit; nothing to tidy
 
-    async def on_error(  # type: ignore[override]
+    async def on_error(
         self, interaction: Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         await report_error(interaction, f"view {type(self).__name__}", error)

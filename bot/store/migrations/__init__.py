@@ -45,7 +45,7 @@ def known_migrations() -> list[Migration]:
 async def schema_version(conn: aiosqlite.Connection) -> int:
     async with conn.execute("PRAGMA user_version") as cur:
         row = await cur.fetchone()
-    return int(row[0])
+    return int(row[0]) if row else 0
 
 
 async def apply_migrations(conn: aiosqlite.Connection) -> list[Migration]:
