@@ -12,8 +12,8 @@ the version's own effective date, an Open Terms Archive capture, an announcement
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import datetime as dt
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
