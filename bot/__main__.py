@@ -84,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="the shipped knowledge base")
     data_sub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     data_sub.add_parser("check", help="validate data/ and print a summary")
+    verify = data_sub.add_parser("verify", help="check every quote against the OTA corpus")
+    verify.add_argument("--corpus", type=Path, help="default: FINEPRINT_CORPUS or ../shared/corpus")
 
     sync = sub.add_parser("sync", help="publish slash commands to Discord")
     sync.add_argument("--guild", type=int, help="sync to one server instead of globally")
@@ -189,6 +191,12 @@ def _cmd_data(args: argparse.Namespace, settings: Settings) -> int:
     except KnowledgeError as exc:
         print(exc, file=sys.stderr)
         return EXIT_ERROR
+    if args.data_command == "verify":
+        from bot.knowledge.verify import default_corpus, render_report, verify
+
+        report = verify(kb, args.corpus or default_corpus())
+        print(render_report(report), file=sys.stdout if report.ok else sys.stderr)
+        return EXIT_OK if report.ok else EXIT_ERROR
     print(
         f"OK: {len(kb.platforms)} platforms, {len(kb.clauses)} clauses, "
         f"{len(kb.optouts)} opt-outs, {len(kb.events)} events, {len(kb.faq)} FAQ entries; "

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from bot.app import App
 
 CHECK_LIVE = "Terms change often: check the live page before acting."
+FAQ_CLAUSES_SHOWN = 3
+FAQ_OPTOUTS_SHOWN = 2
 
 
 # -- custom ids ------------------------------------------------------------------------------
@@ -76,6 +78,53 @@ def _live_link(platform: Platform) -> str:
     return f"[Live terms]({platform.terms_url})" if platform.terms_url else ""
 
 
+SINCE_LABELS = {
+    "effective": "Effective",
+    "captured": "First recorded",
+    "announced": "Announced",
+    "reported": "Reported",
+}
+REGION_NAMES = {
+    "eu": "EU",
+    "eea": "EEA",
+    "efta": "EFTA",
+    "uk": "UK",
+    "ch": "Switzerland",
+    "us": "US",
+    "ca": "Canada",
+    "br": "Brazil",
+    "in": "India",
+    "jp": "Japan",
+    "kr": "South Korea",
+    "au": "Australia",
+    "hk": "Hong Kong",
+    "sg": "Singapore",
+    "rest-of-world": "outside the regions with their own version",
+}
+# How the member is told whether an opt-out exists: "there is none" is not "I found none".
+OPTOUT_EXISTS_LABELS = {"yes": "Opt-out", "no": "No opt-out", "unknown": "No opt-out found"}
+
+
+def _since(clause: Clause) -> tuple[str, str]:
+    """The field that dates a wording: its label says what kind of date it is."""
+    if clause.since_after is not None:  # a gap between two captures: no exact day known
+        return (
+            "Appeared",
+            f"between {clause.since_after.isoformat()} and {clause.since.isoformat()}",
+        )
+    return SINCE_LABELS.get(clause.since_basis, "Since"), clause.since.isoformat()
+
+
+def _scope(region: tuple[str, ...], apps: tuple[str, ...]) -> str:
+    """ "EEA, UK · Instagram" for a clause or opt-out that does not apply everywhere."""
+    parts = []
+    if region and region != ("global",):
+        parts.append(", ".join(REGION_NAMES.get(r, r) for r in region))
+    if apps:
+        parts.append(", ".join(a.capitalize() for a in apps))
+    return " · ".join(parts)
+
+
 # -- cards -----------------------------------------------------------------------------------
 def clause_card(app: App, clause: Clause, *, review: frozenset[str] = frozenset()) -> Card:
     platform = app.kb.platforms[clause.platform]
@@ -85,12 +134,16 @@ def clause_card(app: App, clause: Clause, *, review: frozenset[str] = frozenset(
     live = _live_link(platform)
     if live:
         description += f"\n\n{live} · {CHECK_LIVE}"
+    label, when = _since(clause)
     fields = [
         Field(f"What the {clause.document} say", quote_block(clip(clause.quote, 1000))),
-        Field("Effective", clause.effective.isoformat(), inline=True),
+        Field(label, when, inline=True),
         Field("As of", clause.verified.isoformat(), inline=True),
         Field("Source", f"[{_domain(clause.source_url)}]({clause.source_url})", inline=True),
     ]
+    scope = _scope(clause.region, clause.apps)
+    if scope:
+        fields.append(Field("Applies to", scope, inline=True))
     if clause.id in review:
         fields.append(
             Field(
@@ -128,16 +181,21 @@ def optout_card(app: App, opt: OptOut) -> Card:
         fields.append(Field("Who can use it", opt.who))
     if opt.not_covered:
         fields.append(Field("What it does not cover", opt.not_covered))
+    if opt.quote:
+        fields.append(Field("In the source's words", quote_block(clip(opt.quote, 900))))
     if opt.note:
         fields.append(Field("Note", opt.note))
+    scope = _scope(opt.region, opt.apps)
+    if scope:
+        fields.append(Field("Applies to", scope, inline=True))
     fields.append(Field("As of", opt.verified.isoformat(), inline=True))
     fields.append(Field("Source", f"[{_domain(opt.source_url)}]({opt.source_url})", inline=True))
     return Card(
         title=opt.title,
-        author=f"{platform.name} · {'Opt-out' if opt.exists else 'No opt-out'}",
+        author=f"{platform.name} · {OPTOUT_EXISTS_LABELS.get(opt.exists, 'Opt-out')}",
         description=opt.controls,
         url=opt.source_url,
-        color=COLOR_ANSWER if opt.exists else COLOR_NOTICE,
+        color=COLOR_ANSWER if opt.available else COLOR_NOTICE,
         fields=fields,
         footer=f"Fine Print · as of {opt.verified.isoformat()} · {CHECK_LIVE}",
     )
@@ -156,21 +214,33 @@ def faq_card(app: App, entry: FaqEntry, *, topic: str | None = None) -> Card:
     fields: list[Field] = []
     if entry.links:
         fields.append(Field("Sources", "\n".join(f"<{link}>" for link in entry.links[:6])))
-    clause = _related_clause(app, entry, topic)
-    if clause is not None:
+    # The quotes an answer rests on are shown from its clauses, never retyped in the answer.
+    referenced = [app.kb.clauses[c] for c in entry.clauses if c in app.kb.clauses]
+    related = referenced[:FAQ_CLAUSES_SHOWN] or [
+        c for c in [_related_clause(app, entry, topic)] if c is not None
+    ]
+    quote_room = 900 if len(related) < 2 else 700
+    for clause in related:
+        label, when = _since(clause)
         fields.append(
             Field(
                 f"The clause ({app.kb.platforms[clause.platform].name}, {clause.document}, "
-                f"effective {clause.effective.isoformat()})",
-                quote_block(clip(clause.quote, 900)) + f"\n[source]({clause.source_url})",
+                f"{label.lower()} {when})",
+                quote_block(clip(clause.quote, quote_room)) + f"\n[source]({clause.source_url})",
             )
         )
+    for oid in entry.optouts[:FAQ_OPTOUTS_SHOWN]:
+        opt = app.kb.optouts.get(oid)
+        if opt is not None:
+            label = OPTOUT_EXISTS_LABELS.get(opt.exists, "Opt-out")
+            fields.append(Field(opt.title, f"{label} · [source]({opt.source_url})"))
     names = ", ".join(app.kb.platforms[p].name for p in entry.platforms if p in app.kb.platforms)
+    url = entry.links[0] if entry.links else (related[0].source_url if related else None)
     return Card(
         title=question,
         author=f"{names or 'All platforms'} · {_topic_label(topic or entry.topics[0])}",
         description=answer,
-        url=entry.links[0] if entry.links else None,
+        url=url,
         fields=fields,
         footer=footer,
     )
@@ -347,10 +417,16 @@ async def terms(app: App, platform_id: str, topic: str | None = None) -> Reply:
     if not clauses:
         other = sorted({c.topic for c in app.kb.clauses_for(platform_id) if c.current})
         hint = f" I do have: {', '.join(_topic_label(t) for t in other)}." if other else ""
+        absent = "".join(
+            f"\nNo AI clause found in the [{a.document}]({a.source_url}) as of "
+            f"{a.checked.isoformat()}." + (f" {a.note}\n" if a.note else "\n")
+            for a in app.kb.absences_for(platform_id, topic or "ai-training")
+        )
         card = Card(
             f"{platform.name}: nothing on {_topic_label(topic)}",
             f"I have no quoted clause about {_topic_label(topic).lower()} for {platform.name}."
-            f"{hint} See History for dated changes, or the live page: {platform.terms_url}",
+            f"{absent}{hint} See History for dated changes, or the live page: "
+            f"{platform.terms_url}",
             color=COLOR_NOTICE,
         )
         return Reply([card], buttons=platform_buttons(platform_id))

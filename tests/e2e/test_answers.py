@@ -144,7 +144,9 @@ async def test_optout_spotify_says_honestly_there_is_none(
 ) -> None:
     r = await emulator.slash(server.bob, server.general, "optout", platform="spotify")
     [card] = r.embeds
-    assert card["author"]["name"] == "Spotify · No opt-out"
+    # Issue 12: Spotify's opt-out rests on "none found", so it is worded as such, not as
+    # "there is none" (which only the platform itself could say).
+    assert card["author"]["name"] == "Spotify · No opt-out found"
     assert card["title"] == "No AI-training opt-out found"
     assert "Steps" not in fields(card)  # no invented settings path
     assert fields(card)["As of"] == "2026-07-01"

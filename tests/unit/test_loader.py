@@ -16,7 +16,6 @@ id = "demo"
 name = "Demo"
 aliases = ["dm"]
 terms_url = "https://demo.example/terms"
-
 [[clause]]
 id = "demo-old"
 topic = "ai-training"
@@ -24,11 +23,12 @@ document = "Terms"
 title = "Old wording"
 quote = "We may train on your stuff."
 summary = "They could train."
-effective = 2024-01-01
+since = 2024-01-01
+since_basis = "effective"
 source_url = "https://demo.example/old"
-verified = 2024-06-01
+confirmed = 2024-06-01
 status = "superseded"
-
+ended = 2025-01-01
 [[clause]]
 id = "demo-new"
 topic = "ai-training"
@@ -36,15 +36,16 @@ document = "Terms"
 title = "New wording"
 quote = "We will not train on your stuff."
 summary = "They promise not to train."
-effective = 2025-01-01
+since = 2025-01-01
 source_url = "https://demo.example/new"
-verified = 2026-01-01
+confirmed = 2026-01-01
 supersedes = "demo-old"
+since_basis = "effective"
 
 [[optout]]
 id = "demo-none"
 title = "No opt-out"
-exists = false
+exists = "no"
 controls = "Nothing to switch off."
 verified = 2026-01-01
 source_url = "https://demo.example/new"
@@ -105,16 +106,18 @@ def test_unknown_topic_and_key_are_reported_together(tmp_path: Path) -> None:
 
 def test_missing_source_and_bad_date(tmp_path: Path) -> None:
     bad = PLATFORM.replace(
-        'source_url = "https://demo.example/new"\nverified = 2026-01-01\nsupersedes',
-        'verified = "last week"\nsupersedes',
+        'source_url = "https://demo.example/new"\nconfirmed = 2026-01-01\nsupersedes',
+        'confirmed = "last week"\nsupersedes',
     )
     found = problems(tmp_path, platform=bad)
     assert any("demo-new: missing 'source_url'" in p for p in found)
-    assert any("demo-new: 'verified' is not a date" in p for p in found)
+    assert any("demo-new: 'confirmed' is not a date" in p for p in found)
 
 
 def test_future_dates_are_refused(tmp_path: Path) -> None:
-    bad = PLATFORM.replace("verified = 2026-01-01\nsupersedes", "verified = 2027-01-01\nsupersedes")
+    bad = PLATFORM.replace(
+        "confirmed = 2026-01-01\nsupersedes", "confirmed = 2027-01-01\nsupersedes"
+    )
     assert any("in the future" in p for p in problems(tmp_path, platform=bad))
 
 
@@ -144,7 +147,7 @@ def test_faq_unknown_platform_topic_missing_language(tmp_path: Path) -> None:
 
 
 def test_optout_that_exists_needs_steps_or_url(tmp_path: Path) -> None:
-    bad = PLATFORM.replace("exists = false", "exists = true")
+    bad = PLATFORM.replace('exists = "no"', 'exists = "yes"')
     assert any("needs 'steps'" in p for p in problems(tmp_path, platform=bad))
 
 
