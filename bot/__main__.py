@@ -199,7 +199,8 @@ def _cmd_data(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK if report.ok else EXIT_ERROR
     print(
         f"OK: {len(kb.platforms)} platforms, {len(kb.clauses)} clauses, "
-        f"{len(kb.optouts)} opt-outs, {len(kb.events)} events, {len(kb.faq)} FAQ entries; "
+        f"{len(kb.optouts)} opt-outs, {len(kb.events)} events, {len(kb.absences)} absences, "
+        f"{len(kb.faq)} FAQ entries; "
         f"oldest 'last verified': {kb.oldest_verified()}"
     )
     return EXIT_OK

@@ -99,7 +99,7 @@ REGION_NAMES = {
     "au": "Australia",
     "hk": "Hong Kong",
     "sg": "Singapore",
-    "rest-of-world": "outside the regions with their own version",
+    "rest-of-world": "other regions (see the note)",
 }
 # How the member is told whether an opt-out exists: "there is none" is not "I found none".
 OPTOUT_EXISTS_LABELS = {"yes": "Opt-out", "no": "No opt-out", "unknown": "No opt-out found"}
