@@ -19,6 +19,8 @@ digest is built as soon as its week has closed — the first delivery pass after
 An alert recorded while a digest is being built is ordered by the database either before the
 claim (it is in this digest) or after it (it waits for the next), never both and never neither;
 one detected just before midnight but recorded after its week's digest goes into the next one.
+A digest built late (the bot was down when the week closed) lists everything still waiting, and
+its title spans from the Monday of its oldest alert.
 
 **Decisions**: the first digest covers the days from subscribing to the next Monday (a short
 first week); a week without alerts sends nothing; unsubscribing drops what was collected and any
@@ -92,4 +94,13 @@ async def load(db: Database, digest_id: str, kb: KnowledgeBase | None = None) ->
             for a in alerts
         ]
     start = clock.parse(row.week_start) or week_start(clock.now())
-    return Digest(row.id, start, tuple(alerts))
+    detected = [when for a in alerts if (when := _parse(a.detected_at)) is not None]
+    since = week_start(min(detected)) if detected else None
+    return Digest(row.id, start, tuple(alerts), since=since)
+
+
+def _parse(iso: str) -> datetime | None:
+    try:
+        return clock.parse(iso)
+    except ValueError:
+        return None

@@ -85,10 +85,17 @@ class Digest:
     """One weekly digest as it is posted: the week it covers and the alerts it lists."""
 
     id: str
-    week_start: datetime  # Monday 00:00 UTC
+    week_start: datetime  # Monday 00:00 UTC of the week it closes
     alerts: tuple[Alert, ...]  # platform names filled in, in the order they were detected
+    since: datetime | None = None  # an earlier Monday when it also lists older alerts
 
     @property
     def week_end(self) -> datetime:
         """The Monday 00:00 UTC that closed the week (exclusive)."""
         return self.week_start + timedelta(days=7)
+
+    @property
+    def first_day(self) -> datetime:
+        """Where the period it lists starts: its week, or earlier after the bot was down (or
+        for an alert recorded just after its own week's digest was built)."""
+        return min(self.since or self.week_start, self.week_start)

@@ -189,7 +189,7 @@ def render_digest(digest: Digest, mention_role_id: int | None = None, t: Texts =
         lines.append(t.n("digest.more", len(digest.alerts) - shown))
     last_day = (digest.week_end - timedelta(days=1)).date()
     card = Card(
-        title=t("digest.title", start=t.date(digest.week_start.date()), end=t.date(last_day)),
+        title=t("digest.title", start=t.date(digest.first_day.date()), end=t.date(last_day)),
         description="\n".join(lines),
         color=COLOR_ALERT if ai else COLOR_MUTED,
         footer=t("digest.footer"),

@@ -10,6 +10,9 @@ the clock (nothing sleeps for a week). Alerts are detected the usual way, by
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,12 +23,14 @@ from bot.store import clock as store_clock
 from tests.clock import MovableClock
 from tests.integration.conftest import FakeWeb
 
-from .conftest import RunningFinePrint, Server, StartFinePrint
+from .conftest import RunningFinePrint, Server, Spawn, StartFinePrint
 from .emulator import CommandNotVisible, DiscordEmulator, Message
+from .harness import assert_clean_output, closed_cleanly, ping_problems
 from .watched import (
     AI_PASSAGE,
     AI_PASSAGE_2,
     LICENSE,
+    MESSAGES,
     PRIVACY,
     TERMS,
     Outbox,
@@ -148,6 +153,77 @@ async def test_weekly_digest_is_delivered_exactly_once_across_a_restart(
     ]
     rows = await Outbox(second.app.db).wait_delivered()
     assert [r["status"] for r in rows if r["digest_id"]] == ["sent", "sent"]
+
+
+async def test_kill_9_while_discord_creates_the_digest_then_a_new_process_posts_it_once(
+    emulator: DiscordEmulator,
+    spawn: Spawn,
+    server: Server,
+    web: FakeWeb,
+    tmp_path: Path,
+    fineprint_env: dict[str, str],
+) -> None:
+    """``python -m bot`` as a child process with the real clock, killed with SIGKILL while its
+    digest is in flight. The alert's week is moved into the past in the database file (what
+    test_crash.py does with a source's due time), so the week has closed when the child starts."""
+    db = fineprint_env["FINEPRINT_DB"]
+    digest = emulator.add_text_channel(server.guild, "weekly-digest")
+    env = {**watching(tmp_path, terms_source(web)), "FINEPRINT_DEV_GUILD": str(server.guild.id)}
+    serve_page(web, TERMS, LICENSE)
+    baseline = await spawn("watch", "--once", "--json", **env).start()
+    assert await baseline.wait() == 0, baseline.describe()
+
+    first = await spawn(**env).start()
+    await first.wait_ready(emulator)
+    r = await emulator.slash(
+        server.alice,
+        server.general,
+        "alerts subscribe",
+        channel=digest,
+        platforms="soundcloud",
+        mode="weekly",
+    )
+    assert "one weekly digest" in r.message.text()
+    assert await first.stop(signal.SIGINT) == 0, first.describe()
+
+    serve_page(web, TERMS, LICENSE, AI_PASSAGE)
+    detect = await spawn("watch", "--once", "--json", **env).start()
+    assert await detect.wait() == 0, detect.describe()
+    assert '"ai_relevant": true' in detect.stdout
+    last_week = "2025-03-05T12:00:00.000+00:00"
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        assert conn.execute("UPDATE digest_item SET detected_at = ?", (last_week,)).rowcount == 1
+        conn.execute("UPDATE alert SET detected_at = ?", (last_week,))
+    assert await Outbox(db).rows() == []  # a weekly channel gets no outbox row per alert
+
+    hold = emulator.hold("POST", MESSAGES)
+    doomed = await spawn(**env).start()
+    await doomed.wait_ready(emulator)
+    [held] = await hold.wait_held(1)
+    await doomed.kill()
+    assert doomed.proc is not None and doomed.proc.returncode == -signal.SIGKILL
+    hold.release(process=True)  # Discord creates the digest the dead process asked for
+    [created] = await emulator.wait_for_messages(digest, 1)
+    [row] = await Outbox(db).rows()
+    assert row["digest_id"] and row["status"] == "pending" and row["attempts"] == 0
+
+    survivor = await spawn(**env).start()
+    await survivor.wait_ready(emulator)
+    [row] = await Outbox(db).wait_delivered()
+    assert row["status"] == "sent" and row["message_id"] == created.id
+    assert emulator.channel_messages(digest) == [created]
+    assert emulator.nonce_replays == [created]
+    resend = emulator.requests_to("POST", MESSAGES)[-1]
+    assert held.json["nonce"] == resend.json["nonce"] == row["nonce"]
+    # Built late for an old week: the title spans from that week's Monday to last Sunday.
+    assert created.embeds[0]["title"].startswith("Weekly digest · 2025-03-03 – ")
+    assert "SoundCloud" in created.text() and "2025-03-05" in created.text()
+
+    assert await survivor.stop(signal.SIGINT) == 0, survivor.describe()
+    assert_clean_output(survivor)
+    assert closed_cleanly(db)
+    assert emulator.channel_messages(digest) == [created]
+    assert ping_problems(emulator) == []
 
 
 async def test_alerts_preview_shows_the_latest_alert_to_the_moderator_only(

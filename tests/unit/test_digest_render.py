@@ -133,3 +133,10 @@ def test_untrusted_titles_and_links_cannot_break_the_line_or_ping() -> None:
     assert "(https://example.org/terms_%282025%29?a=%3Cb%3E)" in first
     assert second == "• **SoundCloud** · Terms of Use — Plain · 2025-03-04"
     assert third == "• **SoundCloud** · Terms of Use — Spaced · 2025-03-04"
+
+
+def test_a_digest_built_late_spans_from_the_week_of_its_oldest_alert() -> None:
+    older = MONDAY - timedelta(days=14)
+    digest = Digest("d5", MONDAY, (alert(1),), since=older)
+    [card] = render_digest(digest).cards
+    assert card.title == "Weekly digest · 2025-02-17 – 2025-03-09"
