@@ -26,7 +26,8 @@ its title spans from the Monday of its oldest alert.
 first week); a week without alerts sends nothing; unsubscribing drops what was collected and any
 digest not yet posted; switching to ``instant`` keeps what was collected for the coming digest;
 a channel Discord refuses keeps its items until it is subscribed again. The digest mentions the
-subscription's role, once a week.
+subscription's role, once a week. Notices about Fine Print's own health (a source paused after
+repeated failures) are not alerts: they still reach weekly channels at once.
 """
 
 from __future__ import annotations
