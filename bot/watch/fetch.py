@@ -28,6 +28,7 @@ from yarl import URL
 from bot import PROJECT_URL, __version__
 from bot.config import Settings
 from bot.watch import guard
+from bot.watch.dns import PooledResolver
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class FetchError(Exception):
 class FetchLimits:
     total_timeout: float = 15.0
     connect_timeout: float = 5.0
+    dns_timeout: float = 5.0
     max_bytes: int = 5 * MB
     max_redirects: int = 5
     global_concurrency: int = 32
@@ -184,6 +186,7 @@ class Fetcher:
         self.user_agent = user_agent
         self.requests = 0  # HTTP requests made (redirect hops included)
         self._session: aiohttp.ClientSession | None = None
+        self._resolver: guard.GuardedResolver | None = None
         self._global: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
@@ -193,10 +196,14 @@ class Fetcher:
 
     def _ensure(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
+            # DNS on threads of its own (bot.watch.dns); aiohttp leaves closing it to us.
+            self._resolver = guard.GuardedResolver(
+                allow_private=self.allow_private,
+                exempt=self.exempt,
+                inner=PooledResolver(timeout=self.limits.dns_timeout),
+            )
             connector = aiohttp.TCPConnector(
-                resolver=guard.GuardedResolver(
-                    allow_private=self.allow_private, exempt=self.exempt
-                ),
+                resolver=self._resolver,
                 limit=self.limits.global_concurrency,
                 limit_per_host=self.limits.per_host_concurrency,
                 ttl_dns_cache=300,
@@ -227,6 +234,9 @@ class Fetcher:
         if self._session is not None:
             await self._session.close()
             self._session = None
+        if self._resolver is not None:
+            await self._resolver.close()
+            self._resolver = None
 
     async def fetch(
         self,

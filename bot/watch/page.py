@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from bot.watch.sources import Range, Selector
+from bot.watch.markup import MarkupLimits, MarkupTooComplex, check_markup
+from bot.watch.normalize import normalize_lines
+from bot.watch.sources import Range, Selector, parse_selectors
 
 TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown", "text/md")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -76,14 +79,24 @@ def extract(
     select: tuple[Selector, ...] = (),
     remove: tuple[Selector, ...] = (),
     base_url: str = "",
+    limits: MarkupLimits | None = None,
 ) -> list[str]:
-    """The document's text lines (not yet normalised)."""
+    """The document's text lines (not yet normalised).
+
+    HTML is measured first (``bot.watch.markup``): a page that would build a tree too deep or
+    too large to parse in reasonable time is refused before the parser sees it.
+    """
     if is_text_type(content_type, body):
         lines = decode(body, charset, html=False).splitlines()
         if not any(line.strip() for line in lines):
             raise PageError("the document is empty")
         return lines
-    tree = LexborHTMLParser(decode(body, charset, html=True))
+    html = decode(body, charset, html=True)
+    try:
+        check_markup(html, limits)
+    except MarkupTooComplex as exc:
+        raise PageError(f"{exc}; not parsed") from exc
+    tree = LexborHTMLParser(html)
     root = tree.body or tree.root
     if root is None:
         raise PageError("the page has no body")
@@ -279,3 +292,41 @@ class _Walker:
         if text and text not in ("[", "|"):
             self.lines.append(self._prefix + text)
         self._prefix = ""
+
+
+def page_lines(
+    body: bytes,
+    *,
+    content_type: str = "",
+    charset: str | None = None,
+    select: tuple[Selector, ...] = (),
+    remove: tuple[Selector, ...] = (),
+    base_url: str = "",
+    limits: MarkupLimits | None = None,
+) -> list[str]:
+    """Extracted and normalised lines: what a document version is compared by."""
+    lines = extract(
+        body,
+        content_type=content_type,
+        charset=charset,
+        select=select,
+        remove=remove,
+        base_url=base_url,
+        limits=limits,
+    )
+    return normalize_lines(lines)
+
+
+def page_job(params: dict[str, Any], body: bytes) -> list[str]:
+    """``page_lines`` as a parse-worker job (``bot.watch.workers``): JSON parameters in."""
+    select, _ = parse_selectors(params["select"]) if params.get("select") else ((), [])
+    remove, _ = parse_selectors(params["remove"]) if params.get("remove") else ((), [])
+    return page_lines(
+        body,
+        content_type=params.get("content_type", ""),
+        charset=params.get("charset"),
+        select=select,
+        remove=remove,
+        base_url=params.get("base_url", ""),
+        limits=MarkupLimits(**params["limits"]) if params.get("limits") else None,
+    )

@@ -19,15 +19,18 @@ from __future__ import annotations
 import calendar
 import hashlib
 import logging
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html import unescape
 from urllib.parse import urljoin
 
 import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
+from bot.watch.markup import MarkupTooComplex, check_markup
 from bot.watch.normalize import strip_tracking
 
 log = logging.getLogger(__name__)
@@ -161,9 +164,21 @@ def scan_items(body: bytes, base_url: str = "") -> list[ItemRef] | None:
     return None
 
 
+_TAG = re.compile(r"<[^<>]*>")
+
+
 def _plain(html: str) -> str:
+    """An item's HTML title or summary as plain text.
+
+    The markup is measured first (``bot.watch.markup``): a summary built to stall the HTML
+    parser has its tags stripped by a regex instead, which is linear whatever the nesting.
+    """
     if "<" not in html and "&" not in html:
         return " ".join(html.split())
+    try:
+        check_markup(html)
+    except MarkupTooComplex:
+        return " ".join(unescape(_TAG.sub(" ", html)).split())
     tree = LexborHTMLParser(html)
     node = tree.body or tree.root
     return " ".join((node.text(separator=" ") if node else "").split())

@@ -114,17 +114,20 @@ async def replay(root: Path, documents: list[str] | None = None) -> list[Step]:
                     db, kb, PlatformDetector(kb.platforms), settings, [spec],
                     fetcher=fetcher, policy=WatchPolicy(jitter=0),
                 )  # fmt: skip
-                for index, (date, label, text) in enumerate(versions(doc_dir)):
-                    web.set(path, text, content_type="text/markdown; charset=utf-8")
-                    alerts = await watcher.poll_once()
-                    a = alerts[0] if alerts else None
-                    steps.append(
-                        Step(
-                            name, index, date, label, a is not None,
-                            bool(a and a.ai_relevant), a.why[:4] if a else (),
-                            a.added if a else (), a.removed if a else (),
-                        )
-                    )  # fmt: skip
+                try:
+                    for index, (date, label, text) in enumerate(versions(doc_dir)):
+                        web.set(path, text, content_type="text/markdown; charset=utf-8")
+                        alerts = await watcher.poll_once()
+                        a = alerts[0] if alerts else None
+                        steps.append(
+                            Step(
+                                name, index, date, label, a is not None,
+                                bool(a and a.ai_relevant), a.why[:4] if a else (),
+                                a.added if a else (), a.removed if a else (),
+                            )
+                        )  # fmt: skip
+                finally:
+                    await watcher.close()
         finally:
             await db.close()
             await fetcher.close()

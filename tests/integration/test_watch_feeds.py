@@ -146,6 +146,7 @@ async def test_each_broken_source_fails_alone(web_server, db, kb, settings):
         assert await watcher.poll_once() == []
         await _check_failures(db, watcher, web_server)
     finally:
+        await watcher.close()
         await guarded.close()
 
 
