@@ -22,13 +22,14 @@ from bot.embeds import (
     escape_markdown,
 )
 from bot.knowledge.text import clip
+from bot.watch.urls import clean_url
 
 FIELD_ROOM = limits.EMBED_FIELD_VALUE - 24
 PASSAGE_CHARS = 600
 
 
 def _safe_url(url: str | None) -> str | None:
-    return url if url and url.startswith(("https://", "http://")) else None
+    return clean_url(url)
 
 
 def _quoted(passages: tuple[str, ...]) -> list[str]:
@@ -119,6 +120,21 @@ def render_delivery_problem(channel_id: int, reason: str) -> Reply:
             f"Alerts for <#{channel_id}> could not be delivered: {escape_markdown(reason)}. "
             "I stopped sending alerts there. Fix the channel's permissions (View Channel, "
             "Send Messages, Embed Links) and subscribe the channel again."
+        ),
+        color=COLOR_NOTICE,
+        footer="Fine Print · delivery",
+    )
+    return Reply(cards=[card]).fit()
+
+
+def render_delivery_rejected(channel_id: int, reason: str) -> Reply:
+    """Told once to a guild when Discord refused an alert message itself (a 4xx, not 403/404)."""
+    card = Card(
+        title="Fine Print could not post an alert",
+        description=(
+            f"Discord refused an alert for <#{channel_id}>: {escape_markdown(reason)}. "
+            "That alert was dropped; the channel still receives the others. If it happens "
+            "again, please tell the bot's operator."
         ),
         color=COLOR_NOTICE,
         footer="Fine Print · delivery",

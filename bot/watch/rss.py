@@ -32,6 +32,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from bot.watch.markup import MarkupTooComplex, check_markup
 from bot.watch.normalize import strip_tracking
+from bot.watch.urls import clean_url
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class ItemRef:
 class FeedItem:
     keys: tuple[str, ...]
     title: str
-    link: str
+    link: str  # a clean absolute http(s) URL (bot.watch.urls), or "" when the feed's was not
     summary: str
     published: datetime | None = None
 
@@ -209,6 +210,8 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> list[FeedIt
         link = entry.get("link") or ""
         if link:
             link = urljoin(url, link)
+        # Keys come from the link as written (stable across versions of this code); what an
+        # alert may show is the clean URL, or nothing (bot.watch.urls).
         title = _plain(entry.get("title") or "")
         summary = _plain(entry.get("summary") or entry.get("description") or "")
         parsed = entry.get("published_parsed") or entry.get("updated_parsed")
@@ -219,7 +222,7 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> list[FeedIt
             FeedItem(
                 keys=item_keys(entry.get("id"), link, entry.get("title")),
                 title=title,
-                link=link,
+                link=clean_url(link) or "",
                 summary=summary[:SUMMARY_CHARS],
                 published=published,
             )

@@ -38,6 +38,7 @@ from bot.watch.relevance import judge_change, score_text
 from bot.watch.rss import FeedError, FeedItem, parse_feed, scan_items
 from bot.watch.scheduler import Batcher, WatchPolicy
 from bot.watch.sources import Selector, SourceSpec, selectors_to_json
+from bot.watch.urls import clean_url
 from bot.watch.workers import JobError, ParseBudget, ParseFailed, ParsePool
 
 log = logging.getLogger(__name__)
@@ -297,7 +298,7 @@ class Watcher:
             platform=platform,
             kind="news",
             title=clip(item.title or item.link or "(untitled)", 250),
-            url=item.link or spec.url,
+            url=item.link or clean_url(spec.url) or "",
             relevance=rel.score,
             ai_relevant=True,
             added=(clip(item.summary, NEWS_SUMMARY_CHARS),) if item.summary else (),
@@ -390,7 +391,7 @@ class Watcher:
                 platform=spec.platform,
                 kind="terms-change",
                 title=title,
-                url=url,
+                url=clean_url(url) or clean_url(spec.url) or "",
                 relevance=verdict.relevance.score,
                 ai_relevant=verdict.relevance.ai_relevant,
                 added=tuple(p.text for p in verdict.added),
