@@ -18,6 +18,7 @@ from types import FrameType
 from typing import Any
 
 from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.store.lock import InstanceLocked
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -131,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error — {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except InstanceLocked as exc:
+        print(f"Not started — {exc}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:

@@ -7,6 +7,7 @@ console mode and the tests exercise exactly what a Discord member gets.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -24,6 +25,7 @@ from bot.knowledge.text import fold
 from bot.knowledge.topics import TOPIC_BY_ID
 from bot.store import faq as faq_store
 from bot.store.db import Database
+from bot.store.lock import InstanceLock
 
 log = logging.getLogger(__name__)
 
@@ -213,15 +215,20 @@ async def build_app(settings: Settings, *, db_path: str | None = None) -> App:
 
 @asynccontextmanager
 async def open_app(settings: Settings, *, watch: bool = False) -> AsyncIterator[App]:
-    """Build the app; with ``watch`` also its watcher and delivery services (when present)."""
-    app = await build_app(settings)
-    try:
-        if watch:
-            from bot.services import attach_watch_services
+    """Build the app; with ``watch`` also its watcher and delivery services (when present).
 
-            await attach_watch_services(app)
-        yield app
-    finally:
-        if app.watcher is not None:
-            await app.watcher.close()
-        await app.db.close()
+    ``watch`` first takes the database's instance lock (``bot.store.lock``): a second process
+    that would poll and deliver on the same database is refused with ``InstanceLocked``.
+    """
+    with InstanceLock(settings.db_path) if watch else contextlib.nullcontext():
+        app = await build_app(settings)
+        try:
+            if watch:
+                from bot.services import attach_watch_services
+
+                await attach_watch_services(app)
+            yield app
+        finally:
+            if app.watcher is not None:
+                await app.watcher.close()
+            await app.db.close()

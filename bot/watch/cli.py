@@ -13,6 +13,7 @@ Operator extras, used when the parser offers them: ``--status`` prints every sou
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -22,12 +23,14 @@ from bot.alerts.model import Alert
 from bot.alerts.render import render_alert
 from bot.config import Settings
 from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.platforms import PlatformDetector
 from bot.store import sources as source_store
 from bot.store.db import Database
+from bot.store.lock import InstanceLock
 from bot.store.migrations import MigrationError
 from bot.watch.service import Watcher
-from bot.watch.sources import SourcesError, load_sources
+from bot.watch.sources import SourcesError, SourceSpec, load_sources
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,20 @@ async def watch_command(args: argparse.Namespace, settings: Settings) -> int:
     except SourcesError as exc:
         print(exc, file=sys.stderr)
         return EXIT_INVALID
+    # Polling writes and alerts: one such process per database (bot.store.lock). --status and
+    # --resume only read or flip a flag, so they work while the bot runs.
+    operator_only = getattr(args, "resume", None) or getattr(args, "status", False)
+    with contextlib.nullcontext() if operator_only else InstanceLock(db_path):
+        return await _run(args, settings, kb, specs, db_path)
+
+
+async def _run(
+    args: argparse.Namespace,
+    settings: Settings,
+    kb: KnowledgeBase,
+    specs: list[SourceSpec],
+    db_path: Path,
+) -> int:
     try:
         db = await Database(db_path).connect()
     except MigrationError as exc:
