@@ -251,7 +251,7 @@ class Watcher:
                 return outcome
             known = await seen.seen_keys(self.db, spec.id, keys)
             if all(set(r.keys) & known for r in refs):
-                outcome.keys = [k for k in keys if k not in known]
+                outcome.keys = list(dict.fromkeys(keys))  # all seen now: refreshed, kept
                 return outcome
         items = await self._in_feed_thread(parse_feed, res.body, res.headers, res.url)
         keys = [k for i in items for k in i.keys]
@@ -263,7 +263,7 @@ class Watcher:
             outcome.keys = keys
             return outcome
         known = await seen.seen_keys(self.db, spec.id, keys)
-        outcome.keys = [k for k in keys if k not in known]
+        outcome.keys = keys
         new = [i for i in items if not set(i.keys) & known]
         if len(new) >= FEED_RESET_MIN and len(new) > FEED_RESET_SHARE * len(items):
             log.warning(
@@ -434,6 +434,7 @@ class Watcher:
             await self._version(spec, state, outcome, lines, latest.link or spec.url, version)
             return outcome
         known = await seen.seen_keys(self.db, spec.id, keys)
+        outcome.keys = [k for k in keys if k in known]  # refreshed; new ones once processed
         new = [i for i in items if not set(i.keys) & known]
         new = new[: self.policy.max_versions_per_poll]
         previous: tuple[str, str] | None = None
