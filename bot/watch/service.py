@@ -71,6 +71,7 @@ class Watcher:
         policy: WatchPolicy | None = None,
         parse_budget: ParseBudget | None = None,
         markup_limits: MarkupLimits | None = None,
+        parsers: ParsePool | None = None,
     ) -> None:
         self.db = db
         self.kb = kb
@@ -82,7 +83,8 @@ class Watcher:
         self._own_fetcher = fetcher is None
         # Pages are parsed in killable processes, feeds in threads of their own: a hostile
         # document can use up neither the DNS resolver's threads nor the other's workers.
-        self.parsers = ParsePool(parse_budget)
+        self.parsers = parsers or ParsePool(parse_budget)
+        self._own_parsers = parsers is None
         self.markup_limits = markup_limits or MarkupLimits()
         self._feed_threads = ThreadPoolExecutor(FEED_THREADS, thread_name_prefix="fp-feeds")
         self.on_new_outbox = asyncio.Event()
@@ -150,7 +152,8 @@ class Watcher:
         self._wake.set()
 
     async def close(self) -> None:
-        await self.parsers.close()
+        if self._own_parsers:
+            await self.parsers.close()
         self._feed_threads.shutdown(wait=False, cancel_futures=True)
         if self._own_fetcher:
             await self.fetcher.close()

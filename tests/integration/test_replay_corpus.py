@@ -32,6 +32,7 @@ from bot.watch.fetch import Fetcher
 from bot.watch.scheduler import WatchPolicy
 from bot.watch.service import Watcher
 from bot.watch.sources import SourceSpec
+from bot.watch.workers import ParsePool
 from tests.integration.conftest import REPO, FakeWeb
 
 PLATFORMS = {
@@ -92,6 +93,7 @@ async def replay(root: Path, documents: list[str] | None = None) -> list[Step]:
     web = FakeWeb()
     await web.start()
     fetcher = Fetcher(allow_private=True)
+    parsers = ParsePool()  # one pool for all the documents' watchers, as one bot has one
     steps: list[Step] = []
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(db_path=Path(tmp) / "replay.db", allow_private_networks=True)
@@ -112,7 +114,7 @@ async def replay(root: Path, documents: list[str] | None = None) -> list[Step]:
                 )
                 watcher = Watcher(
                     db, kb, PlatformDetector(kb.platforms), settings, [spec],
-                    fetcher=fetcher, policy=WatchPolicy(jitter=0),
+                    fetcher=fetcher, policy=WatchPolicy(jitter=0), parsers=parsers,
                 )  # fmt: skip
                 try:
                     for index, (date, label, text) in enumerate(versions(doc_dir)):
@@ -131,6 +133,7 @@ async def replay(root: Path, documents: list[str] | None = None) -> list[Step]:
         finally:
             await db.close()
             await fetcher.close()
+            await parsers.close()
             await web.stop()
     return steps
 
