@@ -1,10 +1,12 @@
 """The HTTP fetcher: one session, polite limits, hard caps, and short human error reasons.
 
 Everything a hostile or broken server can do becomes a ``FetchError`` with a reason a moderator
-can read in ``/feeds status`` ("timed out after 15s", "body over 5 MB", "refused private address
-10.0.0.5", "too many redirects", "HTTP 503"):
+can read in ``/feeds status`` ("connecting to news.example:443 timed out after 5s", "body over
+5 MB", "refused private address 10.0.0.5", "too many redirects", "HTTP 503"):
 
-- connect and total timeouts cover the whole fetch, redirects included;
+- DNS (its own threads and limit, ``bot.watch.dns``), connect and total timeouts; the total
+  covers the whole fetch, redirects included, and a timeout says which phase ran out of time
+  and after how long (``bot.watch.phases``);
 - the body cap is enforced while streaming, on the bytes received AND on the decompressed
   bytes (we decompress ourselves, with a length limit, so a gzip bomb stops at the cap);
 - redirects are followed by hand (at most 5), each hop re-checked by the SSRF guard;
@@ -27,8 +29,8 @@ from yarl import URL
 
 from bot import PROJECT_URL, __version__
 from bot.config import Settings
-from bot.watch import guard
-from bot.watch.dns import PooledResolver
+from bot.watch import guard, phases
+from bot.watch.dns import DnsTimeout, PooledResolver
 
 log = logging.getLogger(__name__)
 
@@ -210,11 +212,11 @@ class Fetcher:
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
+                # DNS has its own limit (the resolver's): "connect" is the socket's alone.
                 timeout=aiohttp.ClientTimeout(
-                    total=None,
-                    sock_connect=self.limits.connect_timeout,
-                    connect=self.limits.connect_timeout,
+                    total=None, connect=None, sock_connect=self.limits.connect_timeout
                 ),
+                trace_configs=[phases.trace_config()],
                 headers={"User-Agent": self.user_agent},
                 auto_decompress=False,
                 trust_env=False,
@@ -249,17 +251,20 @@ class Fetcher:
         """GET ``url`` (conditionally when validators are given); raises ``FetchError``."""
         session = self._ensure()
         assert self._global is not None
-        timeout = self.limits.total_timeout
         async with self._global, self._host_gate(url):
+            progress = phases.Progress()
             try:
-                async with asyncio.timeout(timeout):
-                    return await self._follow(session, url, etag, last_modified, accept)
+                async with asyncio.timeout(self.limits.total_timeout):
+                    return await self._follow(session, url, etag, last_modified, accept, progress)
             except FetchError:
                 raise
-            except TimeoutError as exc:
-                raise FetchError(f"timed out after {timeout:g}s") from exc
+            except aiohttp.ConnectionTimeoutError as exc:  # the socket connect's limit
+                reason = progress.timeout_reason(self.limits.connect_timeout, connect_limit=True)
+                raise FetchError(reason) from exc
+            except TimeoutError as exc:  # the whole fetch's limit
+                raise FetchError(progress.timeout_reason(self.limits.total_timeout)) from exc
             except aiohttp.ClientConnectorError as exc:
-                reason = guard.describe(exc)
+                reason = _dns_timeout(exc) or guard.describe(exc)
                 if reason:
                     raise FetchError(reason) from exc
                 raise FetchError(f"cannot connect to {exc.host} ({_os_reason(exc)})") from exc
@@ -282,6 +287,7 @@ class Fetcher:
         etag: str | None,
         last_modified: str | None,
         accept: str,
+        progress: phases.Progress,
     ) -> FetchResult:
         headers = {"Accept": accept, "Accept-Encoding": "gzip, deflate"}
         if etag:
@@ -292,7 +298,13 @@ class Fetcher:
         for _hop in range(self.limits.max_redirects + 1):
             guard.check_url(current, allow_private=self.allow_private, exempt=self.exempt)
             self.requests += 1
-            async with session.get(current, headers=headers, allow_redirects=False) as resp:
+            target = URL(current)
+            progress.host, progress.port = target.host or "", target.port
+            progress.enter(phases.CONNECT)
+            async with session.get(
+                current, headers=headers, allow_redirects=False, trace_request_ctx=progress
+            ) as resp:
+                progress.enter(phases.READ)
                 if resp.status in REDIRECTS:
                     location = resp.headers.get("Location")
                     if not location:
@@ -312,11 +324,11 @@ class Fetcher:
                     )
                 if resp.status != 200:
                     raise FetchError(f"unexpected HTTP {resp.status}", status=resp.status)
-                body = await self._read(resp)
+                body = await self._read(resp, progress)
                 return FetchResult(resp.status, str(resp.url), response_headers, body)
         raise FetchError("too many redirects")
 
-    async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
+    async def _read(self, resp: aiohttp.ClientResponse, progress: phases.Progress) -> bytes:
         cap = self.limits.max_bytes
         declared = resp.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > cap:
@@ -325,10 +337,26 @@ class Fetcher:
         received = 0
         async for chunk in resp.content.iter_chunked(CHUNK):
             received += len(chunk)
+            progress.received = received
             if received > cap:
                 raise FetchError(f"body over {_size(cap)}")
             decoder.feed(chunk)
         return decoder.finish()
+
+
+def _dns_timeout(exc: BaseException) -> str | None:
+    """The reason of a ``DnsTimeout`` that aiohttp wrapped (in ``ClientConnectorDNSError``)."""
+    current: BaseException | None = exc
+    for _ in range(8):
+        if current is None:
+            return None
+        if isinstance(current, DnsTimeout):
+            return current.reason
+        inner = getattr(current, "os_error", None)
+        if isinstance(inner, DnsTimeout):
+            return inner.reason
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _os_reason(exc: aiohttp.ClientConnectorError) -> str:

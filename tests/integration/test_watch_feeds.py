@@ -157,7 +157,10 @@ async def _check_failures(db, watcher, web_server) -> None:
     assert "not a readable feed" in errors["s1"]
     assert errors["s2"] == "body over 256 KB"
     assert errors["s3"] == "body over 256 KB (decompressed)"
-    assert errors["s4"] == "timed out after 1.5s"
+    assert errors["s4"] == (
+        f"reading the response timed out after 1.5s: connected to 127.0.0.1:{web_server.port}, "
+        "but the server sent nothing"
+    )
     assert errors["s5"] == "refused private address 10.0.0.5"
     assert errors["s6"] == "HTTP 503"
     for sid in ("s1", "s2", "s3", "s4", "s5", "s6"):
