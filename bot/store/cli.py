@@ -8,6 +8,7 @@ import sys
 import aiosqlite
 
 from bot.config import Settings
+from bot.store.backup import BackupError
 from bot.store.db import Database
 from bot.store.migrations import MigrationError, apply_migrations, known_migrations, schema_version
 
@@ -24,7 +25,7 @@ async def db_command(args: argparse.Namespace, settings: Settings) -> int:
         if args.db_command == "backup":
             try:
                 path = await db.backup(args.path)
-            except (FileExistsError, OSError) as exc:
+            except (BackupError, OSError) as exc:
                 print(f"Backup failed — {exc}", file=sys.stderr)
                 return 1
             print(f"Backed up {settings.db_path} to {path}")
