@@ -174,7 +174,7 @@ class ParsePool:
                 log.warning("parse job %s overran its %gs budget; worker killed", job, seconds)
                 raise ParseTimeout(f"took longer than {seconds:g}s to parse (stopped)") from None
             except JobError:
-                self._release(worker)
+                await self._release(worker)
                 raise
             except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError) as exc:
                 await self._discard(worker)
@@ -186,7 +186,7 @@ class ParsePool:
             except BaseException:  # cancelled mid-job: the worker's state is unknown
                 await asyncio.shield(self._discard(worker))
                 raise
-            self._release(worker)
+            await self._release(worker)
             return result
 
     async def _start(self) -> _Worker:
@@ -197,10 +197,10 @@ class ParsePool:
         self.started += 1
         return worker
 
-    def _release(self, worker: _Worker) -> None:
+    async def _release(self, worker: _Worker) -> None:
         self._busy.discard(worker)
-        if self._closed:
-            asyncio.get_running_loop().create_task(worker.stop())
+        if self._closed:  # closed while this job ran
+            await worker.stop()
         else:
             self._idle.append(worker)
 
