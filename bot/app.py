@@ -334,13 +334,14 @@ async def open_app(
     *,
     watch: bool = False,
     sender: Sender | None = None,
-    db_path: Path | None = None,
+    db_path: Path | str | None = None,
     sources_path: Path | None = None,
 ) -> AsyncIterator[App]:
     """Build the app once, complete: with ``watch`` its watcher, with a ``sender`` (the Discord
     client's) the deliverer that posts alerts through it.
 
-    ``db_path`` / ``sources_path`` override the settings (``watch --db/--sources``).
+    ``db_path`` (a file or a PostgreSQL URL) / ``sources_path`` override the settings
+    (``watch --db/--sources``).
     """
     kb = load_knowledge(settings.data_dir)
     specs = None
@@ -348,7 +349,7 @@ async def open_app(
         sources = sources_path or settings.sources_path
         specs = load_sources(sources, platforms=set(kb.platforms))
         log.info("watching %d sources from %s", len(specs), sources)
-    db = await Database(db_path or settings.db_path).connect()
+    db = await Database(db_path or settings.database).connect()
     watcher = None
     try:
         if specs is not None:

@@ -48,7 +48,8 @@ async def add_keys(conn: Connection, rows: list[tuple[str, str]]) -> None:
     if rows:
         now = clock.now_iso()
         await conn.executemany(
-            "INSERT OR IGNORE INTO seen_item (source_id, item_key, seen_at) VALUES (?, ?, ?)",
+            "INSERT INTO seen_item (source_id, item_key, seen_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             [(s, k, now) for s, k in rows],
         )
 
@@ -94,6 +95,6 @@ async def add_snapshots(
     await conn.execute(
         "DELETE FROM snapshot WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER "
         "(PARTITION BY source_id ORDER BY id DESC) AS n FROM snapshot WHERE source_id IN "
-        f"({','.join('?' * len(sources))})) WHERE n > ?)",
+        f"({','.join('?' * len(sources))})) AS ranked WHERE n > ?)",
         (*sources, keep),
     )

@@ -154,7 +154,7 @@ async def _failure(
     now_iso: str,
 ) -> None:
     spec = outcome.spec
-    cur = await conn.execute(
+    row = await conn.fetchone(
         "INSERT INTO source_state (source_id, failures, last_error, last_error_at, "
         "last_checked_at) VALUES (?, 1, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET "
         "failures = source_state.failures + 1, last_error = excluded.last_error, "
@@ -162,8 +162,6 @@ async def _failure(
         "RETURNING failures, paused_at",
         (spec.id, outcome.error, now_iso, now_iso),
     )
-    row = await cur.fetchone()
-    await cur.close()
     assert row is not None  # the upsert above always returns its row
     failures, paused_at = int(row[0]), row[1]
     delay = backoff(failures, policy, outcome.retry_after)
