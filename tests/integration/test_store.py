@@ -412,6 +412,12 @@ def test_placeholders_are_numbered_outside_literals_and_comments() -> None:
     )
 
 
+def test_numbered_placeholders_keep_their_numbers() -> None:
+    assert numbered("WHERE a = ?1 AND b <= ?2 AND c = ?1 LIMIT ?") == (
+        "WHERE a = $1 AND b <= $2 AND c = $1 LIMIT $3"
+    )
+
+
 def test_postgres_urls_pick_the_backend_and_hide_passwords() -> None:
     assert is_postgres_url("postgresql://u@h/db") and is_postgres_url("postgres://h/db")
     assert not is_postgres_url("fineprint.db") and not is_postgres_url(Path("postgresql:/x"))

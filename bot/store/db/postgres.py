@@ -50,16 +50,27 @@ LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
 
 @functools.lru_cache(maxsize=2048)
 def numbered(sql: str) -> str:
-    """``?`` placeholders -> ``$1, $2, …``, leaving literals, quoted names and comments alone."""
+    """``?`` placeholders -> ``$1, $2, …``, leaving literals, quoted names and comments alone.
+
+    SQLite's numbered form ``?NNN`` becomes ``$NNN``; a plain ``?`` after it takes the next
+    number after the largest so far, as SQLite numbers it."""
     out: list[str] = []
     n = 0
     i, end = 0, len(sql)
     while i < end:
         ch = sql[i]
         if ch == "?":
-            n += 1
-            out.append(f"${n}")
-            i += 1
+            digits = i + 1
+            while digits < end and sql[digits].isdigit():
+                digits += 1
+            if digits > i + 1:
+                given = int(sql[i + 1 : digits])
+                n = max(n, given)
+                out.append(f"${given}")
+            else:
+                n += 1
+                out.append(f"${n}")
+            i = digits
             continue
         if ch in "'\"":
             close = sql.find(ch, i + 1)
