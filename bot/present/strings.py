@@ -138,7 +138,9 @@ STRINGS: dict[str, str] = {
         "`/faq suggest question` — suggest a question for the moderators to answer\n"
         "\n"
         "**Alerts** (Manage Server)\n"
-        "`/alerts subscribe channel [platforms] [only_ai] [mention_role]` — post alerts here\n"
+        "`/alerts subscribe channel [platforms] [only_ai] [mention_role] [mode]` — post alerts "
+        "here, each as it comes or as one weekly digest\n"
+        "`/alerts preview platform` — the latest alert for a platform, as it would be posted\n"
         "`/alerts list` · `/alerts unsubscribe` · `/alerts test`\n"
         "`/feeds add|remove|list|status|resume` — this server's own RSS feeds and pages\n"
         "\n"
@@ -457,6 +459,15 @@ STRINGS: dict[str, str] = {
         "subscribe the channel again."
     ),
     "alert.refused.footer": "Fine Print · delivery",
+    "digest.title": "Weekly digest · {start} – {end}",
+    "digest.count.one": "1 alert from Fine Print this week.",
+    "digest.count.other": "{count} alerts from Fine Print this week.",
+    "digest.section.ai": "AI-relevant ({count})",
+    "digest.section.other": "Other changes and news ({count})",
+    "digest.line": "• {where} — {title}{day}",
+    "digest.more.one": "…and 1 more alert this week.",
+    "digest.more.other": "…and {count} more alerts this week.",
+    "digest.footer": "Fine Print · weekly digest · weeks run from Monday 00:00 UTC",
     # -- /alerts, /feeds, /config (bot.present.manage) ---------------------------------------
     "notice.title": "Fine Print",
     "alerts.every_platform": "every platform",
@@ -466,6 +477,11 @@ STRINGS: dict[str, str] = {
     "alerts.subscribed.title": "Alerts subscribed",
     "alerts.subscribed.text": "<#{channel}> will get alerts about {what} for **{platforms}**.",
     "alerts.subscribed.role": "Each alert mentions <@&{role}>; nothing else ever pings.",
+    "alerts.subscribed.weekly": (
+        "They come as **one weekly digest**, posted when each week closes (Monday 00:00 UTC); a "
+        "week without alerts posts nothing."
+    ),
+    "alerts.subscribed.weekly_role": "Each digest mentions <@&{role}>; nothing else ever pings.",
     "alerts.subscribed.test": "Use `/alerts test` to post a sample here and check my permissions.",
     "alerts.check_this": "Check this",
     "alerts.unsubscribed.title": "Unsubscribed",
@@ -483,6 +499,9 @@ STRINGS: dict[str, str] = {
     "alerts.line.ai": " · AI-relevant only",
     "alerts.line.all": " · every change",
     "alerts.line.role": " · mentions <@&{role}>",
+    "alerts.line.weekly": " · weekly digest",
+    "alerts.line.waiting.one": " (1 alert waiting for Monday)",
+    "alerts.line.waiting.other": " ({count} alerts waiting for Monday)",
     "alerts.line.paused": "\n  ⚠ paused: {reason} — subscribe again to resume",
     "alerts.missing": "I am missing {missing} in <#{channel}>.",
     "alerts.role_not_mentionable": (
@@ -498,6 +517,15 @@ STRINGS: dict[str, str] = {
     "alerts.test.refused.title": "Sample not posted",
     "alerts.test.refused": "I could not post in <#{channel}>: I am missing {missing}.",
     "alerts.a_permission": "a permission",
+    "alerts.preview.latest": (
+        "Preview: the latest {platform} alert, detected {detected}, as it would be posted. Only "
+        "you can see this, and nobody was notified."
+    ),
+    "alerts.preview.empty": (
+        "No alert for {platform} yet — here is a sample of how one would look. Only you can see "
+        "this, and nobody was notified."
+    ),
+    "alerts.preview.sample.title": "Sample: how a {platform} alert looks",
     "feeds.health.ok": "ok",
     "feeds.health.failing": "failing",
     "feeds.health.paused": "paused",

@@ -103,7 +103,7 @@ CREATE TABLE outbox (
     message_id      BIGINT,
     created_at      TEXT NOT NULL,
     done_at         TEXT,
-    CHECK ((alert_id IS NULL) <> (notice_id IS NULL)),
+    CONSTRAINT outbox_one_subject CHECK ((alert_id IS NULL) <> (notice_id IS NULL)),
     UNIQUE (alert_id, channel_id),
     UNIQUE (notice_id, channel_id)
 );
