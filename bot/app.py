@@ -45,7 +45,7 @@ from bot.results import (
 )
 from bot.store import clock as store_clock
 from bot.store import faq_entries, reviews
-from bot.store.db import Database
+from bot.store.db import Database, is_postgres_url
 from bot.store.lock import InstanceLock
 from bot.watch.service import Watcher
 from bot.watch.sources import load_sources
@@ -349,7 +349,7 @@ async def open_app(
     *,
     watch: bool = False,
     sender: Sender | None = None,
-    db_path: Path | None = None,
+    db_path: Path | str | None = None,
     sources_path: Path | None = None,
     clock: Clock = store_clock.now,
     lock: bool | None = None,
@@ -357,9 +357,11 @@ async def open_app(
     """Build the app once, complete: with ``watch`` its watcher, with a ``sender`` (the Discord
     client's) the deliverer that posts alerts through it.
 
-    A process that polls or delivers first takes the database's instance lock
-    (``bot.store.lock``; ``lock`` defaults to ``watch``): a second one on the same database is
-    refused with ``InstanceLocked``. ``db_path`` / ``sources_path`` override the settings
+    A process that polls or delivers on a SQLite file first takes its instance lock
+    (``bot.store.lock``; ``lock`` defaults to ``watch``): a second one on the same file is
+    refused with ``InstanceLocked``. (On PostgreSQL several processes share the work through
+    locks the database provides.) ``db_path`` (a file or a PostgreSQL URL) / ``sources_path``
+    override the settings
     (``watch --db/--sources``); ``clock`` is the deliverer's "now", which decides when a week
     closes and its digests go out (tests pass one they can move; nothing sleeps for a week).
     """
@@ -369,10 +371,10 @@ async def open_app(
         sources = sources_path or settings.sources_path
         specs = load_sources(sources, platforms=set(kb.platforms))
         log.info("watching %d sources from %s", len(specs), sources)
-    path = db_path or settings.db_path
-    locked = watch if lock is None else lock
-    with InstanceLock(path) if locked else contextlib.nullcontext():
-        db = await Database(path).connect()
+    target = db_path or settings.database
+    locked = (watch if lock is None else lock) and not is_postgres_url(str(target))
+    with InstanceLock(Path(target)) if locked else contextlib.nullcontext():
+        db = await Database(target).connect()
         watcher = None
         try:
             if specs is not None:

@@ -15,6 +15,7 @@ from bot.cli import ask, data, db, faq, run, sync, watch
 from bot.cli.base import ExitCode
 from bot.config import ConfigError, configure_logging, load_settings
 from bot.errors import ProblemsError
+from bot.store.db import DatabaseError
 from bot.store.lock import InstanceLocked
 from bot.store.migrations import MigrationError
 
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     except ProblemsError as exc:
         print(exc, file=sys.stderr)
         return ExitCode.FAILED
-    except MigrationError as exc:
+    except (MigrationError, DatabaseError) as exc:
         print(f"Database error — {exc}", file=sys.stderr)
         return ExitCode.FAILED
     except InstanceLocked as exc:

@@ -37,7 +37,7 @@ def add_parser(sub: Any) -> None:
     sp.add_argument("--once", action="store_true", help="poll every enabled source once, exit")
     sp.add_argument("--json", action="store_true", help="print each new alert as a JSON line")
     sp.add_argument("--sources", type=Path, help="sources file (default: FINEPRINT_SOURCES)")
-    sp.add_argument("--db", type=Path, help="database file (default: FINEPRINT_DB)")
+    sp.add_argument("--db", help="database file or PostgreSQL URL (default: FINEPRINT_DB)")
     sp.add_argument("--status", action="store_true", help="print every source's health, exit")
     sp.add_argument("--resume", metavar="SOURCE_ID", help="un-pause a paused source, exit")
     sp.set_defaults(handler=handle)

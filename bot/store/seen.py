@@ -77,13 +77,12 @@ async def prune_keys(
     keep_older: int = KEEP_OLDER,
 ) -> int:
     """Forget the keys the bounds above do not keep, after read number ``read``; how many."""
-    cur = await conn.execute(
+    return await conn.execute(
         "DELETE FROM seen_item WHERE source_id = ?1 AND last_poll <= ?2 AND item_key NOT IN ("
         "SELECT item_key FROM seen_item WHERE source_id = ?1 AND last_poll <= ?2 "
         "ORDER BY last_poll DESC, seen_at DESC LIMIT ?3)",
         (source_id, read - keep_polls, keep_older),
     )
-    return cur.rowcount
 
 
 async def recent_snapshots(
@@ -132,7 +131,7 @@ async def add_snapshots(
         "row_number() OVER newest AS n, sum(length(text)) OVER newest AS chars "
         "FROM snapshot WHERE source_id IN "
         f"({','.join('?' * len(sources))}) "
-        "WINDOW newest AS (PARTITION BY source_id ORDER BY id DESC)) "
+        "WINDOW newest AS (PARTITION BY source_id ORDER BY id DESC)) AS ranked "
         "WHERE n > ? OR (n > 1 AND chars > ?))",
         (*sources, keep, keep_chars),
     )

@@ -137,12 +137,12 @@ async def _record_reads(conn: Connection, reads: dict[str, list[str]]) -> None:
     ids = list(reads)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        async with conn.execute(
+        rows = await conn.fetchall(
             "SELECT source_id, key_polls FROM source_state WHERE source_id IN "
             f"({','.join('?' * len(chunk))})",
-            chunk,
-        ) as cur:
-            numbers.update({row[0]: int(row[1]) for row in await cur.fetchall()})
+            tuple(chunk),
+        )
+        numbers.update({row["source_id"]: int(row["key_polls"]) for row in rows})
     await seen.add_keys(
         conn, [(sid, key, numbers[sid]) for sid, keys in reads.items() for key in keys]
     )
@@ -181,7 +181,7 @@ async def _failure(
     now_iso: str,
 ) -> None:
     spec = outcome.spec
-    cur = await conn.execute(
+    row = await conn.fetchone(
         "INSERT INTO source_state (source_id, failures, last_error, last_error_at, "
         "last_checked_at) VALUES (?, 1, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET "
         "failures = source_state.failures + 1, last_error = excluded.last_error, "
@@ -189,8 +189,6 @@ async def _failure(
         "RETURNING failures, paused_at",
         (spec.id, outcome.error, now_iso, now_iso),
     )
-    row = await cur.fetchone()
-    await cur.close()
     assert row is not None  # the upsert above always returns its row
     failures, paused_at = int(row[0]), row[1]
     delay = backoff(failures, policy, outcome.retry_after)

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import backup as backup_module
 from bot.store import guild_config
-from bot.store.backup import BackupError
-from bot.store.db import Database
+from bot.store.db import BackupError, Database
+from bot.store.db import sqlite_backup as backup_module
 from tests.conftest import ROOT
 
 GUILDS = 200
@@ -99,7 +98,7 @@ async def test_a_copy_that_fails_its_integrity_check_is_not_published(tmp_path, 
 CHILD = """
 import asyncio, sys, time
 from pathlib import Path
-import bot.store.backup as backup
+import bot.store.db.sqlite_backup as backup
 from bot.store.db import Database
 
 async def hold(uri):  # copied and fsynced, not yet checked or published: wait to be killed

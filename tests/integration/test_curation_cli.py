@@ -24,7 +24,7 @@ links = ["https://example.org/server-rules"]
 """
 
 
-def faq(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def faq(db: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [PYTHON, "-m", "bot", "faq", *args],
         cwd=ROOT,
@@ -137,7 +137,7 @@ async def test_cli_change_reaches_a_running_app_without_restart(app: App, tmp_pa
     guild = int(GUILD)
     assert (await app.ask(QUESTION, guild_id=guild)).answer is None  # view cached, generation 0
     (tmp_path / "one.toml").write_text(ENTRY, encoding="utf-8")
-    result = faq(app.db.path, "add", "--guild", GUILD, str(tmp_path / "one.toml"))
+    result = faq(app.settings.database, "add", "--guild", GUILD, str(tmp_path / "one.toml"))
     assert result.returncode == 0, result.stderr
     answer = (await app.ask(QUESTION, guild_id=guild)).answer
     assert answer is not None and answer.id == "guild-1"

@@ -67,7 +67,7 @@ async def test_routing_follows_subscriptions(db, discord):
 
 
 async def test_crash_after_send_before_mark_is_delivered_once_after_restart(settings, discord):
-    db = await Database(settings.db_path).connect()
+    db = await Database(settings.database).connect()
     await subscriptions.subscribe(db, 1, 11, [], actor=9)
     await record(db, make_alert(7))
     [row] = await alert_store.due(db)
@@ -89,7 +89,7 @@ async def test_crash_after_send_before_mark_is_delivered_once_after_restart(sett
     assert len(discord.posted) == 1
 
     # A new process: new Database object, new Deliverer, same file, same "Discord".
-    db2 = await Database(settings.db_path).connect()
+    db2 = await Database(settings.database).connect()
     try:
         report = await Deliverer(db2, discord).deliver_due()
         assert report.sent == 1
@@ -102,11 +102,11 @@ async def test_crash_after_send_before_mark_is_delivered_once_after_restart(sett
 
 
 async def test_recorded_but_never_sent_is_sent_after_restart(settings, discord):
-    db = await Database(settings.db_path).connect()
+    db = await Database(settings.database).connect()
     await subscriptions.subscribe(db, 1, 11, [], actor=9)
     await record(db, make_alert(8))
     await db.close()  # the process stops before delivery ran
-    db2 = await Database(settings.db_path).connect()
+    db2 = await Database(settings.database).connect()
     try:
         assert (await Deliverer(db2, discord).deliver_due()).sent == 1
         assert len(discord.posted) == 1

@@ -97,7 +97,7 @@ async def replay(root: Path, documents: list[str] | None = None) -> list[Step]:
     steps: list[Step] = []
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(db_path=Path(tmp) / "replay.db", allow_private_networks=True)
-        db = await Database(settings.db_path).connect()
+        db = await Database(settings.database).connect()
         try:
             doc_dirs = sorted(p for p in (root / "ota").glob("*/*") if p.is_dir())
             for doc_dir in doc_dirs:

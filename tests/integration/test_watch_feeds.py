@@ -51,7 +51,7 @@ async def test_baseline_then_one_alert_and_no_duplicate_after_restart(
 
     # Restart: a new Database object and a new Watcher on the same file.
     await db.close()
-    db2 = await Database(settings.db_path).connect()
+    db2 = await Database(settings.database).connect()
     try:
         again = make_watcher(db2, [spec])
         assert await again.poll_once() == []

@@ -50,9 +50,10 @@ async def test_id_resets_keep_the_database_small_and_current_items_known(
     [alert] = await watcher.poll_once()
     assert alert.title == NEW[1]
 
-    await db.close()  # checkpoints the WAL into the file
-    size = settings.db_path.stat().st_size
-    assert size < DB_LIMIT, size
+    if db.dialect.name == "sqlite":  # the file itself; PostgreSQL's size is its vacuum's job
+        await db.close()  # checkpoints the WAL into the file
+        size = settings.db_path.stat().st_size
+        assert size < DB_LIMIT, size
 
 
 async def test_a_page_that_keeps_changing_keeps_few_snapshots(web_server, db, make_watcher):

@@ -25,16 +25,12 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.errors import FinePrintError
+from bot.store.db.base import BackupError
 
 # Filesystems without hard links answer link() with one of these; there we rename instead,
 # after checking the target is still absent (the only window in which a file created meanwhile
 # could be replaced).
 _NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK}
-
-
-class BackupError(FinePrintError):
-    """The backup was not made; the message says why (and nothing was left under the target)."""
 
 
 def partial_path(target: Path) -> Path:
