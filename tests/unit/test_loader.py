@@ -1,5 +1,6 @@
 """The loader refuses bad facts with file, line, entry and problem; shipped data passes."""
 
+import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -395,6 +396,27 @@ def test_shipped_faq_references_and_languages() -> None:
     kb = load_knowledge(DEFAULT_DATA_DIR)
     assert all(set(REQUIRED_FAQ_LANGUAGES) <= set(e.languages) for e in kb.faq.values())
     assert all(e.clauses or e.optouts or e.links for e in kb.faq.values())
+
+
+def test_shipped_faq_size_and_two_phrasings_per_language_where_most_asked() -> None:
+    # Issue 12: at least 90 entries, and at least two phrasings per language for the 30
+    # most-asked ones: every entry about AI training or opting out qualifies (read from the
+    # files, since the loaded entry no longer groups phrasings by language).
+    kb = load_knowledge(DEFAULT_DATA_DIR)
+    assert len(kb.faq) >= 90
+    most_asked: dict[str, dict[str, list[str]]] = {}
+    for path in sorted((DEFAULT_DATA_DIR / "faq").glob("*.toml")):
+        for entry in tomllib.loads(path.read_text(encoding="utf-8"))["faq"]:
+            if {"ai-training", "opt-out"} & set(entry["topics"]):
+                most_asked[entry["id"]] = entry["phrasings"]
+    assert len(most_asked) >= 30
+    thin = {
+        (fid, lang)
+        for fid, phrasings in most_asked.items()
+        for lang in REQUIRED_FAQ_LANGUAGES
+        if len(set(phrasings.get(lang, []))) < 2
+    }
+    assert thin == set()
 
 
 def test_every_shipped_platform_has_a_current_clause_or_an_absence() -> None:
