@@ -109,6 +109,10 @@ STRINGS: dict[str, str] = {
     ),
     "terms.nothing.have": "I do have: {topics}.",
     "terms.absence": "No AI clause found in the [{document}]({url}) as of {checked}.",
+    "terms.absence.research": (
+        "I have no verified clause from {platform}'s {document}: they are not archived where I "
+        "can quote them, and the [sources I read]({url}) give no exact, dated wording."
+    ),
     "optouts.none.title": "{platform}: no opt-out on record",
     "optouts.none.text": "I have no verified opt-out information for this platform yet.",
     "unknown_platform.title": "Unknown platform",
