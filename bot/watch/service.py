@@ -28,7 +28,7 @@ from bot.store import sources as source_store
 from bot.store.db import Database
 from bot.store.sources import SourceState
 from bot.watch import clauses, ota
-from bot.watch.diff import diff_lines
+from bot.watch.diff import Change, diff_lines
 from bot.watch.fetch import Fetcher, FetchError, FetchResult
 from bot.watch.normalize import comparable, normalize_lines
 from bot.watch.page import PageError, extract
@@ -36,7 +36,7 @@ from bot.watch.record import Outcome, Recorded, record
 from bot.watch.relevance import judge_change, score_text
 from bot.watch.rss import FeedError, FeedItem, parse_feed, scan_items
 from bot.watch.scheduler import Batcher, WatchPolicy
-from bot.watch.sources import SourceSpec
+from bot.watch.sources import SourceSpec, slug_name
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -366,17 +366,15 @@ class Watcher:
         if change.empty:
             log.info("source %s: only moved or reformatted text; no alert", spec.id)
             return (text_hash, text)
-        verdict = judge_change(change, max_passages=self.policy.max_passages)
-        name = self._platform_name(spec.platform) or spec.platform or "A platform"
+        name = self._platform_name(spec.platform) or "A platform"
+        verdict = judge_change(
+            change, max_passages=self.policy.max_passages, names=self._platform_words(spec)
+        )
         document = spec.document or "terms"
         title = f"{name} changed its {document}"
         if verdict.relevance.ai_relevant:
             title += ": AI-relevant wording"
-        fingerprint = tuple(
-            sorted(
-                {stable_id(comparable(p.text), length=12) for p in change.added + change.removed}
-            )
-        )
+        fingerprint = change_fingerprint(change)
         outcome.alerts.append(
             Alert(
                 id=stable_id(spec.id, current_hash or "", text_hash),
@@ -395,6 +393,8 @@ class Watcher:
                 why=verdict.relevance.terms,
                 guild_id=spec.guild_id,
                 fingerprint=fingerprint,
+                passages=verdict.passages,
+                edits=verdict.edits,
             )
         )
         return (text_hash, text)
@@ -451,8 +451,31 @@ class Watcher:
         )
 
     def _platform_name(self, platform: str | None) -> str | None:
+        """The curated name, or for a platform Fine Print has no data on, the name its source
+        gives it (the slug written as a name: "bluesky" -> "Bluesky")."""
         found = self.kb.platforms.get(platform or "")
-        return found.name if found else None
+        if found:
+            return found.name
+        return slug_name(platform) if platform else None
+
+    def _platform_words(self, spec: SourceSpec) -> tuple[str, ...]:
+        """How a document may name its own platform ("SoundCloud will not…")."""
+        found = self.kb.platforms.get(spec.platform or "")
+        if found:
+            return (found.name, *found.aliases)
+        return (slug_name(spec.platform),) if spec.platform else ()
+
+
+def change_fingerprint(change: Change) -> tuple[str, ...]:
+    """What changed, for recognising the same change seen by two sources: one hash per
+    passage, with its direction — a sentence gained and the same sentence lost are opposite
+    changes, never twins."""
+    return tuple(
+        sorted(
+            {stable_id("+", comparable(p.text), length=12) for p in change.added}
+            | {stable_id("-", comparable(p.text), length=12) for p in change.removed}
+        )
+    )
 
 
 async def _cpu(func: Callable[..., T], size: int, *args: object) -> T:
