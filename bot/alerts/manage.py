@@ -8,6 +8,7 @@ leave moderators guessing in other bots.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -15,7 +16,7 @@ from bot.alerts.model import Alert
 from bot.store import clock, subscriptions
 from bot.store import sources as source_store
 from bot.store.sources import GuildSourceError, SourceStatus
-from bot.watch.sources import SourceSpec
+from bot.watch.sources import PLATFORM_SLUG, SourceSpec, slug_name
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -102,8 +103,11 @@ class FeedResumed:
     outcome: Literal["resumed", "not-paused", "unknown"]
 
 
-def parse_platforms(app: App, text: str | None) -> PlatformChoice:
-    """ "soundcloud, yt, Instagram" -> ids; "all" or nothing -> every platform."""
+def parse_platforms(app: App, text: str | None, watched: Collection[str] = ()) -> PlatformChoice:
+    """ "soundcloud, yt, Instagram" -> ids; "all" or nothing -> every platform.
+
+    ``watched``: platforms without curated data that a source watches ("bluesky"); they are
+    named by their slug."""
     if text is None or text.strip().lower() in ALL_WORDS:
         return PlatformChoice((), ())
     found: list[str] = []
@@ -113,6 +117,8 @@ def parse_platforms(app: App, text: str | None) -> PlatformChoice:
         if not part:
             continue
         pid = app.resolve_platform(part)
+        if pid is None and part.lower() in watched:
+            pid = part.lower()
         if pid is None:
             unknown.append(part)
         elif pid not in found:
@@ -121,11 +127,20 @@ def parse_platforms(app: App, text: str | None) -> PlatformChoice:
 
 
 def _names(app: App, platforms: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(app.kb.platforms[p].name for p in platforms if p in app.kb.platforms)
+    return tuple(
+        app.kb.platforms[p].name if p in app.kb.platforms else slug_name(p) for p in platforms
+    )
 
 
-def _unknown(app: App, typed: tuple[str, ...]) -> UnknownPlatforms:
-    return UnknownPlatforms(typed, tuple(sorted(p.name for p in app.kb.platforms.values())))
+def _unknown(app: App, typed: tuple[str, ...], watched: Collection[str] = ()) -> UnknownPlatforms:
+    names = {p.name for p in app.kb.platforms.values()} | {slug_name(p) for p in watched}
+    return UnknownPlatforms(typed, tuple(sorted(names)))
+
+
+async def watched_platforms(app: App, guild_id: int) -> set[str]:
+    """Platforms without curated data that Fine Print's or this server's sources watch."""
+    specs = _shipped(app) + await source_store.list_guild_sources(app.db, guild_id)
+    return {s.platform for s in specs if s.platform and s.platform not in app.kb.platforms}
 
 
 async def subscribe(
@@ -139,9 +154,10 @@ async def subscribe(
     actor: int,
     warnings: tuple[str, ...] = (),
 ) -> Subscribed | UnknownPlatforms:
-    choice = parse_platforms(app, platforms)
+    watched = await watched_platforms(app, guild_id)
+    choice = parse_platforms(app, platforms, watched)
     if choice.unknown:
-        return _unknown(app, choice.unknown)
+        return _unknown(app, choice.unknown, watched)
     sub = await subscriptions.subscribe(
         app.db,
         guild_id,
@@ -222,6 +238,8 @@ async def add_feed(
     pid = None
     if platform and platform.strip():
         pid = app.resolve_platform(platform)
+        if pid is None and PLATFORM_SLUG.match(platform.strip().lower()):
+            pid = platform.strip().lower()  # a platform without curated data: any slug
         if pid is None:
             return _unknown(app, (platform,))
     try:
@@ -233,13 +251,12 @@ async def add_feed(
             actor=actor,
             platform=pid,
             select=select or None,
-            known_platforms=set(app.kb.platforms),
         )
     except GuildSourceError as exc:
         return FeedRefused(str(exc))
     if app.watcher is not None:
         app.watcher.wake()
-    return FeedAdded(spec, app.kb.platforms[pid].name if pid else None)
+    return FeedAdded(spec, _names(app, (pid,))[0] if pid else None)
 
 
 async def remove_feed(app: App, guild_id: int, source_id: str) -> FeedRemoved:
