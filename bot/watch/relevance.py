@@ -12,8 +12,9 @@ train, scrape, dataset, generate, voice/likeness, users' content, consent, licen
 parties… in seven languages); a logistic model over those groups and their combinations, fitted
 on labelled terms histories by ``tools/fit_relevance.py`` (``relevance_model.toml``), gives the
 probability that the passage is AI-relevant, and the fitted threshold decides. Trivial edits
-(typos, dates, punctuation, a link's text, a reflowed list: ``bot.watch.diff``) are never
-scored, so they never make a change AI-relevant.
+(typos, dates, punctuation, a link a capture lost, a reflowed list: ``bot.watch.diff``) are
+never scored, and neither is an AI sentence edited only in words that carry no AI meaning
+(``edit_matters``), so they never make a change AI-relevant.
 
 News items are judged more strictly (``news=True``): besides being AI-relevant, the item must
 name content, consent, licences, third parties or terms/policy (the ``policy`` group), since "X
@@ -43,6 +44,12 @@ MAX_WHY = 8
 # News: besides AI use, the item must be about one of these (creators' rights, not products).
 NEWS_RIGHTS = frozenset({"content", "media", "consent", "license", "third", "policy"})
 _WORD = re.compile(r"\w+")
+# How a verdict is explained: what is done with the content first.
+WHAT_IS_DONE = ("train", "dataset", "mine", "generate")
+WHY_ORDER = (
+    *WHAT_IS_DONE, "ai", "ai_name", "model", "consent", "license", "third", "media", "content",
+    "improve",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,21 +107,30 @@ def score_text(text: str, *, news: bool = False) -> Relevance:
 
 
 def _why(reading: Reading, m: Model) -> tuple[str, ...]:
-    """The words as they appear (folded) in the groups that counted, strongest first."""
-    order: list[str] = []
-    for feature, _ in m.contributions(reading.groups):
-        order += [g for g in sorted(feature.groups) if g in reading.groups and g not in order]
+    """The words as they appear (folded), the ones a person recognises as the point first:
+    what is done (train, scrape, generate), then AI, then to what and with whose say.
+
+    The order is for reading, not scoring: the fitted weights give overlapping groups (train
+    and AI usually come together) whatever share fits the labels best."""
+    counted = {g for feature, _ in m.contributions(reading.groups) for g in feature.groups}
+    order = [g for g in WHY_ORDER if g in reading.groups and (g in counted or g in WHAT_IS_DONE)]
+    # Longest matches win overlaps ("voice cloning" over "cloning"), then the order above.
+    candidates = sorted(
+        ((rank, hit) for rank, name in enumerate(order) for hit in reading.hits[name]),
+        key=lambda rh: (rh[1].start - rh[1].end, rh[0], rh[1].start),
+    )
     taken: set[int] = set()
+    chosen: list[tuple[int, int, str]] = []
+    for rank, hit in candidates:
+        span = set(range(hit.start, hit.end))
+        if span & taken:
+            continue
+        taken |= span
+        chosen.append((rank, hit.start, " ".join(reading.toks[hit.start : hit.end])))
     terms: list[str] = []
-    for name in order:
-        for hit in sorted(reading.hits[name], key=lambda h: (h.start - h.end, h.start)):
-            span = set(range(hit.start, hit.end))
-            if span & taken:
-                continue
-            taken |= span
-            term = " ".join(reading.toks[hit.start : hit.end])
-            if term not in terms:
-                terms.append(term)
+    for _, _, term in sorted(chosen):
+        if term not in terms:
+            terms.append(term)
     return tuple(terms[:MAX_WHY])
 
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import json
 import math
 import sys
 import tempfile
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +37,7 @@ from bot.knowledge.platforms import PlatformDetector
 from bot.store import clock
 from bot.store.db import Database
 from bot.watch.fetch import Fetcher
+from bot.watch.relevance_lexicon import MODEL_PATH
 from bot.watch.scheduler import WatchPolicy
 from bot.watch.service import Watcher
 from bot.watch.sources import SourceSpec
@@ -244,6 +247,36 @@ def test_the_replay_covers_every_labelled_step(replayed):
     for split, judged in replayed.items():
         labels = load_labels(split)
         assert labels is not None and len(judged) == len(labels), split
+
+
+def _fitter():
+    """tools/fit_relevance.py, imported as a module."""
+    path = REPO / "tools" / "fit_relevance.py"
+    spec = importlib.util.spec_from_file_location("fit_relevance", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fit_relevance"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_committed_model_is_the_fit_of_the_training_labels():
+    """The weights in data/lexicon/relevance_model.toml are the fitter's output on train.json
+    and the current lexicon — not hand-tuned, and not stale after a lexicon edit."""
+    root = corpus_dir()
+    if not (root / "ota").is_dir():
+        pytest.skip(f"corpus not found at {root} (set FINEPRINT_CORPUS to replay it)")
+    fitter = _fitter()
+    labels = load_labels("train")
+    assert labels is not None
+    committed = tomllib.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    steps = fitter.load_steps(labels, root)
+    fitted = fitter.fit(fitter.samples_of(steps), committed["penalty"])
+    assert fitted.bias == pytest.approx(committed["bias"], abs=2e-3)
+    refit = {f.name: w for f, w in zip(fitted.features, fitted.weights, strict=True)}
+    assert set(refit) == set(committed["weights"])
+    for name, weight in committed["weights"].items():
+        assert refit[name] == pytest.approx(weight, abs=2e-3), name
 
 
 def main() -> int:
