@@ -91,42 +91,42 @@ async def test_an_uncurated_platform_is_watched_named_and_subscribed(
 ):
     sources = tmp_path / "sources.toml"
     sources.write_text(
-        '[[source]]\nid = "bluesky-terms"\nkind = "page"\nplatform = "bluesky"\n'
-        f'document = "Terms of Service"\nurl = "{web_server.url("/bluesky.md")}"\n',
+        '[[source]]\nid = "mastodon-terms"\nkind = "page"\nplatform = "mastodon"\n'
+        f'document = "Terms of Service"\nurl = "{web_server.url("/mastodon.md")}"\n',
         encoding="utf-8",
     )
     settings = Settings(
         db_path=tmp_path / "fp.db", sources_path=sources, allow_private_networks=True
     )
     async with open_app(settings, watch=True, sender=discord) as app:
-        assert "bluesky" not in app.kb.platforms
+        assert "mastodon" not in app.kb.platforms
         typo = await manage.subscribe(
             app, 1, 11, platforms="myspace", only_ai=True, mention_role_id=None, actor=9
         )
         refused = replies.render(typo).fit().to_text()
-        assert "myspace" in refused and "Bluesky" in refused  # named among the known ones
+        assert "myspace" in refused and "Mastodon" in refused  # named among the known ones
         done = await manage.subscribe(
-            app, 1, 11, platforms="Bluesky", only_ai=True, mention_role_id=None, actor=9
+            app, 1, 11, platforms="Mastodon", only_ai=True, mention_role_id=None, actor=9
         )
-        assert isinstance(done, manage.Subscribed) and done.platforms == ("Bluesky",)
+        assert isinstance(done, manage.Subscribed) and done.platforms == ("Mastodon",)
         listed = await manage.list_subscriptions(app, 1)
-        assert listed.lines[0].platforms == ("Bluesky",)
+        assert listed.lines[0].platforms == ("Mastodon",)
 
-        serve(web_server, "bluesky", LICENSE, CONTACT)
+        serve(web_server, "mastodon", LICENSE, CONTACT)
         assert app.watcher is not None and await app.watcher.poll_once() == []
-        serve(web_server, "bluesky", LICENSE, AI_CLAUSE, CONTACT)
+        serve(web_server, "mastodon", LICENSE, AI_CLAUSE, CONTACT)
         [alert] = await app.watcher.poll_once()
-        assert alert.platform == "bluesky" and alert.platform_name == "Bluesky"
-        assert alert.title == "Bluesky changed its Terms of Service: AI-relevant wording"
+        assert alert.platform == "mastodon" and alert.platform_name == "Mastodon"
+        assert alert.title == "Mastodon changed its Terms of Service: AI-relevant wording"
         stored = await alert_store.get_alert(app.db, alert.id)
-        assert stored is not None and stored.platform_name == "Bluesky"
+        assert stored is not None and stored.platform_name == "Mastodon"
         assert stored.passages == alert.passages and stored.edits == 1
 
         assert app.deliverer is not None
         report = await app.deliverer.deliver_due()
         assert report.sent == 1
         [posted] = discord.in_channel(11)
-        assert "Bluesky" in posted.reply.to_text()
+        assert "Mastodon" in posted.reply.to_text()
 
 
 async def test_a_server_can_add_a_source_for_any_platform_then_subscribe_to_it(
@@ -140,20 +140,20 @@ async def test_a_server_can_add_a_source_for_any_platform_then_subscribe_to_it(
             app,
             5,
             kind="page",
-            url="https://mastodon.example/terms",
-            platform="mastodon",
+            url="https://cara.example/terms",
+            platform="cara",
             select=None,
             actor=9,
         )
         assert isinstance(added, manage.FeedAdded)
-        assert added.platform == "Mastodon" and added.spec.platform == "mastodon"
+        assert added.platform == "Cara" and added.spec.platform == "cara"
         done = await manage.subscribe(
-            app, 5, 55, platforms="mastodon", only_ai=True, mention_role_id=None, actor=9
+            app, 5, 55, platforms="cara", only_ai=True, mention_role_id=None, actor=9
         )
-        assert isinstance(done, manage.Subscribed) and done.platforms == ("Mastodon",)
+        assert isinstance(done, manage.Subscribed) and done.platforms == ("Cara",)
         # Another server's source does not make the platform known here.
         other = await manage.subscribe(
-            app, 6, 66, platforms="mastodon", only_ai=True, mention_role_id=None, actor=9
+            app, 6, 66, platforms="cara", only_ai=True, mention_role_id=None, actor=9
         )
         assert isinstance(other, manage.UnknownPlatforms)
         # A name that is not a slug is still refused.
