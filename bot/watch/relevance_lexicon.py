@@ -6,6 +6,9 @@ it), ``relevance_model.toml`` says how much each concept and each combination of
 Both are read once, validated, and shared: the watcher, the fitting script and the tests all see
 the same features, so the weights a test checks are the weights the watcher uses.
 
+Both ship with the code (``data/lexicon/`` beside ``bot/``) and are not read from
+``FINEPRINT_DATA``: the model is fitted to this vocabulary, so the two travel together.
+
 A feature is a conjunction of disjunctions of groups: ``"ai|ai_name & train"`` is 1 when the
 passage hits ``ai`` or ``ai_name`` AND hits ``train``, else 0. The model is logistic:
 ``p = sigmoid(bias + Σ weight·feature)``, and a passage is AI-relevant when ``p >= threshold``.
