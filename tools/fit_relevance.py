@@ -8,8 +8,8 @@ step of a document's Open Terms Archive history marked AI-relevant or not by peo
 saw the classifier, with the key changed sentences as evidence. The corpus: ``--corpus`` or
 ``FINEPRINT_CORPUS`` or ``../shared/corpus``.
 
-How: every labelled step is diffed exactly as the watcher diffs it (``extract`` →
-``normalize_lines`` → ``diff_lines`` on the Markdown versions); each non-trivial changed
+How: every labelled step is diffed exactly as the watcher diffs it (``page_lines`` →
+``diff_lines`` on the Markdown versions); each non-trivial changed
 sentence is read against the lexicon's concept groups. Sentences of a non-AI step are
 negatives; sentences of an AI step that match its evidence are positives (its other sentences
 are left out: unlabelled). A logistic model over the groups and the combinations listed in
@@ -45,8 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.knowledge.text import fold  # noqa: E402
 from bot.watch.diff import Change, diff_lines  # noqa: E402
-from bot.watch.normalize import normalize_lines  # noqa: E402
-from bot.watch.page import extract  # noqa: E402
+from bot.watch.page import page_lines  # noqa: E402
 from bot.watch.reading import read  # noqa: E402
 from bot.watch.relevance import counted, units  # noqa: E402
 from bot.watch.relevance_lexicon import MODEL_PATH, Feature  # noqa: E402
@@ -96,7 +95,7 @@ class Step:
 
 def version_lines(path: Path) -> list[str]:
     """A version as the watcher reads a Markdown response."""
-    return normalize_lines(extract(path.read_bytes(), content_type=MARKDOWN, charset="utf-8"))
+    return page_lines(path.read_bytes(), content_type=MARKDOWN, charset="utf-8")
 
 
 def _evidence(label: dict) -> list[str]:

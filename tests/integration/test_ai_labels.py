@@ -41,6 +41,7 @@ from bot.watch.relevance_lexicon import MODEL_PATH
 from bot.watch.scheduler import WatchPolicy
 from bot.watch.service import Watcher
 from bot.watch.sources import SourceSpec
+from bot.watch.workers import ParsePool
 from tests.integration.conftest import REPO, FakeWeb
 from tests.integration.test_replay_corpus import corpus_dir
 
@@ -97,6 +98,8 @@ async def replay(labels: list[dict], root: Path) -> list[Judged]:
     web = FakeWeb()
     await web.start()
     fetcher = Fetcher(allow_private=True)
+    parsers = ParsePool()  # one pool for every document's watchers, as one bot has one
+    watchers: list[Watcher] = []
     judged: list[Judged] = []
     by_doc: dict[tuple[str, str], list[dict]] = {}
     for label in labels:
@@ -123,8 +126,9 @@ async def replay(labels: list[dict], root: Path) -> list[Judged]:
                         )
                         watcher = Watcher(
                             db, kb, PlatformDetector(kb.platforms), settings, [spec],
-                            fetcher=fetcher, policy=WatchPolicy(jitter=0),
+                            fetcher=fetcher, policy=WatchPolicy(jitter=0), parsers=parsers,
                         )  # fmt: skip
+                        watchers.append(watcher)
                         web.set(path, (folder / label["from"]).read_bytes(), content_type=MARKDOWN)
                         with clock_at(dates[label["from"]]):
                             assert await watcher.poll_once() == []  # the baseline
@@ -144,8 +148,11 @@ async def replay(labels: list[dict], root: Path) -> list[Judged]:
                         )
                     )
         finally:
+            for watcher in watchers:
+                await watcher.close()
             await db.close()
             await fetcher.close()
+            await parsers.close()
             await web.stop()
     return judged
 
