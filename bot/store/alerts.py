@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.alerts.model import Alert, Notice, delivery_nonce
+from bot.alerts.model import Alert, Notice, PassageVerdict, delivery_nonce
 from bot.store import clock, digests
 from bot.store import subscriptions as subs
 from bot.store.db import Connection, Database
@@ -51,6 +51,9 @@ def _alert(row: Any) -> Alert:
         why=tuple(json.loads(row["why"])),
         guild_id=row["guild_id"],
         fingerprint=tuple(json.loads(row["fingerprint"])),
+        platform_name=row["platform_name"],
+        passages=tuple(PassageVerdict.from_dict(p) for p in json.loads(row["passages"])),
+        edits=row["edits"],
     )
 
 
@@ -62,8 +65,9 @@ async def record_alert(db: Database, alert: Alert, conn: Connection) -> int | No
     """
     inserted = await conn.execute(
         "INSERT INTO alert (id, source_id, guild_id, platform, document, kind, title, "
-        "url, relevance, ai_relevant, added, removed, why, fingerprint, detected_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+        "url, relevance, ai_relevant, added, removed, why, fingerprint, detected_at, passages, "
+        "edits, platform_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT DO NOTHING",
         (
             alert.id,
             alert.source,
@@ -80,6 +84,9 @@ async def record_alert(db: Database, alert: Alert, conn: Connection) -> int | No
             json.dumps(list(alert.why), ensure_ascii=False),
             json.dumps(list(alert.fingerprint)),
             alert.detected_at,
+            json.dumps([p.to_dict() for p in alert.passages], ensure_ascii=False),
+            alert.edits,
+            alert.platform_name,
         ),
     )
     if inserted == 0:
@@ -167,7 +174,10 @@ async def similar_recent(
     conn: Connection | None = None,
     threshold: float = 0.6,
 ) -> str | None:
-    """A recent terms-change alert about the same passages (another source saw it first)."""
+    """A recent terms-change alert about the same change (another source saw it first).
+
+    The fingerprints hash each passage WITH its direction (``change_fingerprint``), so the
+    same sentence added by one source and removed by another are different changes."""
     if not fingerprint or platform is None:
         return None
     rows = await db.fetchall(
