@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.watch.normalize import comparable
 
-SIMILAR = 0.55  # sentences this alike (0-1) are one sentence edited, not two different ones
+SIMILAR = 0.55  # sentences this alike in words (0-1) are one sentence edited, not two
 MAX_PAIRINGS = 40_000
 SHINGLE = 3  # words per run when asking "did the other version already say this?"
 _LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)")
@@ -203,12 +203,17 @@ def _pair(
     used: set[int] = set()
     if len(olds) * len(news) > MAX_PAIRINGS:  # a rewrite, not an edit: no pairing
         return [(o, None) for o in olds] + [(None, n) for n in news]
+    # Alike in words, not letters: two unrelated clauses of similar length that both start
+    # "You can…" share half their letters, and a rewrite that pairs them as one edit would
+    # show an AI sentence as the "before" of a sentence about billing.
+    words_new = [kn.split() for kn in keys_new]
     for o, ko in zip(olds, keys_old, strict=True):
         best, best_score = None, SIMILAR * 100
-        for k, kn in enumerate(keys_new):
+        words_old = ko.split()
+        for k, wn in enumerate(words_new):
             if k in used:
                 continue
-            score = fuzz.ratio(ko, kn, score_cutoff=best_score)
+            score = fuzz.ratio(words_old, wn, score_cutoff=best_score)
             if score >= best_score:
                 best, best_score = k, score
         if best is None:
