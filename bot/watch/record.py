@@ -41,6 +41,10 @@ class Outcome:
     keys: list[str] = field(default_factory=list)
     snapshots: list[tuple[str, str, str | None]] = field(default_factory=list)  # hash, text, url
     alerts: list[Alert] = field(default_factory=list)
+    # Alerts (ids) that bring a source back to one of its recent versions: a flapping capture
+    # or a revert. The same change in the same direction has alerted at most once, however long
+    # ago, so their twin check has no time limit.
+    returns: set[str] = field(default_factory=set)
     missing_clauses: list[str] = field(default_factory=list)
     present_clauses: list[str] = field(default_factory=list)
     # failure
@@ -51,6 +55,8 @@ class Outcome:
 @dataclass(slots=True)
 class Recorded:
     alerts: list[Alert] = field(default_factory=list)  # newly recorded (not duplicates)
+    # Changes already alerted (twins): the alert each would have been, and the earlier one's id.
+    repeats: list[tuple[Alert, str]] = field(default_factory=list)
     queued: int = 0  # outbox rows written
     paused: bool = False
 
@@ -108,7 +114,7 @@ async def record(
             for clause_id in outcome.present_clauses:
                 await reviews.resolve_in(conn, clause_id, "quote found again")
             for alert in outcome.alerts:
-                await _alert(db, conn, alert, result, policy)
+                await _alert(db, conn, alert, result, policy, back=alert.id in outcome.returns)
         if ok_rows:
             await conn.executemany(
                 "INSERT INTO source_state (source_id, etag, last_modified, body_hash, "
@@ -156,14 +162,17 @@ async def _alert(
     alert: Alert,
     result: Recorded,
     policy: WatchPolicy,
+    *,
+    back: bool = False,
 ) -> None:
     if alert.kind == "terms-change":
-        since = clock.iso(clock.now() - timedelta(days=policy.dedupe_days))
+        since = "" if back else clock.iso(clock.now() - timedelta(days=policy.dedupe_days))
         twin = await alert_store.similar_recent(
             db, alert.platform, alert.document, alert.fingerprint, since=since, conn=conn
         )
         if twin is not None:
             log.info("change from %s already alerted as %s; not alerting twice", alert.source, twin)
+            result.repeats.append((alert, twin))
             return
     queued = await alert_store.record_alert(db, alert, conn)
     if queued is None:

@@ -98,6 +98,9 @@ class Watcher:
         )
         # Called with each new alert as it is recorded (the CLI prints them as they come).
         self.alert_hooks: list[Callable[[Alert], None]] = []
+        # Called with each change found to be one already alerted (the alert it would have
+        # been, and the earlier alert's id): nothing is sent, but the change was recognised.
+        self.repeat_hooks: list[Callable[[Alert, str], None]] = []
 
     # -- public API --------------------------------------------------------------------------
     async def sources(self) -> list[SourceSpec]:
@@ -186,6 +189,9 @@ class Watcher:
         for alert in result.alerts:
             for hook in self.alert_hooks:
                 hook(alert)
+        for alert, earlier in result.repeats:
+            for repeat_hook in self.repeat_hooks:
+                repeat_hook(alert, earlier)
         return result.alerts
 
     async def _outcome(self, spec: SourceSpec) -> Outcome:
@@ -360,17 +366,21 @@ class Watcher:
             outcome.snapshots.append((text_hash, text, version_url))
             self._check_clauses(spec, outcome, text)
             return (text_hash, text)
+        # Back to a recent version: a capture flapping between two versions, or a platform
+        # reverting a change. Either way it is the opposite of the change that led away from
+        # it, so it alerts once; the same change in the same direction never alerts twice
+        # (``Outcome.returns``: its twin check has no time limit).
         recent_hashes = {s.text_hash for s in recent} | {h for h, _, _ in outcome.snapshots}
-        if text_hash in recent_hashes:
-            log.info("source %s is back to a recent version; not a new change", spec.id)
-            self._check_clauses(spec, outcome, text)
-            return (text_hash, text)
+        back = text_hash in recent_hashes
+        if back:
+            log.info("source %s is back to a recent version", spec.id)
         if previous is not None:
             old_text = previous[1]
         else:
             old = next((s for s in recent if s.text_hash == current_hash), recent[0])
             old_text = old.text
-        outcome.snapshots.append((text_hash, text, version_url))
+        if not back:
+            outcome.snapshots.append((text_hash, text, version_url))
         outcome.changed = True
         self._check_clauses(spec, outcome, text)
         change = diff_lines(old_text.split("\n"), lines)
@@ -386,9 +396,12 @@ class Watcher:
         if verdict.relevance.ai_relevant:
             title += ": AI-relevant wording"
         fingerprint = change_fingerprint(change)
+        alert_id = stable_id(spec.id, current_hash or "", text_hash)
+        if back:
+            outcome.returns.add(alert_id)
         outcome.alerts.append(
             Alert(
-                id=stable_id(spec.id, current_hash or "", text_hash),
+                id=alert_id,
                 source=spec.id,
                 platform=spec.platform,
                 kind="terms-change",

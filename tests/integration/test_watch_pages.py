@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.store import alerts as alert_store
-from bot.store import reviews, seen
+from bot.store import clock, reviews, seen
 from bot.store import sources as source_store
 from bot.watch.relevance_lexicon import model
 from bot.watch.sources import Range, SourceSpec
@@ -43,7 +45,9 @@ def page_spec(web, path="/terms", **kw) -> SourceSpec:
     return SourceSpec(**base)
 
 
-async def test_ai_change_alerts_once_and_flapping_does_not_realert(web_server, db, make_watcher):
+async def test_ai_change_and_its_revert_alert_once_each_however_the_page_flaps(
+    web_server, db, make_watcher, monkeypatch
+):
     web_server.set("/terms", page(LICENSE), content_type="text/html")
     watcher = make_watcher(db, [page_spec(web_server)])
     assert await watcher.poll_once() == []  # baseline
@@ -58,10 +62,24 @@ async def test_ai_change_alerts_once_and_flapping_does_not_realert(web_server, d
     assert alert.title == "SoundCloud changed its Terms of Use: AI-relevant wording"
     assert {"train", "artificial intelligence"} <= set(alert.why)
 
-    for body in (page(LICENSE), page(LICENSE, AI_CLAUSE), page(LICENSE)):  # B -> A -> B -> A
-        web_server.set("/terms", body, content_type="text/html")
-        assert await watcher.poll_once() == []
-    assert len(await alert_store.recent_alerts(db)) == 1
+    # B -> A: back to a recent version — a flapping capture, or the platform reverting. The
+    # opposite change is a different change (issue 11): it alerts, once.
+    repeats: list[tuple[str, str]] = []
+    watcher.repeat_hooks.append(lambda alert, earlier: repeats.append((alert.id, earlier)))
+    web_server.set("/terms", page(LICENSE), content_type="text/html")
+    [revert] = await watcher.poll_once()
+    assert revert.ai_relevant and revert.added == () and revert.removed == alert.added
+
+    # A -> B -> A, and again months later: the same changes in the same directions. Nothing is
+    # sent again, and the watcher says which earlier alert each one repeats.
+    later = clock.now() + timedelta(days=120)  # past the 30 days of the cross-source twin rule
+    for when in (clock.now(), later):
+        for body in (page(LICENSE, AI_CLAUSE), page(LICENSE)):
+            web_server.set("/terms", body, content_type="text/html")
+            monkeypatch.setattr(clock, "now", lambda when=when: when)
+            assert await watcher.poll_once() == []
+    assert [earlier for _, earlier in repeats] == [alert.id, revert.id] * 2
+    assert len(await alert_store.recent_alerts(db)) == 2
 
 
 async def test_noise_does_not_alert(web_server, db, make_watcher):
