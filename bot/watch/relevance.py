@@ -8,13 +8,17 @@ changes nothing about your uploads — and the word "AI" is not needed either: "
 others to use any Artist's Music to train models to generate sound recordings" is about AI.
 
 Each passage is read against the concept groups of ``data/lexicon/relevance.toml`` (AI, model,
-train, scrape, dataset, generate, voice/likeness, users' content, consent, licence, third
-parties… in seven languages); a logistic model over those groups and their combinations, fitted
-on labelled terms histories by ``tools/fit_relevance.py`` (``relevance_model.toml``), gives the
-probability that the passage is AI-relevant, and the fitted threshold decides. Trivial edits
-(typos, dates, punctuation, a link a capture lost, a reflowed list: ``bot.watch.diff``) are
-never scored, and neither is an AI sentence edited only in words that carry no AI meaning
-(``edit_matters``), so they never make a change AI-relevant.
+train, improve, automated, scrape, dataset, generate, voice/likeness, users' content, users'
+data, consent, licence, third parties… in seven languages, and relations such as "your content
+… used to improve"); a logistic model over those groups and their combinations, fitted on
+labelled terms histories and on sentences written from the labelling rule by
+``tools/fit_relevance.py`` (``relevance_model.toml``), gives the probability that the passage
+is AI-relevant, and the cross-validated threshold decides. A change is as relevant as its most
+relevant passage, and every changed passage is scored, however long the change: two AI
+sentences among a hundred other edits make the change AI-relevant. Trivial edits (typos,
+dates, punctuation, a link a capture lost, a reflowed list: ``bot.watch.diff``) are never
+scored, and neither is an AI sentence reworded without changing what it says in the lexicon's
+terms (``edit_matters``), so they never make a change AI-relevant.
 
 News items are judged more strictly (``news=True``): besides being AI-relevant, the item must
 name content, consent, licences, third parties or terms/policy (the ``policy`` group), since "X
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,13 +47,13 @@ VERDICT_CHARS = 1000  # stored per passage verdict: room for a word-level diff
 MAX_VERDICTS = 40  # verdicts stored with one alert (AI-relevant ones first)
 MAX_WHY = 8
 # News: besides AI use, the item must be about one of these (creators' rights, not products).
-NEWS_RIGHTS = frozenset({"content", "media", "consent", "license", "third", "policy"})
+NEWS_RIGHTS = frozenset({"content", "data", "media", "consent", "license", "third", "policy"})
 _WORD = re.compile(r"\w+")
 # How a verdict is explained: what is done with the content first.
 WHAT_IS_DONE = ("train", "dataset", "mine", "generate")
 WHY_ORDER = (
-    *WHAT_IS_DONE, "ai", "ai_name", "model", "consent", "license", "third", "media", "content",
-    "improve",
+    *WHAT_IS_DONE, "ai", "ai_name", "model", "automated", "consent", "license", "third", "media",
+    "content", "data", "improve", "personalize",
 )  # fmt: skip
 
 
@@ -173,31 +178,49 @@ def _words(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def edit_matters(before: str, after: str) -> bool:
-    """Do the words an edit changed carry meaning for AI use?
+def concepts(reading: Reading) -> tuple[frozenset[tuple[str, ...]], Counter[tuple[str, ...]]]:
+    """What a sentence says in the lexicon's terms: the words of the concepts it names (saying
+    "Gemini" twice says no more than once), and how many negations and limits it uses ("not",
+    "except", "only"; set phrases like "non-exclusive" aside) — a second "not" is a new ban."""
+    lx = lexicon()
+    toks = reading.toks
+    named = frozenset(
+        tuple(toks[h.start : h.end])
+        for name, hits in reading.hits.items()
+        if name != "policy"
+        for h in hits
+    )
+    neutral = [(h.start, h.end) for h in lx.aspects["neutral"].find(toks)]
+    bounds: Counter[tuple[str, ...]] = Counter()
+    for aspect in ("forbids", "limits"):
+        for h in lx.aspects[aspect].find(toks):
+            if not any(a <= h.start and h.end <= b for a, b in neutral):
+                bounds[tuple(toks[h.start : h.end])] += 1
+    return named, bounds
 
-    An AI sentence edited elsewhere ("…personalize your experience and help you get things
-    done…") is still the same AI rule. The edit matters when a changed word (with one word of
-    context either side) hits a concept group or a negation, or names someone ("Epic" becoming
-    "KitBash": who gets the licence changed).
+
+def edit_matters(before: str, after: str) -> bool:
+    """Does an edit change what the sentence says about AI use?
+
+    An AI sentence reworded around the same concepts ("…personalize your experience and help
+    you get things done…", "When you use agentic features, Gemini shares this data with
+    others" → "When you ask Gemini to do things for you, Gemini shares necessary data with
+    others") is still the same AI rule. The edit matters when the two wordings differ in the
+    concept words they use (a medium, a party, a purpose, "train", "AI"…), in negations or
+    limits ("not", "except", "only"), or when a changed word names someone the other wording
+    does not ("Epic" becoming "KitBash": who gets the licence changed).
     """
     a, b = _words(before), _words(after)
     matcher = difflib.SequenceMatcher(None, [w for w, _ in a], [w for w, _ in b], autojunk=False)
-    lx = lexicon()
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        for words, lo, hi in ((a, i1, i2), (b, j1, j2)):
-            if any(
-                shown[:1].isupper() and k > 0 for k, (_, shown) in enumerate(words) if lo <= k < hi
-            ):
+        for words, lo, hi, other in ((a, i1, i2, b), (b, j1, j2, a)):
+            changed = words[max(lo, 1) : hi]  # the first word is capitalised anyway
+            named = {w for w, shown in changed if shown[:1].isupper()}
+            if named - {w for w, _ in other}:  # a name the other wording does not have
                 return True
-            toks = [w for w, _ in words[max(0, lo - 1) : hi + 1]]
-            if any(ts.find(toks) for name, ts in lx.groups.items() if name != "policy"):
-                return True
-            if lx.aspects["forbids"].find(toks):
-                return True
-    return False
+    return concepts(read(before)) != concepts(read(after))
 
 
 def counted(unit: Unit) -> tuple[Passage, ...]:

@@ -12,6 +12,9 @@ Both ship with the code (``data/lexicon/`` beside ``bot/``) and are not read fro
 A feature is a conjunction of disjunctions of groups: ``"ai|ai_name & train"`` is 1 when the
 passage hits ``ai`` or ``ai_name`` AND hits ``train``, else 0. The model is logistic:
 ``p = sigmoid(bias + Σ weight·feature)``, and a passage is AI-relevant when ``p >= threshold``.
+Weights under ``[weights]`` are >= 0 (a cue never makes a passage less relevant); the few under
+``[exceptions]`` are <= 0 (boilerplate that names the same concepts without the use: a hosting
+licence "to operate, develop and improve the Services").
 """
 
 from __future__ import annotations
@@ -80,8 +83,9 @@ class Feature:
 @dataclass(frozen=True, slots=True)
 class Model:
     bias: float
-    weights: tuple[tuple[Feature, float], ...]
+    weights: tuple[tuple[Feature, float], ...]  # [weights] (>= 0) and [exceptions] (<= 0)
     threshold: float  # a passage with p >= threshold is AI-relevant
+    exceptions: frozenset[str] = frozenset()  # the names of the features that only lower p
 
     def probability(self, hit: frozenset[str]) -> float:
         z = self.bias + sum(w * f.value(hit) for f, w in self.weights)
@@ -179,16 +183,21 @@ def parse_model(text: str, path: Path, groups: frozenset[str]) -> Model:
     except tomllib.TOMLDecodeError as exc:
         raise LexiconError([Problem(path, 1, path.name, f"invalid TOML: {exc}")]) from exc
     weights: list[tuple[Feature, float]] = []
-    for name, weight in raw.get("weights", {}).items():
-        feature = Feature.parse(name)
-        unknown = feature.groups - groups
-        if unknown:
-            line = _line_of(text, name)
-            problems.append(Problem(path, line, "weights", f"unknown groups {sorted(unknown)}"))
-        if not isinstance(weight, int | float):
-            problems.append(Problem(path, _line_of(text, name), "weights", "must be a number"))
-            continue
-        weights.append((feature, float(weight)))
+    exceptions: set[str] = set()
+    for table, sign in (("weights", 1), ("exceptions", -1)):
+        for name, weight in raw.get(table, {}).items():
+            feature = Feature.parse(name)
+            unknown = feature.groups - groups
+            if unknown:
+                line = _line_of(text, name)
+                problems.append(Problem(path, line, table, f"unknown groups {sorted(unknown)}"))
+            if not isinstance(weight, int | float) or weight * sign < 0:
+                want = "a number >= 0" if sign > 0 else "a number <= 0"
+                problems.append(Problem(path, _line_of(text, name), table, f"must be {want}"))
+                continue
+            weights.append((feature, float(weight)))
+            if sign < 0:
+                exceptions.add(feature.name)
     bias, threshold = raw.get("bias"), raw.get("threshold")
     if not isinstance(bias, int | float):
         problems.append(Problem(path, 1, "bias", "missing or not a number"))
@@ -197,7 +206,7 @@ def parse_model(text: str, path: Path, groups: frozenset[str]) -> Model:
     if problems:
         raise LexiconError(problems)
     assert isinstance(bias, int | float) and isinstance(threshold, int | float)
-    return Model(float(bias), tuple(weights), float(threshold))
+    return Model(float(bias), tuple(weights), float(threshold), frozenset(exceptions))
 
 
 @cache

@@ -270,7 +270,9 @@ def test_the_shipped_lexicon_and_model_agree():
     used = {g for feature, _ in m.weights for g in feature.groups}
     assert used <= set(lx.groups)
     assert 0 < m.threshold < 1
-    assert all(w >= 0 for _, w in m.weights)  # a cue never makes a passage less relevant
+    # A cue never makes a passage less relevant, except the declared boilerplate exceptions.
+    assert all(w >= 0 for f, w in m.weights if f.name not in m.exceptions)
+    assert all(w <= 0 for f, w in m.weights if f.name in m.exceptions)
     for entry, langs in lx.terms.items():
         assert set(langs) == set(LANGUAGES), entry
 
