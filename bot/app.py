@@ -20,6 +20,7 @@ from bot import __version__
 from bot.actions import Action, Alternatives, MoreTerms, ShowHistory, ShowItem, ShowOptOuts
 from bot.alerts.delivery import Deliverer, Sender
 from bot.config import Settings
+from bot.i18n.languages import Languages, load_languages
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.matcher import AskResult, FaqIndex, Matcher
 from bot.knowledge.model import Clause, FaqEntry, KnowledgeBase, Platform
@@ -70,6 +71,7 @@ class App:
         *,
         watcher: Watcher | None = None,
         deliverer: Deliverer | None = None,
+        languages: Languages | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -79,6 +81,7 @@ class App:
         self.matcher = Matcher(kb, self.detector)
         self.watcher = watcher
         self.deliverer = deliverer
+        self.languages = languages or Languages()
         self._guilds: dict[int, GuildView] = {}
         self._review: tuple[float, frozenset[str]] = (0.0, frozenset())
 
@@ -343,6 +346,7 @@ async def open_app(
     ``db_path`` / ``sources_path`` override the settings (``watch --db/--sources``).
     """
     kb = load_knowledge(settings.data_dir)
+    languages = load_languages(settings.data_dir, kb)  # TranslationError lists every problem
     specs = None
     if watch:  # a bad sources file stops the start with all its problems (SourcesError)
         sources = sources_path or settings.sources_path
@@ -353,8 +357,10 @@ async def open_app(
     try:
         if specs is not None:
             watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
-        deliverer = Deliverer(db, sender, kb=kb) if sender is not None else None
-        yield App(settings, db, kb, watcher=watcher, deliverer=deliverer)
+        deliverer = (
+            Deliverer(db, sender, kb=kb, languages=languages) if sender is not None else None
+        )
+        yield App(settings, db, kb, watcher=watcher, deliverer=deliverer, languages=languages)
     finally:
         if watcher is not None:
             await watcher.close()

@@ -32,6 +32,7 @@ from bot.knowledge.topics import TOPIC_IDS
 SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 REQUIRED_FAQ_LANGUAGES = ("en", "fr", "it", "es", "de", "pt", "id")
+QUOTE_LANGUAGES = (*REQUIRED_FAQ_LANGUAGES, "ja", "ko", "zh", "nl", "sv", "pl")  # a quote's
 
 MAX_TITLE = 100
 MAX_QUOTE = 1000
@@ -318,6 +319,7 @@ class Loader:
                 "supersedes",
                 "quote_source",
                 "note",
+                "language",
             )
         )
         cid = e.slug()
@@ -333,6 +335,7 @@ class Loader:
             status=e.choice("status", CLAUSE_STATUSES, default="current"),
             quote_source=e.choice("quote_source", QUOTE_SOURCES, default="primary"),
             note=e.text("note", required=False, limit=400),
+            language=e.choice("language", QUOTE_LANGUAGES, default="en"),
         )
         supersedes = e.slug("supersedes") if "supersedes" in e.raw else None
         if not e.ok or cid is None or topic is None or not self._claim(e, "clause", cid):

@@ -41,6 +41,7 @@ class Clause:
     supersedes: str | None = None
     quote_source: str = "primary"
     note: str | None = None
+    language: str = "en"  # the language of the quote (the document's): quotes stay verbatim
 
     @property
     def current(self) -> bool:
@@ -89,6 +90,11 @@ class FaqEntry:
     verified: date | None = None
     guild_id: int | None = None
     version: int = 1
+    answers: tuple[tuple[str, str], ...] = ()  # a server entry's answer in other locales
+
+    def answer_in(self, locale: str) -> str | None:
+        """The moderators' own answer in ``locale``, if they wrote one."""
+        return dict(self.answers).get(locale)
 
     @property
     def is_guild(self) -> bool:

@@ -40,8 +40,18 @@ def app_of(interaction: Interaction) -> App:
 
 
 def texts_for(interaction: Interaction) -> Texts:
-    """The strings to answer this member with."""
-    return ENGLISH
+    """The strings to answer this member with: their Discord language (``interaction.locale``)
+    when Fine Print speaks it, else English. The one place that picks a member's language."""
+    client = interaction.client
+    app = getattr(client, "app", None)
+    if app is None:  # pragma: no cover - every FinePrintBot has its App
+        return ENGLISH
+    return cast(App, app).languages.texts(interaction.locale)
+
+
+def guild_texts(interaction: Interaction) -> Texts:
+    """The server's language (``guild_locale``), for what is posted for the whole server."""
+    return app_of(interaction).languages.texts(interaction.guild_locale)
 
 
 class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
@@ -96,8 +106,10 @@ def allowed_mentions(reply: Reply) -> discord.AllowedMentions:
     return NO_MENTIONS
 
 
-def send_kwargs(reply: Reply, view: discord.ui.View | None = None) -> dict[str, Any]:
-    reply = reply.fit()
+def send_kwargs(
+    reply: Reply, view: discord.ui.View | None = None, t: Texts = ENGLISH
+) -> dict[str, Any]:
+    reply = reply.fit(t)
     kwargs: dict[str, Any] = {
         "embeds": to_embeds(reply),
         "allowed_mentions": allowed_mentions(reply),
@@ -117,7 +129,7 @@ async def send_reply(
     interaction: Interaction, reply: Reply, *, view: discord.ui.View | None = None
 ) -> None:
     """Answer an interaction whether or not it was already responded to or deferred."""
-    kwargs = send_kwargs(reply, view)
+    kwargs = send_kwargs(reply, view, texts_for(interaction))
     if interaction.response.is_done():
         await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
     else:
