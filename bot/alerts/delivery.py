@@ -7,6 +7,10 @@ Discord's ``enforce_nonce`` returns the message it already created instead of po
 message, never lose one). 429 / 5xx / network errors are retried with exponential backoff,
 respecting ``retry_after``; a channel Discord refuses for good (deleted, missing permission) is
 marked failed, stops receiving alerts, and its guild is told once.
+
+Each row is rendered when it is sent, in its channel's language: the channel's own choice
+(``/alerts subscribe … language``), else the server's (``/config language``), else the server's
+language in Discord's settings (``guild_locale``, which the sender knows), else English.
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ import contextlib
 import logging
 import random
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.errors import FinePrintError
+from bot.i18n.languages import Languages
 from bot.knowledge.model import KnowledgeBase
 from bot.present.alerts import render_alert, render_delivery_problem, render_notice
 from bot.present.reply import Reply
+from bot.present.texts import Texts
 from bot.store import alerts as store
 from bot.store import clock, guild_config, subscriptions
 from bot.store.db import Database
@@ -63,6 +69,13 @@ class Sender(Protocol):
         ...
 
 
+@runtime_checkable
+class KnowsGuildLocale(Protocol):
+    """A sender that can tell a server's language in Discord's settings (``guild_locale``)."""
+
+    def guild_locale(self, guild_id: int) -> str | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class DeliveryPolicy:
     base_delay: float = 5.0
@@ -88,11 +101,25 @@ class Deliverer:
         *,
         kb: KnowledgeBase | None = None,
         policy: DeliveryPolicy | None = None,
+        languages: Languages | None = None,
     ) -> None:
         self.db = db
         self.sender = sender
         self.kb = kb
         self.policy = policy or DeliveryPolicy()
+        self.languages = languages or Languages()
+
+    async def texts_for(self, guild_id: int, channel_id: int | None = None) -> Texts:
+        """The language a channel's alerts (or a server's notices) are written in."""
+        language: str | None = None
+        if channel_id is not None:
+            sub = await subscriptions.get(self.db, channel_id)
+            language = sub.language if sub else None
+        if language is None:
+            language = await guild_config.alert_language(self.db, guild_id)
+        if language is None and isinstance(self.sender, KnowsGuildLocale):
+            language = self.sender.guild_locale(guild_id)
+        return self.languages.texts(language)
 
     def _delay(self, attempts: int, retry_after: float | None) -> float:
         delay = min(self.policy.base_delay * 2 ** max(attempts - 1, 0), self.policy.max_delay)
@@ -102,15 +129,16 @@ class Deliverer:
         return delay
 
     async def _reply(self, row: store.OutboxRow) -> Reply | None:
+        t = await self.texts_for(row.guild_id, row.channel_id)
         if row.alert_id is not None:
             alert = await store.get_alert(self.db, row.alert_id)
             if alert is None:
                 return None
             if self.kb is not None and alert.platform in self.kb.platforms:
                 alert = replace(alert, platform_name=self.kb.platforms[alert.platform].name)
-            return render_alert(alert, row.mention_role_id)
+            return render_alert(alert, row.mention_role_id, t)
         notice = await store.get_notice(self.db, row.notice_id or "")
-        return render_notice(notice) if notice else None
+        return render_notice(notice, t) if notice else None
 
     async def deliver_due(self) -> DeliveryReport:
         """Send every pending row that is due now (in order); returns what happened."""
@@ -172,7 +200,8 @@ class Deliverer:
         if not await guild_config.first_notice(self.db, guild_id, key):
             return
         try:
-            await self.sender.notify_guild(guild_id, render_delivery_problem(channel_id, reason))
+            t = await self.texts_for(guild_id)
+            await self.sender.notify_guild(guild_id, render_delivery_problem(channel_id, reason, t))
         except Exception:
             log.exception("could not tell guild %s about channel %s", guild_id, channel_id)
             await guild_config.clear_notice(self.db, guild_id, key)  # try again next time

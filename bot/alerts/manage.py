@@ -43,6 +43,7 @@ class Subscribed:
     only_ai: bool
     mention_role_id: int | None
     warnings: tuple[str, ...] = ()  # already written by the shell (missing permissions…)
+    language: str | None = None  # the channel's own alert language, if it chose one
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ class SubscriptionLine:
     only_ai: bool
     mention_role_id: int | None
     paused_reason: str | None
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,7 @@ async def subscribe(
     mention_role_id: int | None,
     actor: int,
     warnings: tuple[str, ...] = (),
+    language: str | None = None,
 ) -> Subscribed | UnknownPlatforms:
     choice = parse_platforms(app, platforms)
     if choice.unknown:
@@ -150,9 +153,10 @@ async def subscribe(
         only_ai=only_ai,
         mention_role_id=mention_role_id,
         actor=actor,
+        language=language,
     )
     names = _names(app, sub.platforms)
-    return Subscribed(channel_id, names, sub.only_ai, mention_role_id, warnings)
+    return Subscribed(channel_id, names, sub.only_ai, mention_role_id, warnings, language)
 
 
 async def unsubscribe(app: App, guild_id: int, channel_id: int) -> Unsubscribed:
@@ -168,6 +172,7 @@ async def list_subscriptions(app: App, guild_id: int) -> SubscriptionList:
                 s.only_ai,
                 s.mention_role_id,
                 s.paused_reason,
+                s.language,
             )
             for s in await subscriptions.list_subscriptions(app.db, guild_id)
         )

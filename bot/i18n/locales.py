@@ -34,6 +34,18 @@ DISCORD: dict[str, tuple[str, ...]] = {
     "id": ("id",),
 }
 
+# Each language named in itself, as a menu of languages shows it (never translated).
+ENDONYMS: dict[str, str] = {
+    "en": "English",
+    "fr": "Français",
+    "it": "Italiano",
+    "es": "Español",
+    "de": "Deutsch",
+    "pt": "Português (Brasil)",
+    "id": "Bahasa Indonesia",
+}
+AUTO = "auto"  # a language setting that follows the server's language in Discord
+
 # Language names as people type them after --lang or in /config language.
 _NAMES: dict[str, str] = {
     "english": "en",

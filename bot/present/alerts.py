@@ -48,10 +48,6 @@ def _when(alert: Alert) -> datetime | None:
         return None
 
 
-def _stamp(iso: str) -> str:
-    return iso[:16].replace("T", " ") + " UTC"
-
-
 def render_alert(alert: Alert, mention_role_id: int | None = None, t: Texts = ENGLISH) -> Reply:
     platform = alert.platform_name or alert.platform or t("alert.news")
     where = escape_markdown(platform)
@@ -73,7 +69,7 @@ def render_alert(alert: Alert, mention_role_id: int | None = None, t: Texts = EN
         fields.append(
             Field(
                 t("alert.why"),
-                t("alert.why.text", relevance=f"{alert.relevance:.2f}", terms=terms),
+                t("alert.why.text", relevance=t.number(round(alert.relevance, 2)), terms=terms),
             )
         )
     url = _safe_url(alert.url)
@@ -85,11 +81,15 @@ def render_alert(alert: Alert, mention_role_id: int | None = None, t: Texts = EN
         url=url,
         color=COLOR_ALERT if alert.ai_relevant else COLOR_MUTED,
         fields=fields,
-        footer=t("alert.footer", kind=alert.kind, detected=_stamp(alert.detected_at)),
+        footer=t(
+            "alert.footer",
+            kind=t(f"alert.kind.{alert.kind}"),
+            detected=t.moment(alert.detected_at),
+        ),
         timestamp=_when(alert),
     )
     content = f"<@&{mention_role_id}>" if mention_role_id else None
-    return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit()
+    return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit(t)
 
 
 def sample_alert(alert: Alert, mention_role_id: int | None = None, t: Texts = ENGLISH) -> Reply:
@@ -115,7 +115,7 @@ def render_notice(notice: Notice, t: Texts = ENGLISH) -> Reply:
         color=COLOR_NOTICE,
         footer=t("alert.notice.footer"),
     )
-    return Reply(cards=[card]).fit()
+    return Reply(cards=[card]).fit(t)
 
 
 def render_delivery_problem(channel_id: int, reason: str, t: Texts = ENGLISH) -> Reply:
@@ -126,4 +126,4 @@ def render_delivery_problem(channel_id: int, reason: str, t: Texts = ENGLISH) ->
         color=COLOR_NOTICE,
         footer=t("alert.refused.footer"),
     )
-    return Reply(cards=[card]).fit()
+    return Reply(cards=[card]).fit(t)

@@ -62,6 +62,8 @@ def subscribed(view: Subscribed | UnknownPlatforms, t: Texts = ENGLISH) -> Reply
     ]
     if view.mention_role_id:
         lines.append(t("alerts.subscribed.role", role=view.mention_role_id))
+    if view.language:
+        lines.append(t("alerts.subscribed.language", language=t.language(view.language)))
     lines.append(t("alerts.subscribed.test"))
     card = Card(t("alerts.subscribed.title"), "\n".join(lines), color=COLOR_OK)
     if view.warnings:
@@ -88,6 +90,8 @@ def subscriptions(view: SubscriptionList, t: Texts = ENGLISH) -> Reply:
         line += t("alerts.line.ai") if s.only_ai else t("alerts.line.all")
         if s.mention_role_id:
             line += t("alerts.line.role", role=s.mention_role_id)
+        if s.language:
+            line += t("alerts.line.language", language=t.language(s.language))
         if s.paused_reason:
             line += t("alerts.line.paused", reason=escape_markdown(s.paused_reason))
         out.append(line)
@@ -224,6 +228,23 @@ def render(result: Result, t: Texts = ENGLISH) -> Reply:
 
 
 # -- /config ---------------------------------------------------------------------------------
+def language_set(language: str | None, effective: str, t: Texts = ENGLISH) -> Reply:
+    """``/config language``: what alerts are written in now (``effective``: the language in
+    use, the server's Discord one when ``language`` is None)."""
+    name = t.language(effective)
+    text = (
+        t("config.language.set", language=name)
+        if language
+        else t("config.language.auto", language=name)
+    )
+    return notice(text, title=t("config.language.title"), ok=True, t=t)
+
+
+def language_shown(language: str | None, effective: str, t: Texts = ENGLISH) -> Reply:
+    """``/config language`` with no choice: the current setting."""
+    name = t.language(effective)
+    text = t("config.language.set", language=name) if language else t("config.language.auto", language=name)
+    return notice(text, title=t("config.language.current"), t=t)
 def modrole_set(role_id: int | None, t: Texts = ENGLISH) -> Reply:
     text = t("config.modrole.set", role=role_id) if role_id else t("config.modrole.cleared")
     return notice(text, title=t("config.modrole.title"), t=t)

@@ -22,6 +22,7 @@ class Subscription:
     only_ai: bool
     mention_role_id: int | None
     paused_reason: str | None = None
+    language: str | None = None  # this channel's alert language; None: the server's
 
     @property
     def all_platforms(self) -> bool:
@@ -42,18 +43,20 @@ async def subscribe(
     only_ai: bool = True,
     mention_role_id: int | None = None,
     actor: int,
+    language: str | None = None,
 ) -> Subscription:
     """Create or replace the channel's subscription (clears a delivery pause)."""
     wanted = tuple(sorted({p.strip().lower() for p in platforms if p.strip()}))
     async with db.transaction() as conn:
         await conn.execute(
             "INSERT INTO subscription (channel_id, guild_id, all_platforms, only_ai, "
-            "mention_role_id, paused_reason, updated_by, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, NULL, ?, ?) "
+            "mention_role_id, paused_reason, updated_by, updated_at, language) "
+            "VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?) "
             "ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, "
             "all_platforms = excluded.all_platforms, only_ai = excluded.only_ai, "
             "mention_role_id = excluded.mention_role_id, paused_reason = NULL, "
-            "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            "updated_by = excluded.updated_by, updated_at = excluded.updated_at, "
+            "language = excluded.language",
             (
                 channel_id,
                 guild_id,
@@ -62,6 +65,7 @@ async def subscribe(
                 mention_role_id,
                 actor,
                 clock.now_iso(),
+                language,
             ),
         )
         await conn.execute("DELETE FROM subscription_platform WHERE channel_id = ?", (channel_id,))
@@ -71,7 +75,9 @@ async def subscribe(
             "INSERT INTO subscription_platform (channel_id, platform) VALUES (?, ?)",
             [(channel_id, p) for p in wanted],
         )
-    return Subscription(guild_id, channel_id, wanted, only_ai, mention_role_id)
+    return Subscription(
+        guild_id, channel_id, wanted, only_ai, mention_role_id, language=language
+    )
 
 
 def refused_key(channel_id: int) -> str:
@@ -114,6 +120,7 @@ async def _load(db: Database, where: str, params: tuple, conn: Connection | None
             only_ai=bool(r["only_ai"]),
             mention_role_id=r["mention_role_id"],
             paused_reason=r["paused_reason"],
+            language=r["language"],
         )
         for r in rows
     ]

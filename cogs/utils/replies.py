@@ -42,16 +42,19 @@ def app_of(interaction: Interaction) -> App:
 def texts_for(interaction: Interaction) -> Texts:
     """The strings to answer this member with: their Discord language (``interaction.locale``)
     when Fine Print speaks it, else English. The one place that picks a member's language."""
-    client = interaction.client
-    app = getattr(client, "app", None)
-    if app is None:  # pragma: no cover - every FinePrintBot has its App
+    app = getattr(getattr(interaction, "client", None), "app", None)
+    if app is None:  # every FinePrintBot has its App; a bare client answers in English
         return ENGLISH
-    return cast(App, app).languages.texts(interaction.locale)
+    return cast(App, app).languages.texts(getattr(interaction, "locale", None))
 
 
-def guild_texts(interaction: Interaction) -> Texts:
-    """The server's language (``guild_locale``), for what is posted for the whole server."""
-    return app_of(interaction).languages.texts(interaction.guild_locale)
+def answering_guild(interaction: Interaction) -> int | None:
+    """The server whose own FAQ entries may answer here: the interaction's server when Fine
+    Print is installed in it. A member's own install used in a DM, or in a server that hasn't
+    added Fine Print, gets the shipped answers only."""
+    if interaction.guild_id is None:
+        return None
+    return interaction.guild_id if interaction.is_guild_integration() else None
 
 
 class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
@@ -76,7 +79,7 @@ class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
 
     async def callback(self, interaction: Interaction) -> None:
         app = app_of(interaction)
-        view = await app.press(decode(self.item.custom_id or ""), guild_id=interaction.guild_id)
+        view = await app.press(decode(self.item.custom_id or ""), guild_id=answering_guild(interaction))
         reply = present.render(view, texts_for(interaction))
         reply.ephemeral = True  # a button answers the member who pressed it, not the channel
         await send_reply(interaction, reply)

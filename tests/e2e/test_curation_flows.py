@@ -1,5 +1,5 @@
-"""Moderators curating the server's own FAQ, end to end: the ``/faq add`` form, ``/faq import``
-with its preview and Confirm, ``/faq remove`` with its confirmation and ``/faq restore``, and two
+"""Moderators curating the server's own FAQ, end to end: the ``/faqmod add`` form, ``/faqmod import``
+with its preview and Confirm, ``/faqmod remove`` with its confirmation and ``/faqmod restore``, and two
 moderators editing the same entry at once. What members then get from ``/faq ask`` is the proof
 that a change went live (or did not)."""
 
@@ -59,7 +59,7 @@ async def add_entry(
     answer: str = SHOWCASE_A,
     tags: str = "suno, ai-content",
 ) -> str:
-    """``/faq add`` through its form; returns the new entry's id."""
+    """``/faqmod add`` through its form; returns the new entry's id."""
     opened = await emulator.slash(server.alice, server.general, "faq add")
     assert opened.response_type == 9 and opened.modal is not None
     assert opened.modal["title"] == "Add an FAQ entry"

@@ -196,7 +196,7 @@ async def test_hide_unhide_suggest_queue_and_edit_refusal(app: App, console: Con
 
     # editing an entry that does not exist is refused like the cog refuses it
     assert "This server has no entry guild-1" in await console.handle("/faq edit guild-1")
-    assert "Usage: `/faq remove <entry>`" in await console.handle("/faq remove")
+    assert "Usage: `/faqmod remove <entry>`" in await console.handle("/faq remove")
     # anything that is not a subcommand is still a question
     assert "Not sure what you're asking" in await console.handle("/faq how do i mix vocals")
 
