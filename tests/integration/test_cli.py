@@ -27,8 +27,9 @@ def test_ask_json_has_exactly_the_documented_shape(tmp_path: Path) -> None:
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
     data = json.loads(lines[0])
-    assert set(data) == {"query", "platform", "topic", "answer", "alternatives"}
+    assert set(data) == {"query", "platform", "topic", "language", "answer", "alternatives"}
     assert data["query"] == "does soundcloud train ai on my music"
+    assert data["language"] == "en"
     assert data["platform"] == "soundcloud"
     assert data["topic"] == "ai-training"
     assert set(data["answer"]) == ANSWER_KEYS
@@ -38,6 +39,20 @@ def test_ask_json_has_exactly_the_documented_shape(tmp_path: Path) -> None:
     assert len(data["alternatives"]) <= 4
     for alt in data["alternatives"]:
         assert set(alt) == ANSWER_KEYS
+
+
+def test_ask_answers_in_the_questions_language_or_the_one_asked_for(tmp_path: Path) -> None:
+    asked = "est-ce que SoundCloud entraîne son IA avec ma musique ?"
+    data = json.loads(run(["ask", asked, "--json"], tmp_path).stdout)
+    assert data["language"] == "fr" and data["platform"] == "soundcloud"
+    forced = json.loads(run(["ask", asked, "--json", "--lang", "pt-BR"], tmp_path).stdout)
+    assert forced["language"] == "pt"
+    short = json.loads(run(["ask", "sc ai", "--json"], tmp_path).stdout)
+    assert short["language"] == "en"  # too short to tell: English
+    text = run(["ask", asked, "--lang", "de"], tmp_path)
+    assert "Quelle" in text.stdout and "Stand" in text.stdout, text.stdout  # German labels
+    bad = run(["ask", asked, "--lang", "ja"], tmp_path)
+    assert bad.returncode == 2 and "en, fr, it, es, de, pt, id" in bad.stderr
 
 
 def test_ask_json_off_topic_has_null_answer(tmp_path: Path) -> None:

@@ -131,7 +131,7 @@ async def test_hide_and_unhide_a_shipped_entry_in_one_guild(gapp: App, cur: Cura
 
 async def test_hiding_a_guild_entry_points_to_remove(gapp: App, cur: Curation) -> None:
     saved = await cur.add(GUILD, MOD, form())
-    with pytest.raises(CurationError, match="/faq remove"):
+    with pytest.raises(CurationError, match="/faqmod remove"):
         await cur.hide(GUILD, MOD, saved.stored.entry.id)
 
 
