@@ -461,7 +461,7 @@ def _check_entry(
         catalog.texts[kind, item_id, name] = translated
 
 
-def skeleton(kb: KnowledgeBase, existing: KnowledgeCatalog | None = None, raw: dict[str, Any] | None = None) -> str:
+def skeleton(kb: KnowledgeBase, raw: dict[str, Any] | None = None) -> str:
     """A ``knowledge.toml`` for translators: every entry, its English as comments, the
     fields to fill in (existing translations carried over as they are)."""
     raw = raw or {}

@@ -41,12 +41,17 @@ class CatalogTranslator(app_commands.Translator):
         locale: discord.Locale,
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
-        key = string.extras.get("key")
-        if key is None or context.location in ENGLISH_NAMES:
-            return None  # names stay English; plain strings have nothing to look up
+        if context.location in ENGLISH_NAMES:
+            return None  # command and option names stay English
         ours = parse(locale.value)
         if ours is None or ours == DEFAULT or ours not in self.languages.locales:
             return None
+        key = string.extras.get("key")
+        if key is None:
+            # A proper name ("JSON", "Deutsch") reads the same in every language: published as
+            # is, so every locale has every choice.
+            is_choice = context.location is app_commands.TranslationContextLocation.choice_name
+            return string.message if is_choice else None
         return self.languages.texts(ours).catalog.get(key)
 
 

@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from typing import Any
 
+from bot.present.texts import ENGLISH
+
 from .conftest import RunningFinePrint, Server
 from .emulator import DiscordEmulator, InteractionResult, Message
 from .harness import message_bodies
@@ -252,7 +254,7 @@ async def test_about_shows_version_and_database_freshness(
     assert got["Version"] == fineprint.app.version
     oldest = fineprint.app.kb.oldest_verified()
     assert oldest is not None
-    assert f"**{oldest.isoformat()}**" in got["Database freshness"]
+    assert f"**{ENGLISH.date(oldest)}**" in got["Database freshness"]
     assert got["Platforms"] == str(len(fineprint.app.kb.platforms))
 
 

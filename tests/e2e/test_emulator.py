@@ -460,7 +460,7 @@ async def test_subcommands_and_groups_resolve_by_name(
         "options": [{"name": "question", "type": 3, "value": "is it legal?"}],
     }
 
-    r = await emulator.slash(world.bob, world.general, "faqmod list", page=3)
+    r = await emulator.slash(world.bob, world.general, "faq list", page=3)
     assert r.content == "FAQ page 3"
     r = await emulator.slash(world.alice, world.general, "faq admin remove", entry="x")
     assert r.content == "removed x"
@@ -468,7 +468,7 @@ async def test_subcommands_and_groups_resolve_by_name(
     with pytest.raises(Exception, match="needs a subcommand"):
         await emulator.slash(world.bob, world.general, "faq")
     with pytest.raises(Exception, match=r"a value in \[1, 10\]"):
-        await emulator.slash(world.bob, world.general, "faqmod list", page=11)
+        await emulator.slash(world.bob, world.general, "faq list", page=11)
 
 
 async def test_options_are_typed_from_the_synced_command(

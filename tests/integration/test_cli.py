@@ -77,3 +77,35 @@ def test_console_mode_without_token(tmp_path: Path) -> None:
     # an off-topic question is not answered with a guess
     assert "Not sure what you're asking" in out
     assert "Unknown command /nope" in out
+
+
+def test_data_check_reports_a_bad_translation_at_its_file_and_line(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    ok = subprocess.run(
+        [PYTHON, "-m", "bot", "data", "check"],
+        cwd=ROOT,
+        env=clean_env(FINEPRINT_DATA=str(data)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "interface in en, fr, it, es, de, pt, id" in ok.stdout
+    de = data / "i18n" / "de" / "ui.toml"
+    lines = de.read_text(encoding="utf-8").splitlines()
+    n = next(i for i, line in enumerate(lines) if line.startswith('"history.title"'))
+    lines[n] = '"history.title" = "Was sich wann geändert hat"'  # {platform} dropped
+    de.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bad = subprocess.run(
+        [PYTHON, "-m", "bot", "data", "check"],
+        cwd=ROOT,
+        env=clean_env(FINEPRINT_DATA=str(data)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 1
+    assert f"{de}:{n + 1}: history.title: placeholder(s) missing: {{platform}}" in bad.stderr
