@@ -32,6 +32,7 @@ from discord.ext import commands
 
 from bot import limits, present
 from bot.client import FinePrintBot
+from bot.i18n.locales import ENDONYMS, LOCALES
 from bot.curation import (
     IMPORT_MAX_BYTES,
     Conflict,
@@ -48,7 +49,7 @@ from bot.present.manage import notice
 from bot.present.reply import COLOR_NOTICE, COLOR_OK, Card, Reply
 from bot.present.texts import Texts
 from cogs.answers import platform_autocomplete
-from cogs.faq.views import EntryModal, QueueView, ReasonModal
+from cogs.faq.views import AnswerModal, EntryModal, QueueView, ReasonModal
 from cogs.utils.checks import moderator_only, moderator_or_nothing
 from cogs.utils.replies import (
     NO_MENTIONS,
@@ -64,6 +65,8 @@ from cogs.utils.views import ButtonsView, ConfirmView, Page, Paginator, still_mo
 log = logging.getLogger(__name__)
 
 ENTRY_HELP = L("cmd.faqmod.entry")
+# Languages a server entry's answer may also be written in (the main answer serves the rest).
+ANSWER_LANGUAGES = [app_commands.Choice(name=ENDONYMS[code], value=code) for code in LOCALES]
 FORMAT_CHOICES = [
     app_commands.Choice(name=L("choice.format.toml"), value="toml"),
     app_commands.Choice(name="JSON", value="json"),
@@ -327,9 +330,15 @@ class FaqMod(commands.GroupCog, group_name="faqmod", group_description=L("cmd.fa
         await view.start(interaction, reply)
 
     @app_commands.command(name="edit", description=L("cmd.faqmod.edit"))
-    @app_commands.describe(entry=ENTRY_HELP)
+    @app_commands.describe(entry=ENTRY_HELP, language=L("cmd.faqmod.edit.language"))
+    @app_commands.choices(language=ANSWER_LANGUAGES)
     @moderator_only()
-    async def edit(self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]) -> None:
+    async def edit(
+        self,
+        interaction: Interaction,
+        entry: app_commands.Range[str, 1, 200],
+        language: app_commands.Choice[str] | None = None,
+    ) -> None:
         t = texts_for(interaction)
         guild_id, _ = _ids(interaction)
         try:
@@ -337,10 +346,36 @@ class FaqMod(commands.GroupCog, group_name="faqmod", group_description=L("cmd.fa
         except CurationError as exc:
             await send_reply(interaction, replies.error_reply(exc, t))
             return
+        if language is not None:
+            await interaction.response.send_modal(
+                self._answer_modal(t, stored.entry.id, stored.entry.version, language.value,
+                                   stored.entry.answer_in(language.value) or "")
+            )  # fmt: skip
+            return
         modal = self._edit_modal(
             t, stored.entry.id, stored.entry.version, self.cur.form_for(stored.content)
         )
         await interaction.response.send_modal(modal)
+
+    def _answer_modal(
+        self, t: Texts, ref: str, version: int, language: str, current: str
+    ) -> AnswerModal:
+        async def submit(interaction: Interaction, text: str) -> None:
+            acting = await _acting(interaction)
+            if acting is None:
+                return
+            t, guild_id, actor_id = acting
+            try:
+                saved = await self.cur.edit_answer(
+                    guild_id, actor_id, ref, language, text, expected_version=version
+                )
+            except CurationError as exc:
+                await send_reply(interaction, replies.error_reply(exc, t))
+                return
+            await send_reply(interaction, self._saved(saved, t))
+
+        title = t("faq.form.edit.language.title", entry=ref, language=ENDONYMS[language])
+        return AnswerModal(title, t, language, current, submit)
 
     # -- removing, restoring, hiding ---------------------------------------------------------
     @app_commands.command(name="remove", description=L("cmd.faqmod.remove"))
