@@ -12,9 +12,11 @@ from bot.console.session import CONSOLE_CHANNEL, OPERATOR, Console
 from bot.present import manage as replies
 from bot.present.alerts import sample_alert
 from bot.present.reply import Reply
+from bot.i18n.locales import AUTO, DEFAULT, parse
 from bot.store import guild_config
 
 EVERY_CHANGE = "--every-change"
+LANG_FLAG = "--lang="
 FEED_KINDS = ("rss", "page")
 
 
@@ -36,8 +38,14 @@ class ManageCommands:
         sub, _, arg = rest.partition(" ")
         sub, arg = sub.lower(), arg.strip()
         if sub == "subscribe":
-            only_ai = EVERY_CHANGE not in arg.split()
-            platforms = " ".join(w for w in arg.split() if w != EVERY_CHANGE) or None
+            words = arg.split()
+            language = None
+            for word in list(words):  # --lang=fr: this channel's alert language
+                if word.startswith(LANG_FLAG):
+                    language = parse(word[len(LANG_FLAG) :])
+                    words.remove(word)
+            only_ai = EVERY_CHANGE not in words
+            platforms = " ".join(w for w in words if w != EVERY_CHANGE) or None
             result = await manage.subscribe(
                 self.app,
                 self.guild,
@@ -46,6 +54,7 @@ class ManageCommands:
                 only_ai=only_ai,
                 mention_role_id=None,
                 actor=OPERATOR,
+                language=language,
             )
             return replies.subscribed(result, self.t)
         if sub == "unsubscribe":
@@ -58,7 +67,7 @@ class ManageCommands:
         if sub == "test":
             return sample_alert(manage.sample_alert(self.app), t=self.t)
         return self.console.usage(
-            "/alerts subscribe [platforms] [--every-change] | unsubscribe | list | test",
+            "/alerts subscribe [platforms] [--every-change] [--lang=fr] | unsubscribe | list | test",
             "/alerts subscribe soundcloud, youtube",
             rest,
         )
@@ -109,4 +118,17 @@ class ManageCommands:
                 return replies.notice(self.t("config.modrole.everyone"), t=self.t)
             await guild_config.set_mod_role(self.app.db, self.guild, role, OPERATOR)
             return replies.modrole_set(role, self.t)
-        return self.console.usage("/config modrole <role id | none>", "/config modrole 1234", rest)
+        if sub.lower() == "language":
+            # The console has no Discord server language: "auto" means English here.
+            if not arg:
+                chosen = await guild_config.alert_language(self.app.db, self.guild)
+                return replies.language_shown(chosen, chosen or DEFAULT, self.t)
+            chosen = None if arg.lower() == AUTO else parse(arg)
+            if chosen is not None or arg.lower() == AUTO:
+                await guild_config.set_alert_language(self.app.db, self.guild, chosen, OPERATOR)
+                return replies.language_set(chosen, chosen or DEFAULT, self.t)
+        return self.console.usage(
+            "/config modrole <role id | none> · /config language <en|fr|it|es|de|pt|id|auto>",
+            "/config language it",
+            rest,
+        )
