@@ -20,7 +20,6 @@ from cogs.utils.translator import L
 TOPIC_CHOICES = [app_commands.Choice(name=L(TOPIC_LABELS[t.id]), value=t.id) for t in TOPICS]
 
 
-
 async def platform_autocomplete(
     interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:

@@ -38,7 +38,6 @@ class Config(commands.GroupCog, group_name="config", group_description=L("cmd.co
         )
         await send_reply(interaction, replies.modrole_set(role.id if role else None, t))
 
-
     @app_commands.command(name="language", description=L("cmd.config.language"))
     @app_commands.describe(language=L("cmd.config.language.language"))
     @app_commands.choices(language=LANGUAGE_CHOICES)

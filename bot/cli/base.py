@@ -53,9 +53,7 @@ def locale_arg(text: str) -> str:
 
     found = parse(text)
     if found is None:
-        raise argparse.ArgumentTypeError(
-            f"Fine Print speaks {', '.join(LOCALES)}; not {text!r}"
-        )
+        raise argparse.ArgumentTypeError(f"Fine Print speaks {', '.join(LOCALES)}; not {text!r}")
     return found
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from bot.alerts import manage
 from bot.console.session import CONSOLE_CHANNEL, OPERATOR, Console
+from bot.i18n.locales import AUTO, DEFAULT, parse
 from bot.present import manage as replies
 from bot.present.alerts import sample_alert
 from bot.present.reply import Reply
-from bot.i18n.locales import AUTO, DEFAULT, parse
 from bot.store import guild_config
 
 EVERY_CHANGE = "--every-change"
@@ -67,7 +67,8 @@ class ManageCommands:
         if sub == "test":
             return sample_alert(manage.sample_alert(self.app), t=self.t)
         return self.console.usage(
-            "/alerts subscribe [platforms] [--every-change] [--lang=fr] | unsubscribe | list | test",
+            "/alerts subscribe [platforms] [--every-change] [--lang=fr] | unsubscribe | list "
+            "| test",
             "/alerts subscribe soundcloud, youtube",
             rest,
         )

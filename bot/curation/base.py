@@ -62,7 +62,9 @@ class ServiceBase:
 
     def parse_content(self, raw: dict[str, Any]) -> EntryContent:
         """An entry given as fields (``EntryContent.to_json`` shape), validated like a form."""
-        content, problems = self._validate({"id": "guild-entry", **raw}, _Source(Path("entry"), ""), 0)
+        content, problems = self._validate(
+            {"id": "guild-entry", **raw}, _Source(Path("entry"), ""), 0
+        )
         if content is None:
             raise Invalid([safe(p.message) for p in problems])
         return content

@@ -1,4 +1,5 @@
-"""Reading and checking the translation files: ``data/i18n/<locale>/ui.toml`` and ``knowledge.toml``.
+"""Reading and checking the translation files: ``data/i18n/<locale>/ui.toml`` and
+``knowledge.toml``.
 
 Translations are reviewed like facts, so they are checked like facts. A catalog is refused —
 every problem at once, each as ``file:line: key: problem`` — when it
@@ -103,8 +104,10 @@ UI_LIMITS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("cmd.*", "choice.*", "topic.*"), limits.COMMAND_DESCRIPTION),  # also choice names (100)
     (_BUTTONS, limits.BUTTON_LABEL),
     (("faq.form.*.title", "faq.reason.title"), limits.MODAL_TITLE),
-    (("faq.form.*.help", "faq.form.*.example", "faq.reason.help", "faq.reason.example"),
-     limits.TEXT_INPUT_PLACEHOLDER),  # fmt: skip
+    (
+        ("faq.form.*.help", "faq.form.*.example", "faq.reason.help", "faq.reason.example"),
+        limits.TEXT_INPUT_PLACEHOLDER,
+    ),
     (("faq.form.*", "faq.reason.label"), limits.TEXT_INPUT_LABEL),
     (_FIELD_NAMES, limits.EMBED_FIELD_NAME),
     (("*.title", "*.footer*", "alert.footer"), limits.EMBED_TITLE),
@@ -248,10 +251,13 @@ def load_ui(
     for key, value in raw.items():
         if isinstance(value, dict):
             bare = next(
-                (n for n, ln in enumerate(lines, 1) if (m := _BARE_KEY_LINE.match(ln))
-                 and m[1].split(".")[0] == key),
+                (
+                    n
+                    for n, ln in enumerate(lines, 1)
+                    if (m := _BARE_KEY_LINE.match(ln)) and m[1].split(".")[0] == key
+                ),
                 1,
-            )  # fmt: skip
+            )
             problem(key, 'write keys in quotes ("answer.as_of" = …), not as dotted keys', bare)
         elif not isinstance(value, str) or (not value.strip() and english.get(key, "x").strip()):
             problem(key, "must be a non-empty string")
@@ -266,12 +272,18 @@ def load_ui(
             if base in plural
             else ""
         )
-        problem(key, f"missing (the English is {english.get(key, english.get(base + '.other'))!r}){hint}")
+        problem(
+            key,
+            f"missing (the English is {english.get(key, english.get(base + '.other'))!r}){hint}",
+        )
     for key in sorted(set(raw) - expected):
         base = key.rpartition(".")[0]
         if base in plural:
-            problem(key, f"{locale} has no plural form {key.rpartition('.')[2]!r} "
-                         f"(it uses {', '.join(plural_forms(locale))})")  # fmt: skip
+            problem(
+                key,
+                f"{locale} has no plural form {key.rpartition('.')[2]!r} "
+                f"(it uses {', '.join(plural_forms(locale))})",
+            )
         else:
             problem(key, "not a key of the English catalog (bot/present/strings.py)")
     for key, value in strings.items():
@@ -283,7 +295,9 @@ def load_ui(
     return UiCatalog(locale, path, strings) if len(problems) == before else None
 
 
-def _check_ui_string(key: str, value: str, source: str, plural_form: str | None, problem: Any) -> None:
+def _check_ui_string(
+    key: str, value: str, source: str, plural_form: str | None, problem: Any
+) -> None:
     try:
         have = placeholders(value)
     except ValueError as exc:
@@ -296,11 +310,17 @@ def _check_ui_string(key: str, value: str, source: str, plural_form: str | None,
     if missing:
         problem(key, f"placeholder(s) missing: {', '.join('{' + p + '}' for p in sorted(missing))}")
     if extra:
-        problem(key, f"placeholder(s) not in the English: {', '.join('{' + p + '}' for p in sorted(extra))}")
+        problem(
+            key,
+            f"placeholder(s) not in the English: {', '.join('{' + p + '}' for p in sorted(extra))}",
+        )
     commands = set(_COMMAND.findall(source))
     if commands and set(_COMMAND.findall(value)) != commands:
-        problem(key, f"must name the same commands as the English, untranslated: "
-                     f"{', '.join('/' + c for c in sorted(commands))}")  # fmt: skip
+        problem(
+            key,
+            f"must name the same commands as the English, untranslated: "
+            f"{', '.join('/' + c for c in sorted(commands))}",
+        )
     limit = ui_limit(key)
     if len(value) > limit:
         problem(key, f"{len(value)} characters; Discord's limit where it is shown is {limit}")
@@ -379,18 +399,29 @@ def load_knowledge_catalog(
         return start
 
     def problem(kind: str, item_id: str, message: str, key: str | None = None) -> None:
-        problems.append(Problem(path, line_of(kind, item_id, key), f"{kind} {item_id}".strip(), message))
+        problems.append(
+            Problem(path, line_of(kind, item_id, key), f"{kind} {item_id}".strip(), message)
+        )
 
     catalog = KnowledgeCatalog(locale, path)
     wanted = translatable(kb)
     for kind in raw:
         if kind not in KNOWLEDGE_FIELDS and kind != DOCUMENTS:
-            problems.append(Problem(path, 1, kind, f"unknown table [{kind}] (use "
-                                    f"{', '.join(sorted([*KNOWLEDGE_FIELDS, DOCUMENTS]))})"))  # fmt: skip
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    kind,
+                    f"unknown table [{kind}] (use "
+                    f"{', '.join(sorted([*KNOWLEDGE_FIELDS, DOCUMENTS]))})",
+                )
+            )
     for (kind, item_id), english in sorted(wanted.items()):
         entry = raw.get(kind, {}).get(item_id)
         if entry is None:
-            problems.append(Problem(path, 1, f"{kind} {item_id}", "missing: this entry has no translation"))
+            problems.append(
+                Problem(path, 1, f"{kind} {item_id}", "missing: this entry has no translation")
+            )
             continue
         _check_entry(kind, item_id, entry, english, catalog, problem)
     for kind, entries in raw.items():
@@ -404,7 +435,12 @@ def load_knowledge_catalog(
         if not isinstance(value, str) or not value.strip():
             problem(DOCUMENTS, "", f"missing the name of the document {name!r}")
         elif len(value) > DOCUMENT_NAME_LIMIT:
-            problem(DOCUMENTS, "", f"{name!r}: {len(value)} characters; the limit is {DOCUMENT_NAME_LIMIT}", name)
+            problem(
+                DOCUMENTS,
+                "",
+                f"{name!r}: {len(value)} characters; the limit is {DOCUMENT_NAME_LIMIT}",
+                name,
+            )
         else:
             catalog.documents[name] = value.strip()
     for name in sorted(set(docs) - documents_of(kb)):
@@ -431,19 +467,31 @@ def _check_entry(
         problem(kind, item_id, f"missing field {name!r}")
     expected_hash = english_hash(english[k] for k in sorted(english))
     if entry.get(HASH_KEY) != expected_hash:
-        problem(kind, item_id, f"the English changed since this was translated ({HASH_KEY} = "
-                               f"{entry.get(HASH_KEY)!r}, now {expected_hash!r}): review the "
-                               f"translation, then update {HASH_KEY}", HASH_KEY)  # fmt: skip
+        problem(
+            kind,
+            item_id,
+            f"the English changed since this was translated ({HASH_KEY} = "
+            f"{entry.get(HASH_KEY)!r}, now {expected_hash!r}): review the "
+            f"translation, then update {HASH_KEY}",
+            HASH_KEY,
+        )
     for name, source in english.items():
         value = entry.get(name)
         if value is None:
             continue
         if isinstance(source, tuple):
-            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            if not isinstance(value, list) or not all(
+                isinstance(v, str) and v.strip() for v in value
+            ):
                 problem(kind, item_id, f"{name!r} must be a list of non-empty strings", name)
                 continue
             if len(value) != len(source):
-                problem(kind, item_id, f"{name!r} has {len(value)} items; the English has {len(source)}", name)
+                problem(
+                    kind,
+                    item_id,
+                    f"{name!r} has {len(value)} items; the English has {len(source)}",
+                    name,
+                )
             text = "\n".join(f"{n}. {v}" for n, v in enumerate(value, start=1))
             translated: str | tuple[str, ...] = tuple(v.strip() for v in value)
         else:
@@ -454,10 +502,20 @@ def _check_entry(
         english_text = "\n".join(source) if isinstance(source, tuple) else source
         limit = allowed[name]
         if len(text) > limit:
-            problem(kind, item_id, f"{name!r} is {len(text)} characters; Discord's limit where it is shown is {limit}", name)
+            problem(
+                kind,
+                item_id,
+                f"{name!r} is {len(text)} characters; Discord's limit where it is shown is {limit}",
+                name,
+            )
         lost = [u for u in dict.fromkeys(_URL.findall(english_text)) if u not in text]
         if lost:
-            problem(kind, item_id, f"{name!r} drops the link(s) the English gives: {', '.join(lost)}", name)
+            problem(
+                kind,
+                item_id,
+                f"{name!r} drops the link(s) the English gives: {', '.join(lost)}",
+                name,
+            )
         catalog.texts[kind, item_id, name] = translated
 
 
@@ -475,7 +533,10 @@ def skeleton(kb: KnowledgeBase, raw: dict[str, Any] | None = None) -> str:
     for (kind, item_id), english in sorted(translatable(kb).items()):
         old = raw.get(kind, {}).get(item_id, {}) if isinstance(raw.get(kind), dict) else {}
         out.append(f"[{kind}.{_key(item_id)}]")
-        out.append(f"{HASH_KEY} = {_toml(old.get(HASH_KEY) or english_hash(english[k] for k in sorted(english)))}")
+        out.append(
+            f"{HASH_KEY} = "
+            + _toml(old.get(HASH_KEY) or english_hash(english[k] for k in sorted(english)))
+        )
         for name in KNOWLEDGE_FIELDS[kind]:
             if name not in english:
                 continue

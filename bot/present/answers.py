@@ -340,7 +340,8 @@ def alternatives(view: AlternativesView, t: Texts = ENGLISH) -> Reply:
             ephemeral=True,
         )
     lines = [
-        f"{n}. {match_title(m, t)} ({t.topic(m.topic)})" for n, m in enumerate(view.matches, start=1)
+        f"{n}. {match_title(m, t)} ({t.topic(m.topic)})"
+        for n, m in enumerate(view.matches, start=1)
     ]
     return Reply(
         [Card(t("alternatives.title"), "\n".join(lines), color=COLOR_MUTED)],

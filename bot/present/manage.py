@@ -243,8 +243,14 @@ def language_set(language: str | None, effective: str, t: Texts = ENGLISH) -> Re
 def language_shown(language: str | None, effective: str, t: Texts = ENGLISH) -> Reply:
     """``/config language`` with no choice: the current setting."""
     name = t.language(effective)
-    text = t("config.language.set", language=name) if language else t("config.language.auto", language=name)
+    text = (
+        t("config.language.set", language=name)
+        if language
+        else t("config.language.auto", language=name)
+    )
     return notice(text, title=t("config.language.current"), t=t)
+
+
 def modrole_set(role_id: int | None, t: Texts = ENGLISH) -> Reply:
     text = t("config.modrole.set", role=role_id) if role_id else t("config.modrole.cleared")
     return notice(text, title=t("config.modrole.title"), t=t)

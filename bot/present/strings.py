@@ -177,7 +177,8 @@ STRINGS: dict[str, str] = {
         "from the list."
     ),
     "curation.hide.own": (
-        "{entry} is this server's own entry: use `/faqmod remove` (or `/faqmod edit`) for it. Hiding "
+        "{entry} is this server's own entry: use `/faqmod remove` (or `/faqmod edit`) for it. "
+        "Hiding "
         "is for the shipped Fine Print entries."
     ),
     "curation.no_shipped": (
@@ -300,7 +301,8 @@ STRINGS: dict[str, str] = {
     "curation.list.hidden.one": "{count} shipped entry hidden here (`/faqmod unhide`).",
     "curation.list.hidden.other": "{count} shipped entries hidden here (`/faqmod unhide`).",
     "curation.list.empty": (
-        "No entries yet — add one with `/faqmod add`, import a file with `/faqmod import`, or review "
+        "No entries yet — add one with `/faqmod add`, import a file with `/faqmod import`, or "
+        "review "
         "members' suggestions with `/faqmod queue`."
     ),
     "curation.list.empty.platform": (
@@ -315,7 +317,8 @@ STRINGS: dict[str, str] = {
         "This server's FAQ about {platform} — {shown} entries"
     ),
     "curation.list.help": (
-        "Edit with `/faqmod edit`, remove with `/faqmod remove`, see changes with `/faqmod history`."
+        "Edit with `/faqmod edit`, remove with `/faqmod remove`, see changes with "
+        "`/faqmod history`."
     ),
     "curation.list.of": "{total} of {all}",
     "curation.page": "Page {page} of {pages}",
@@ -563,7 +566,8 @@ STRINGS: dict[str, str] = {
     "console.no_button": "There is no button {number}.",
     "console.actions": "Actions",
     "console.queue.help": (
-        "`/faqmod approve {number}` opens the entry form prefilled with it; `/faqmod reject {number} "
+        "`/faqmod approve {number}` opens the entry form prefilled with it; "
+        "`/faqmod reject {number} "
         "[note]` declines it with a short note for the member."
     ),
     "console.remove.ask": "Type yes to confirm the removal; anything else keeps the entry.",

@@ -29,7 +29,8 @@ from bot.present.topics import TOPIC_LABELS
 class KnowledgeTexts(Protocol):
     """A locale's translations of the shipped knowledge (``bot.i18n.catalog.KnowledgeCatalog``)."""
 
-    documents: dict[str, str]
+    @property
+    def documents(self) -> Mapping[str, str]: ...
 
     def get(self, kind: str, item_id: str, name: str) -> str | tuple[str, ...] | None: ...
 
@@ -71,7 +72,7 @@ class Texts:
         return format_decimal(value, locale=self._locale)
 
     def plural_form(self, count: int) -> str:
-        """The CLDR plural category of ``count`` in this language (``one``, ``many``, ``other``…)."""
+        """The CLDR plural category of ``count`` in this language (``one``, ``many``…)."""
         return str(self._locale.plural_form(abs(count)))
 
     def n(self, key: str, count: int, /, **params: Any) -> str:
@@ -89,10 +90,11 @@ class Texts:
     def moment(self, when: datetime | str) -> str:
         """A moment in UTC: "17 August 2026, 09:30 UTC" (alerts' detection time)."""
         if isinstance(when, str):
+            text = when
             try:
-                when = datetime.fromisoformat(when)
+                when = datetime.fromisoformat(text)
             except ValueError:
-                return when
+                return text
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
         when = when.astimezone(UTC)

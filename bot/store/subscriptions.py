@@ -75,9 +75,7 @@ async def subscribe(
             "INSERT INTO subscription_platform (channel_id, platform) VALUES (?, ?)",
             [(channel_id, p) for p in wanted],
         )
-    return Subscription(
-        guild_id, channel_id, wanted, only_ai, mention_role_id, language=language
-    )
+    return Subscription(guild_id, channel_id, wanted, only_ai, mention_role_id, language=language)
 
 
 def refused_key(channel_id: int) -> str:

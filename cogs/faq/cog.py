@@ -32,7 +32,6 @@ from discord.ext import commands
 
 from bot import limits, present
 from bot.client import FinePrintBot
-from bot.i18n.locales import ENDONYMS, LOCALES
 from bot.curation import (
     IMPORT_MAX_BYTES,
     Conflict,
@@ -43,6 +42,7 @@ from bot.curation import (
     MemberNotice,
     NotFound,
 )
+from bot.i18n.locales import ENDONYMS, LOCALES
 from bot.knowledge.text import clip
 from bot.present import curation as replies
 from bot.present.manage import notice

@@ -79,7 +79,9 @@ class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
 
     async def callback(self, interaction: Interaction) -> None:
         app = app_of(interaction)
-        view = await app.press(decode(self.item.custom_id or ""), guild_id=answering_guild(interaction))
+        view = await app.press(
+            decode(self.item.custom_id or ""), guild_id=answering_guild(interaction)
+        )
         reply = present.render(view, texts_for(interaction))
         reply.ephemeral = True  # a button answers the member who pressed it, not the channel
         await send_reply(interaction, reply)

@@ -24,7 +24,7 @@ ENGLISH_NAMES = (
 )
 
 
-def L(key: str) -> app_commands.locale_str:  # noqa: N802 - reads like a marker, as in gettext
+def L(key: str) -> app_commands.locale_str:
     """A command text by catalog key: English now, localized when the tree is synced."""
     return app_commands.locale_str(ENGLISH(key), key=key)
 

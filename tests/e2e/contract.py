@@ -374,7 +374,9 @@ def validate_autocomplete_choices(data: Any) -> list[Violation]:
     return out
 
 
-def missing_localizations(payload: list[dict[str, Any]], locales: tuple[str, ...]) -> list[Violation]:
+def missing_localizations(
+    payload: list[dict[str, Any]], locales: tuple[str, ...]
+) -> list[Violation]:
     """Every description (command, subcommand, option) and every choice name of the chat-input
     commands carries a localization for each Discord locale in ``locales``. Discord accepts a
     command without them; this is Fine Print's promise that no member reads English beside a

@@ -5,7 +5,6 @@ buttons and autocomplete, as a member sees them."""
 from __future__ import annotations
 
 from datetime import date, datetime
-
 from typing import Any
 
 from bot.present.texts import ENGLISH

@@ -1,5 +1,6 @@
-"""Moderators curating the server's own FAQ, end to end: the ``/faqmod add`` form, ``/faqmod import``
-with its preview and Confirm, ``/faqmod remove`` with its confirmation and ``/faqmod restore``, and two
+"""Moderators curating the server's own FAQ, end to end: the ``/faqmod add`` form,
+``/faqmod import`` with its preview and Confirm, ``/faqmod remove`` with its confirmation and
+``/faqmod restore``, and two
 moderators editing the same entry at once. What members then get from ``/faq ask`` is the proof
 that a change went live (or did not)."""
 
@@ -8,11 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from bot.store import faq_entries
 
 from .conftest import RunningFinePrint, Server, StartFinePrint
-from .emulator import MANAGE_GUILD, CommandNotVisible, DiscordEmulator, InteractionResult, Member, Message
+from .emulator import (
+    MANAGE_GUILD,
+    CommandNotVisible,
+    DiscordEmulator,
+    InteractionResult,
+    Member,
+    Message,
+)
 
 SHOWCASE_Q = "Can I post Suno tracks in the showcase channel?"
 SHOWCASE_A = "Yes, if you tag them with [AI] in the title. Untagged AI tracks are removed."

@@ -184,9 +184,7 @@ async def test_an_italian_server_gets_its_alerts_in_italian(
     await Outbox(fp.app.db).wait_delivered()
     latest = emulator.channel_messages(italian)[-1]
     assert latest.embeds[0]["description"].splitlines()[1] == texts(fp, "es")("alert.changed.ai")
-    assert emulator.channel_messages(german)[-1].embeds[0]["fields"][0]["name"] == de(
-        "alert.added"
-    )
+    assert emulator.channel_messages(german)[-1].embeds[0]["fields"][0]["name"] == de("alert.added")
     assert alert.title  # the alert itself (from the page) is not translated
 
 

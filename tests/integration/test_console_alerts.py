@@ -81,7 +81,6 @@ async def test_console_sets_the_alert_language(tmp_path) -> None:  # type: ignor
     from bot.config import load_settings
     from bot.console import open_console
     from bot.store import guild_config, subscriptions
-
     from tests.conftest import clean_env
 
     settings = load_settings(clean_env(FINEPRINT_DB=str(tmp_path / "c.db")))

@@ -596,7 +596,11 @@ async def test_an_entry_answers_each_member_in_their_language(gapp: App, cur: Cu
     assert await answered("de") == "No, human-made only."  # no German answer: the main one
     # editing the main answer keeps the French one; the file round-trips it
     saved = await cur.edit(
-        GUILD, MOD, ref, form(answer="No: human-made only."), expected_version=saved.stored.entry.version
+        GUILD,
+        MOD,
+        ref,
+        form(answer="No: human-made only."),
+        expected_version=saved.stored.entry.version,
     )
     assert saved.stored.entry.answers == (("fr", fr),)
     export = await cur.export(GUILD, "toml")

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from bot.i18n.catalog import (
     TranslationError,
     english_hash,
@@ -129,14 +130,20 @@ def test_a_broken_interface_catalog_is_refused_with_file_and_line(
     _replace(fr, '"answer.source" = "Source"\n', "")  # missing
     _replace(fr, '"answer.note" = "À noter"', '"answer.note" = "À noter"\n"answer.typo" = "x"')
     _replace(fr, "{platform} : ce qui a changé", "{plateforme} : ce qui a changé")
-    _replace(fr, '"history.empty" = "Je n\'ai encore aucun changement daté pour {platform}."',
-             '"history.empty" = "Je n\'ai encore aucun changement daté pour {platform."')  # fmt: skip
+    _replace(
+        fr,
+        '"history.empty" = "Je n\'ai encore aucun changement daté pour {platform}."',
+        '"history.empty" = "Je n\'ai encore aucun changement daté pour {platform."',
+    )
     _replace(fr, '"button.next" = "Page suivante"', '"button.next" = "' + "x" * 81 + '"')
     _replace(fr, "Reposez la question avec `/faq ask`.", "Reposez la question.")
     _replace(fr, '"curation.list.hidden.many" = ', '"curation.list.hidden.zero" = ')
     idf = data / "i18n" / "id" / "ui.toml"
-    _replace(idf, '"curation.list.heading.other"', '"curation.list.heading.one" = "x {shown}"\n'
-             '"curation.list.heading.other"')  # fmt: skip
+    _replace(
+        idf,
+        '"curation.list.heading.other"',
+        '"curation.list.heading.one" = "x {shown}"\n"curation.list.heading.other"',
+    )
     with pytest.raises(TranslationError) as caught:
         load_languages(data, kb)
     by_key: dict[str, tuple[int, str]] = {}
@@ -195,14 +202,27 @@ def _tiny_kb() -> KnowledgeBase:
         source_url="https://example.org/tou",
         steps=("Settings", "Privacy"),
     )
-    kb.events["sc-e"] = Event("sc-e", "sc", date(2025, 5, 9), "Clause spotted", "It was seen.", "https://example.org/e")
-    kb.faq["sc-f"] = FaqEntry("sc-f", "Does SoundCloud train AI?", "Not without opt-in.", ("sc",), ("ai-training",), ("https://example.org/f",))
+    kb.events["sc-e"] = Event(
+        "sc-e", "sc", date(2025, 5, 9), "Clause spotted", "It was seen.", "https://example.org/e"
+    )
+    kb.faq["sc-f"] = FaqEntry(
+        "sc-f",
+        "Does SoundCloud train AI?",
+        "Not without opt-in.",
+        ("sc",),
+        ("ai-training",),
+        ("https://example.org/f",),
+    )
     return kb
 
 
 FILLED = {
     ("clause", "sc-c", "title"): "Pas d'entraînement sans accord",
-    ("clause", "sc-c", "summary"): "SoundCloud promet de ne pas entraîner d'IA générative sur votre musique sans votre accord.",
+    (
+        "clause",
+        "sc-c",
+        "summary",
+    ): "SoundCloud promet de ne pas entraîner d'IA générative sur votre musique sans votre accord.",
     ("clause", "sc-c", "note"): "Détails sur https://example.org/note",
     ("optout", "sc-o", "title"): "Pas de réglage pour refuser",
     ("optout", "sc-o", "controls"): "Il n'y a rien à désactiver.",
@@ -237,7 +257,9 @@ def _filled_catalog(path: Path, kb: KnowledgeBase) -> str:
 
 def test_a_complete_knowledge_catalog_translates_the_knowledge_texts(tmp_path: Path) -> None:
     kb = _tiny_kb()
-    assert skeleton(kb).count('= ""') == 10  # every field (and the document name) to fill in, English as comments
+    assert (
+        skeleton(kb).count('= ""') == 10
+    )  # every field (and the document name) to fill in, English as comments
     path = tmp_path / "knowledge.toml"
     _filled_catalog(path, kb)
     problems: list = []
@@ -247,7 +269,9 @@ def test_a_complete_knowledge_catalog_translates_the_knowledge_texts(tmp_path: P
     card = clause_card(ClauseView(kb.clauses["sc-c"], kb.platforms["sc"]), t)
     assert card.title == "Pas d'entraînement sans accord"
     assert card.description.startswith("SoundCloud promet")
-    assert card.fields[0].name == "Quoted from the anglais Conditions d'utilisation"  # fr UI not loaded here
+    assert (
+        card.fields[0].name == "Quoted from the anglais Conditions d'utilisation"
+    )  # fr UI not loaded here
     assert "We will not use your content" in card.fields[0].value  # the quote stays verbatim
     opt = optout_card(OptOutView(kb.optouts["sc-o"], kb.platforms["sc"]), t)
     assert opt.fields[0].value == "1. Paramètres\n2. Confidentialité"
@@ -273,7 +297,9 @@ def test_a_knowledge_catalog_out_of_step_with_the_data_is_refused(tmp_path: Path
         return next(n for n, ln in enumerate(lines, 1) if needle in ln)
 
     assert got[("optout sc-o", "'steps' has 1 items; the English has 2")] == line("steps =")
-    assert got[("clause sc-c", "'note' drops the link(s) the English gives")] == line("Détails en ligne")
+    assert got[("clause sc-c", "'note' drops the link(s) the English gives")] == line(
+        "Détails en ligne"
+    )
     assert got[("faq sc-gone", "no faq 'sc-gone' in data/")] == line('[faq."sc-gone"]')
     assert ("event sc-e", "missing field 'title'") in got
     stale = [p for p in problems if "the English changed since this was translated" in p.message]

@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from bot import limits, present
 from bot.i18n.languages import Languages, load_languages
 from bot.i18n.locales import DEFAULT, LOCALES
@@ -109,9 +110,11 @@ def shipped_views(kb: KnowledgeBase) -> Iterator[tuple[str, View]]:
 
 
 def render(view: View, t: Texts) -> list[Reply]:
-    return [present.render(view, t), present.help_card(t)] if isinstance(view, AboutView) else [
-        present.render(view, t)
-    ]
+    return (
+        [present.render(view, t), present.help_card(t)]
+        if isinstance(view, AboutView)
+        else [present.render(view, t)]
+    )
 
 
 def over_limits(card: Card) -> list[str]:
