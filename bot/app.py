@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 REVIEW_CACHE_SECONDS = 60.0
 TERMS_CLAUSES = 3  # clauses /terms shows at once
+FAQ_CLAUSES = 3  # clauses quoted under an FAQ answer
+FAQ_OPTOUTS = 2  # opt-outs named under an FAQ answer
 
 
 @dataclass(slots=True)
@@ -164,10 +166,16 @@ class App:
         return ClauseView(clause, self.kb.platforms[clause.platform], clause.id in review)
 
     async def _faq_view(self, entry: FaqEntry, topic: str | None) -> FaqView:
+        """The entry with the clauses and opt-outs its answer rests on: the ones it references,
+        or else (moderators' entries) the current clause of its one platform and topic."""
         platforms = tuple(self.kb.platforms[p] for p in entry.platforms if p in self.kb.platforms)
-        related = self._related_clause(entry, topic)
-        clause = await self._clause_view(related) if related is not None else None
-        return FaqView(entry, platforms, topic, clause)
+        clauses = [self.kb.clauses[c] for c in entry.clauses if c in self.kb.clauses]
+        if not clauses:
+            related = self._related_clause(entry, topic)
+            clauses = [related] if related is not None else []
+        views = tuple([await self._clause_view(c) for c in clauses[:FAQ_CLAUSES]])
+        optouts = tuple(self.kb.optouts[o] for o in entry.optouts if o in self.kb.optouts)
+        return FaqView(entry, platforms, topic, views, optouts[:FAQ_OPTOUTS])
 
     def _related_clause(self, entry: FaqEntry, topic: str | None) -> Clause | None:
         """The current clause of the entry's one platform and topic, quoted with the answer."""
@@ -197,7 +205,10 @@ class App:
         clauses = self._terms_clauses(platform_id, topic)
         other = tuple(sorted({c.topic for c in self.kb.clauses_for(platform_id) if c.current}))
         views = tuple([await self._clause_view(c) for c in clauses])
-        return TermsView(platform, topic, views, other if not views else ())
+        if views:
+            return TermsView(platform, topic, views)
+        absent = tuple(self.kb.absences_for(platform_id, topic or "ai-training"))
+        return TermsView(platform, topic, views, other, absent)
 
     def _terms_clauses(self, platform_id: str, topic: str | None) -> list[Clause]:
         clauses = [c for c in self.kb.clauses_for(platform_id, topic or "ai-training") if c.current]

@@ -1,5 +1,11 @@
-"""``python -m bot data check``: validate the shipped knowledge base and its translations;
-``python -m bot data skeleton LOCALE``: the knowledge translations file for translators."""
+"""``python -m bot data check|verify|skeleton``: the shipped knowledge base in ``data/``.
+
+``check`` validates the files and their translations (every problem as
+``file:line: entry: problem``); ``verify`` checks every curated quote against the Open Terms
+Archive versions in the corpus: verbatim in the version it cites, still in the newest version
+when it is current, and cited from its own service and document; ``skeleton LOCALE`` writes the
+knowledge translations file for translators.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from bot.i18n.catalog import knowledge_path, skeleton
 from bot.i18n.languages import load_languages
 from bot.i18n.locales import DEFAULT, LOCALES
 from bot.knowledge.loader import load_knowledge
+from bot.knowledge.verify import default_corpus, render_report, verify
 
 
 def add_parser(sub: Any) -> None:
@@ -30,6 +37,11 @@ def add_parser(sub: Any) -> None:
     skel.add_argument("locale", type=locale_arg, help="fr, it, es, de, pt or id")
     skel.add_argument("--out", type=Path, help="write here instead of printing")
     skel.set_defaults(handler=write_skeleton)
+    check_quotes = actions.add_parser("verify", help="check every quote against the OTA corpus")
+    check_quotes.add_argument(
+        "--corpus", type=Path, help="default: FINEPRINT_CORPUS or ../shared/corpus"
+    )
+    check_quotes.set_defaults(handler=verify_data)
 
 
 def check_data(args: argparse.Namespace, settings: Settings) -> int:
@@ -37,8 +49,8 @@ def check_data(args: argparse.Namespace, settings: Settings) -> int:
     languages = load_languages(settings.data_dir, kb)  # so does a TranslationError
     print(
         f"OK: {len(kb.platforms)} platforms, {len(kb.clauses)} clauses, "
-        f"{len(kb.optouts)} opt-outs, {len(kb.events)} events, {len(kb.faq)} FAQ entries; "
-        f"oldest 'last verified': {kb.oldest_verified()}"
+        f"{len(kb.optouts)} opt-outs, {len(kb.events)} events, {len(kb.absences)} absences, "
+        f"{len(kb.faq)} FAQ entries; oldest 'last verified': {kb.oldest_verified()}"
     )
     others = [code for code in LOCALES if code != DEFAULT]
     translated = [code for code in languages.knowledge_locales if code != DEFAULT]
@@ -67,3 +79,10 @@ def write_skeleton(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(text, end="")
     return ExitCode.OK
+
+
+def verify_data(args: argparse.Namespace, settings: Settings) -> int:
+    kb = load_knowledge(settings.data_dir)
+    report = verify(kb, args.corpus or default_corpus())
+    print(render_report(report), file=sys.stdout if report.ok else sys.stderr)
+    return ExitCode.OK if report.ok else ExitCode.FAILED

@@ -127,6 +127,7 @@ KNOWLEDGE_FIELDS: dict[str, dict[str, int]] = {
         "note": limits.EMBED_FIELD_VALUE,
     },
     "event": {"title": limits.EMBED_TITLE, "summary": 2000},
+    "absence": {"note": 1000},  # after "No AI clause found in …" under /terms
     "faq": {"question": limits.EMBED_TITLE, "answer": limits.EMBED_DESCRIPTION - 500},
 }
 DOCUMENTS = "documents"
@@ -360,6 +361,9 @@ def translatable(kb: KnowledgeBase) -> dict[tuple[str, str], dict[str, str | tup
         out["event", event.id] = _present(title=event.title, summary=event.summary)
     for entry in kb.faq.values():
         out["faq", entry.id] = _present(question=entry.question, answer=entry.answer)
+    for absence in kb.absences.values():
+        if absence.note:
+            out["absence", absence.id] = _present(note=absence.note)
     return out
 
 
@@ -368,7 +372,9 @@ def _present(**fields: str | tuple[str, ...] | None) -> dict[str, str | tuple[st
 
 
 def documents_of(kb: KnowledgeBase) -> set[str]:
-    return {c.document for c in kb.clauses.values()}
+    """Every document name a reply cites (clauses, and absences: "No AI clause in the …")."""
+    names = {c.document for c in kb.clauses.values()}
+    return names | {a.document for a in kb.absences.values()}
 
 
 def load_knowledge_catalog(

@@ -210,6 +210,7 @@ NOT_PLATFORMS: frozenset[str] = frozenset(
     """
     video videos audio media model models medium tumble tumbled deeper abode adore goggle
     goggles discard discards thread threat threats reddish credit edit edits
+    apply ample quota grammar grammars grammer pixie
     """.split()
 )
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from bot import limits
 from bot.actions import Alternatives, MoreTerms, ShowHistory, ShowItem, ShowOptOuts
 from bot.knowledge.matcher import Match
-from bot.knowledge.model import Clause, Event, Platform
+from bot.knowledge.model import DATE_BASES, GLOBAL, OPTOUT_EXISTS, Clause, Event, Platform
 from bot.knowledge.text import clip
 from bot.knowledge.topics import TOPICS
 from bot.present.buttons import encode
@@ -97,6 +97,28 @@ def _live_link(platform: Platform, t: Texts) -> str:
     return t("answer.live_terms", url=platform.terms_url) if platform.terms_url else ""
 
 
+def since(clause: Clause, t: Texts) -> tuple[str, str]:
+    """The field that dates a wording: its label says what kind of date it is."""
+    if clause.since_after is not None:  # a gap between two captures: no exact day known
+        return t("clause.since.between"), t(
+            "clause.since.between.value",
+            after=t.date(clause.since_after),
+            before=t.date(clause.since),
+        )
+    basis = clause.since_basis if clause.since_basis in DATE_BASES else "effective"
+    return t(f"clause.since.{basis}"), t.date(clause.since)
+
+
+def _scope(region: tuple[str, ...], apps: tuple[str, ...], t: Texts) -> str:
+    """ "EEA, UK · Instagram" for a clause or opt-out that does not apply everywhere."""
+    parts = []
+    if region and region != (GLOBAL,):
+        parts.append(", ".join(t(f"region.{r}") for r in region))
+    if apps:
+        parts.append(", ".join(a.capitalize() for a in apps))
+    return " · ".join(parts)
+
+
 def _join_within(lines: list[str], budget: int, t: Texts) -> str:
     """Whole lines only; when they do not all fit, say how many were left out."""
     out: list[str] = []
@@ -110,7 +132,6 @@ def _join_within(lines: list[str], budget: int, t: Texts) -> str:
     return "\n".join(out)
 
 
-# -- cards -----------------------------------------------------------------------------------
 def quote_heading(clause: Clause, t: Texts) -> str:
     """The heading over a quoted clause. Quotes stay verbatim in the document's language, so a
     member reading another language is told which one ("Quoted from the English Terms of Use")."""
@@ -120,6 +141,7 @@ def quote_heading(clause: Clause, t: Texts) -> str:
     return t("clause.quoted_from", language=t.language(clause.language), document=document)
 
 
+# -- cards -----------------------------------------------------------------------------------
 def clause_card(view: ClauseView, t: Texts = ENGLISH) -> Card:
     clause, platform = view.clause, view.platform
     description = t.kb("clause", clause.id, "summary", clause.summary)
@@ -128,12 +150,16 @@ def clause_card(view: ClauseView, t: Texts = ENGLISH) -> Card:
     live = _live_link(platform, t)
     if live:
         description += f"\n\n{live} · {t('answer.check_live')}"
+    label, when = since(clause, t)
     fields = [
         Field(quote_heading(clause, t), quote_block(clip(clause.quote, 1000))),
-        Field(t("clause.effective"), t.date(clause.effective), inline=True),
+        Field(label, when, inline=True),
         Field(t("answer.as_of"), t.date(clause.verified), inline=True),
         Field(t("answer.source"), _source(clause.source_url), inline=True),
     ]
+    scope = _scope(clause.region, clause.apps, t)
+    if scope:
+        fields.append(Field(t("answer.applies_to"), scope, inline=True))
     if view.needs_review:
         fields.append(Field(t("clause.review.title"), t("clause.review.text")))
     if clause.quote_source == "secondary":
@@ -171,20 +197,29 @@ def optout_card(view: OptOutView, t: Texts = ENGLISH) -> Card:
         fields.append(Field(t("optout.who"), own("who", opt.who)))
     if opt.not_covered:
         fields.append(Field(t("optout.not_covered"), own("not_covered", opt.not_covered)))
+    if opt.quote:
+        fields.append(Field(t("optout.quote"), quote_block(clip(opt.quote, 900))))
     if opt.note:
         fields.append(Field(t("answer.note"), own("note", opt.note)))
+    scope = _scope(opt.region, opt.apps, t)
+    if scope:
+        fields.append(Field(t("answer.applies_to"), scope, inline=True))
     fields.append(Field(t("answer.as_of"), t.date(opt.verified), inline=True))
     fields.append(Field(t("answer.source"), _source(opt.source_url), inline=True))
-    kind = t("optout.kind.yes") if opt.exists else t("optout.kind.no")
     return Card(
         title=own("title", opt.title),
-        author=f"{platform.name} · {kind}",
+        author=f"{platform.name} · {optout_kind(opt.exists, t)}",
         description=own("controls", opt.controls),
         url=opt.source_url,
-        color=COLOR_ANSWER if opt.exists else COLOR_NOTICE,
+        color=COLOR_ANSWER if opt.available else COLOR_NOTICE,
         fields=fields,
         footer=t("optout.footer", verified=t.date(opt.verified), check=t("answer.check_live")),
     )
+
+
+def optout_kind(exists: str, t: Texts) -> str:
+    """ "There is no opt-out" is not "I found no opt-out": each is worded for what it is."""
+    return t(f"optout.kind.{exists if exists in OPTOUT_EXISTS else 'yes'}")
 
 
 def faq_card(view: FaqView, t: Texts = ENGLISH) -> Card:
@@ -205,29 +240,39 @@ def faq_card(view: FaqView, t: Texts = ENGLISH) -> Card:
     fields: list[Field] = []
     if entry.links:
         fields.append(Field(t("faq.sources"), "\n".join(f"<{link}>" for link in entry.links[:6])))
-    if view.clause is not None:
-        clause = view.clause.clause
+    # The quotes an answer rests on are shown from its clauses, never retyped in the answer.
+    quote_room = 900 if len(view.clauses) < 2 else 700
+    for cv in view.clauses:
+        clause = cv.clause
+        label, when = since(clause, t)
         same = clause.language == t.lang
         fields.append(
             Field(
                 t(
                     "faq.clause" if same else "faq.clause.quoted",
-                    platform=view.clause.platform.name,
+                    platform=cv.platform.name,
                     document=t.document(clause.document),
-                    effective=t.date(clause.effective),
+                    since=f"{label.lower()} {when}",
                     **({} if same else {"language": t.language(clause.language)}),
                 ),
-                quote_block(clip(clause.quote, 900))
+                quote_block(clip(clause.quote, quote_room))
                 + "\n"
                 + t("faq.clause_source", url=clause.source_url),
             )
         )
+    for opt in view.optouts:
+        link = f"[{t('faq.source')}]({opt.source_url})"
+        title = t.kb("optout", opt.id, "title", opt.title)
+        fields.append(Field(title, f"{optout_kind(opt.exists, t)} · {link}"))
     names = ", ".join(p.name for p in view.platforms)
+    url = entry.links[0] if entry.links else None
+    if url is None and view.clauses:
+        url = view.clauses[0].clause.source_url
     return Card(
         title=question,
         author=f"{names or t('faq.all_platforms')} · {t.topic(view.topic or entry.topics[0])}",
         description=answer,
-        url=entry.links[0] if entry.links else None,
+        url=url,
         fields=fields,
         footer=footer,
     )
@@ -361,12 +406,24 @@ def terms(view: TermsView, t: Texts = ENGLISH) -> Reply:
             if view.other_topics
             else ""
         )
+        absent = "".join(
+            "\n"
+            + t(
+                "terms.absence",
+                document=t.document(a.document),
+                url=a.source_url,
+                checked=t.date(a.checked),
+            )
+            + (f" {t.kb('absence', a.id, 'note', a.note)}" if a.note else "")
+            for a in view.absences
+        )
         card = Card(
             t("terms.nothing.title", platform=platform.name, topic=topic),
             t(
                 "terms.nothing.text",
                 topic=topic,
                 platform=platform.name,
+                absent=absent,
                 hint=hint,
                 url=platform.terms_url,
             ),

@@ -32,7 +32,29 @@ STRINGS: dict[str, str] = {
     "clause.replaced": "**This wording has since been replaced** — see History.",
     "clause.what_it_says": "What the {document} say",
     "clause.quoted_from": "Quoted from the {language} {document}",
-    "clause.effective": "Effective",
+    "clause.since.effective": "Effective",
+    "clause.since.captured": "First recorded",
+    "clause.since.announced": "Announced",
+    "clause.since.reported": "Reported",
+    "clause.since.between": "Appeared",
+    "clause.since.between.value": "between {after} and {before}",
+    "answer.applies_to": "Applies to",
+    "region.global": "everywhere",
+    "region.eu": "EU",
+    "region.eea": "EEA",
+    "region.efta": "EFTA",
+    "region.uk": "UK",
+    "region.ch": "Switzerland",
+    "region.us": "US",
+    "region.ca": "Canada",
+    "region.br": "Brazil",
+    "region.in": "India",
+    "region.jp": "Japan",
+    "region.kr": "South Korea",
+    "region.au": "Australia",
+    "region.hk": "Hong Kong",
+    "region.sg": "Singapore",
+    "region.rest-of-world": "other regions (see the note)",
     "clause.review.title": "Needs review",
     "clause.review.text": (
         "This quote was not found in the latest copy of the page we watch: the platform may "
@@ -47,15 +69,16 @@ STRINGS: dict[str, str] = {
     "optout.not_covered": "What it does not cover",
     "optout.kind.yes": "Opt-out",
     "optout.kind.no": "No opt-out",
+    "optout.kind.unknown": "No opt-out found",
+    "optout.quote": "In the source's words",
     "optout.footer": "Fine Print · as of {verified} · {check}",
     "faq.footer.guild": "Answer written by this server's moderators",
     "faq.footer.shipped": "Fine Print FAQ",
     "faq.footer.shipped_as_of": "Fine Print FAQ · as of {verified}",
     "faq.sources": "Sources",
-    "faq.clause": "The clause ({platform}, {document}, effective {effective})",
-    "faq.clause.quoted": (
-        "The clause ({platform}, effective {effective}), quoted from the {language} {document}"
-    ),
+    "faq.clause": "The clause ({platform}, {document}, {since})",
+    "faq.source": "source",
+    "faq.clause.quoted": "The clause ({platform}, {since}), quoted from the {language} {document}",
     "faq.clause_source": "[source]({url})",
     "faq.all_platforms": "All platforms",
     "history.title": "{platform}: what changed and when",
@@ -84,10 +107,12 @@ STRINGS: dict[str, str] = {
     ),
     "terms.nothing.title": "{platform}: nothing on {topic}",
     "terms.nothing.text": (
-        "I have no quoted clause on this topic ({topic}) for {platform}.{hint} See History for "
+        "I have no quoted clause on this topic ({topic}) for {platform}.{absent}{hint} See History "
+        "for "
         "dated changes, or the live page: {url}"
     ),
     "terms.nothing.have": "I do have: {topics}.",
+    "terms.absence": "No AI clause found in the [{document}]({url}) as of {checked}.",
     "optouts.none.title": "{platform}: no opt-out on record",
     "optouts.none.text": "I have no verified opt-out information for this platform yet.",
     "unknown_platform.title": "Unknown platform",
@@ -657,7 +682,7 @@ STRINGS: dict[str, str] = {
     "cmd.feeds.resume.source": "The paused source's id (see /feeds status)",
     "choice.kind.rss": "RSS / Atom feed",
     "choice.kind.page": "Web page (terms, policy)",
-    "choice.format.toml": "TOML (the format of data/faq.toml)",
+    "choice.format.toml": "TOML (the format of the shipped FAQ, data/faq/)",
     # -- the Discord shell: errors, views, forms (bot.client, cogs/) ---------------------------
     "error.guild_only": "This command only works in a server.",
     "error.not_moderator": (

@@ -17,13 +17,14 @@ exists nothing is masked and both tests check everything.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot import limits, present
+from bot.app import App, open_app
+from bot.config import load_settings
 from bot.i18n.languages import Languages, load_languages
 from bot.i18n.locales import DEFAULT, LOCALES
 from bot.knowledge.language import detect
@@ -33,18 +34,8 @@ from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.topics import TOPIC_IDS
 from bot.present.reply import Card, Reply
 from bot.present.texts import Texts
-from bot.results import (
-    AboutView,
-    AlternativesView,
-    AnswerView,
-    ClauseView,
-    FaqView,
-    HistoryView,
-    OptOutsView,
-    OptOutView,
-    TermsView,
-    View,
-)
+from bot.results import AboutView, AlternativesView, AnswerView, View
+from tests.conftest import clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 MASK = "⟦kb⟧"  # stands for a knowledge text in a locale that has no knowledge.toml yet
@@ -69,44 +60,39 @@ def kb() -> KnowledgeBase:
     return load_knowledge(ROOT / "data")
 
 
+@pytest.fixture
+async def app(tmp_path: Path) -> AsyncIterator[App]:
+    settings = load_settings(clean_env(FINEPRINT_DB=str(tmp_path / "render.db")))
+    async with open_app(settings) as built:
+        yield built
+
+
 @pytest.fixture(scope="module")
 def languages(kb: KnowledgeBase) -> Languages:
     return load_languages(ROOT / "data", kb)
 
 
-def shipped_views(kb: KnowledgeBase) -> Iterator[tuple[str, View]]:
-    """Every answer the shipped data can give, with a name for failure messages."""
-    for clause in kb.clauses.values():
-        yield f"clause {clause.id}", ClauseView(clause, kb.platforms[clause.platform])
-    for opt in kb.optouts.values():
-        yield f"optout {opt.id}", OptOutView(opt, kb.platforms[opt.platform])
-    for entry in kb.faq.values():
-        names = tuple(kb.platforms[p] for p in entry.platforms if p in kb.platforms)
-        related = None
-        if len(entry.platforms) == 1:
-            current = [c for c in kb.clauses_for(entry.platforms[0], entry.topics[0]) if c.current]
-            if current:
-                related = ClauseView(current[0], kb.platforms[current[0].platform])
-        yield f"faq {entry.id}", FaqView(entry, names, entry.topics[0], related)
-    for platform in kb.platforms.values():
-        pid = platform.id
-        yield f"history {pid}", HistoryView(platform, tuple(kb.timeline(pid)))
-        yield (
-            f"optouts {pid}",
-            OptOutsView(platform, tuple(OptOutView(o, platform) for o in kb.optouts_for(pid))),
-        )
+async def shipped_views(app: App) -> list[tuple[str, View]]:
+    """Every answer the shipped data can give (as the App builds it), named for failures."""
+    kb = app.kb
+    out: list[tuple[str, View]] = []
+    for kind, ids in (("clause", kb.clauses), ("optout", kb.optouts), ("faq", kb.faq)):
+        for item_id in ids:
+            out.append((f"{kind} {item_id}", await app.item(kind, item_id)))
+    for pid in kb.platforms:
+        out.append((f"history {pid}", await app.history(pid)))
+        out.append((f"optouts {pid}", await app.optouts(pid)))
         for topic in TOPIC_IDS:
-            clauses = tuple(
-                ClauseView(c, platform) for c in kb.clauses_for(pid, topic) if c.current
-            )[:3]
-            others = tuple(sorted({c.topic for c in kb.clauses_for(pid) if c.current}))
-            yield f"terms {pid} {topic}", TermsView(platform, topic, clauses, others)
+            out.append((f"terms {pid} {topic}", await app.terms(pid, topic)))
     matches = [
         Match("clause", c.id, c.platform, c.topic, c.title, 70) for c in kb.clauses.values()
     ][:4]
-    yield "not sure", AnswerView(AskResult("q", "soundcloud", None, None, matches), None, None)
-    yield "alternatives", AlternativesView(tuple(matches))
-    yield "about", AboutView("1.0", len(kb.platforms), 39, 24, 52, date(2026, 8, 17))
+    out.append(
+        ("not sure", AnswerView(AskResult("q", "soundcloud", None, None, matches), None, None))
+    )
+    out.append(("alternatives", AlternativesView(tuple(matches))))
+    out.append(("about", await app.about()))
+    return out
 
 
 def render(view: View, t: Texts) -> list[Reply]:
@@ -179,8 +165,8 @@ def names_of(kb: KnowledgeBase) -> set[str]:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_shipped_answer_fits_and_speaks_the_locale(
-    locale: str, kb: KnowledgeBase, languages: Languages
+async def test_every_shipped_answer_fits_and_speaks_the_locale(
+    locale: str, app: App, kb: KnowledgeBase, languages: Languages
 ) -> None:
     real = languages.texts(locale)
     knowledge = real.knowledge if real.translates_knowledge or locale == DEFAULT else Masked()
@@ -189,7 +175,7 @@ def test_every_shipped_answer_fits_and_speaks_the_locale(
     too_long: list[str] = []
     english: list[str] = []
     count = 0
-    for label, view in shipped_views(kb):
+    for label, view in await shipped_views(app):
         for reply in render(view, t):
             count += 1
             for card in reply.cards:
