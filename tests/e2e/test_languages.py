@@ -74,7 +74,7 @@ async def test_members_get_terms_and_optout_in_their_language(
     r = await emulator.slash(member, server.general, "terms", platform="soundcloud")
     [embed] = r.embeds
     got = fields(embed)
-    assert got[t("clause.effective")] == t.date(date(2025, 5, 21))
+    assert got[t("clause.since.effective")] == t.date(date(2025, 5, 21))
     assert month in got[t("answer.as_of")]
     quoted = t("clause.quoted_from", language=t.language("en"), document="Terms of Use")
     assert "We will not use your content to train generative AI models" in got[quoted]
