@@ -19,6 +19,7 @@ from pathlib import Path
 from bot import __version__
 from bot.actions import Action, Alternatives, MoreTerms, ShowHistory, ShowItem, ShowOptOuts
 from bot.alerts.delivery import Deliverer, Sender
+from bot.alerts.digest import Clock
 from bot.config import Settings
 from bot.i18n.languages import Languages, load_languages
 from bot.knowledge.loader import load_knowledge
@@ -42,6 +43,7 @@ from bot.results import (
     UnknownPlatform,
     View,
 )
+from bot.store import clock as store_clock
 from bot.store import faq_entries, reviews
 from bot.store.db import Database
 from bot.watch.service import Watcher
@@ -350,11 +352,14 @@ async def open_app(
     sender: Sender | None = None,
     db_path: Path | None = None,
     sources_path: Path | None = None,
+    clock: Clock = store_clock.now,
 ) -> AsyncIterator[App]:
     """Build the app once, complete: with ``watch`` its watcher, with a ``sender`` (the Discord
     client's) the deliverer that posts alerts through it.
 
-    ``db_path`` / ``sources_path`` override the settings (``watch --db/--sources``).
+    ``db_path`` / ``sources_path`` override the settings (``watch --db/--sources``); ``clock``
+    is the deliverer's "now", which decides when a week closes and its digests go out (tests
+    pass one they can move; nothing sleeps for a week).
     """
     kb = load_knowledge(settings.data_dir)
     languages = load_languages(settings.data_dir, kb)  # TranslationError lists every problem
@@ -369,7 +374,9 @@ async def open_app(
         if specs is not None:
             watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
         deliverer = (
-            Deliverer(db, sender, kb=kb, languages=languages) if sender is not None else None
+            Deliverer(db, sender, kb=kb, now=clock, languages=languages)
+            if sender is not None
+            else None
         )
         yield App(settings, db, kb, watcher=watcher, deliverer=deliverer, languages=languages)
     finally:

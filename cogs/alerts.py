@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.alerts import manage
+from bot.alerts.model import INSTANT, WEEKLY
 from bot.client import FinePrintBot
 from bot.i18n.locales import AUTO
 from bot.present import manage as replies
@@ -19,6 +20,10 @@ from cogs.utils.translator import L, language_choices
 LANGUAGE_CHOICES = language_choices()
 
 REQUIRED = ("view_channel", "send_messages", "embed_links")
+MODES = [
+    app_commands.Choice(name=L("choice.mode.instant"), value=INSTANT),
+    app_commands.Choice(name=L("choice.mode.weekly"), value=WEEKLY),
+]
 
 
 def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
@@ -39,10 +44,12 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description=L("cmd.al
         platforms=L("cmd.alerts.subscribe.platforms"),
         only_ai=L("cmd.alerts.subscribe.only_ai"),
         mention_role=L("cmd.alerts.subscribe.mention_role"),
+        mode=L("cmd.alerts.subscribe.mode"),
         language=L("cmd.alerts.subscribe.language"),
     )
     @app_commands.choices(language=LANGUAGE_CHOICES)
     @app_commands.autocomplete(platforms=platform_autocomplete)
+    @app_commands.choices(mode=MODES)
     @moderator_only()
     async def subscribe(
         self,
@@ -51,6 +58,7 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description=L("cmd.al
         platforms: app_commands.Range[str, 0, 300] | None = None,
         only_ai: bool = True,
         mention_role: discord.Role | None = None,
+        mode: str = INSTANT,
         language: app_commands.Choice[str] | None = None,
     ) -> None:
         assert interaction.guild is not None
@@ -80,6 +88,7 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description=L("cmd.al
             mention_role_id=mention_role.id if mention_role else None,
             actor=interaction.user.id,
             warnings=tuple(warnings),
+            mode=mode,
             language=None if language is None or language.value == AUTO else language.value,
         )
         await send_reply(interaction, replies.subscribed(result, t))
@@ -124,6 +133,17 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description=L("cmd.al
             return
         subscribed = await manage.is_subscribed(self.app, interaction.guild.id, target.id)
         await send_reply(interaction, replies.test_posted(target.id, subscribed, t))
+
+    @app_commands.command(name="preview", description=L("cmd.alerts.preview"))
+    @app_commands.describe(platform=L("cmd.alerts.preview.platform"))
+    @app_commands.autocomplete(platform=platform_autocomplete)
+    @moderator_only()
+    async def preview(
+        self, interaction: Interaction, platform: app_commands.Range[str, 1, 100]
+    ) -> None:
+        assert interaction.guild is not None
+        result = await manage.preview(self.app, interaction.guild.id, platform)
+        await send_reply(interaction, replies.alert_preview(result, texts_for(interaction)))
 
 
 async def setup(bot: FinePrintBot) -> None:

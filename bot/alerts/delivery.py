@@ -11,6 +11,9 @@ marked failed, stops receiving alerts, and its guild is told once.
 Each row is rendered when it is sent, in its channel's language: the channel's own choice
 (``/alerts subscribe … language``), else the server's (``/config language``), else the server's
 language in Discord's settings (``guild_locale``, which the sender knows), else English.
+
+Weekly digests travel the same road: each pass first builds the digests of the weeks that have
+closed (``bot.alerts.digest``), which queues their outbox rows, then sends what is due.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 
+from bot.alerts import digest as weekly
 from bot.errors import FinePrintError
 from bot.i18n.languages import Languages
 from bot.knowledge.model import KnowledgeBase
-from bot.present.alerts import render_alert, render_delivery_problem, render_notice
+from bot.present.alerts import render_alert, render_delivery_problem, render_digest, render_notice
 from bot.present.reply import Reply
 from bot.present.texts import Texts
 from bot.store import alerts as store
@@ -101,12 +105,14 @@ class Deliverer:
         *,
         kb: KnowledgeBase | None = None,
         policy: DeliveryPolicy | None = None,
+        now: weekly.Clock = clock.now,
         languages: Languages | None = None,
     ) -> None:
         self.db = db
         self.sender = sender
         self.kb = kb
         self.policy = policy or DeliveryPolicy()
+        self.now = now  # the clock that says which weeks have closed (tests move it)
         self.languages = languages or Languages()
 
     async def texts_for(self, guild_id: int, channel_id: int | None = None) -> Texts:
@@ -137,11 +143,16 @@ class Deliverer:
             if self.kb is not None and alert.platform in self.kb.platforms:
                 alert = replace(alert, platform_name=self.kb.platforms[alert.platform].name)
             return render_alert(alert, row.mention_role_id, t)
+        if row.digest_id is not None:
+            digest = await weekly.load(self.db, row.digest_id, self.kb)
+            return render_digest(digest, row.mention_role_id, t) if digest else None
         notice = await store.get_notice(self.db, row.notice_id or "")
         return render_notice(notice, t) if notice else None
 
     async def deliver_due(self) -> DeliveryReport:
-        """Send every pending row that is due now (in order); returns what happened."""
+        """Build the digests of closed weeks, then send every pending row that is due now (in
+        order); returns what happened."""
+        await weekly.close_weeks(self.db, self.now())
         report = DeliveryReport()
         refused: set[int] = set()
         tried: set[int] = set()  # each row at most once per pass, whatever its retry delay
@@ -217,6 +228,9 @@ class Deliverer:
                 next_at = clock.parse(await store.next_due_at(self.db))
                 if next_at is not None:
                     timeout = min(timeout, max(0.05, (next_at - clock.now()).total_seconds()))
+                now = self.now()
+                week_closes = (weekly.next_week_start(now) - now).total_seconds()
+                timeout = min(timeout, max(0.05, week_closes))
             except asyncio.CancelledError:
                 raise
             except Exception:

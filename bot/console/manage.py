@@ -8,6 +8,7 @@ themselves print in the terminal as the watcher finds them.
 from __future__ import annotations
 
 from bot.alerts import manage
+from bot.alerts.model import INSTANT, WEEKLY
 from bot.console.session import CONSOLE_CHANNEL, OPERATOR, Console
 from bot.i18n.locales import AUTO, DEFAULT, parse
 from bot.present import manage as replies
@@ -16,6 +17,7 @@ from bot.present.reply import Reply
 from bot.store import guild_config
 
 EVERY_CHANGE = "--every-change"
+WEEKLY_FLAG = "--weekly"
 LANG_FLAG = "--lang="
 FEED_KINDS = ("rss", "page")
 
@@ -45,7 +47,9 @@ class ManageCommands:
                     language = parse(word[len(LANG_FLAG) :])
                     words.remove(word)
             only_ai = EVERY_CHANGE not in words
-            platforms = " ".join(w for w in words if w != EVERY_CHANGE) or None
+            mode = WEEKLY if WEEKLY_FLAG in words or "mode:weekly" in words else INSTANT
+            flags = (EVERY_CHANGE, WEEKLY_FLAG, "mode:weekly", "mode:instant")
+            platforms = " ".join(w for w in words if w not in flags) or None
             result = await manage.subscribe(
                 self.app,
                 self.guild,
@@ -54,6 +58,7 @@ class ManageCommands:
                 only_ai=only_ai,
                 mention_role_id=None,
                 actor=OPERATOR,
+                mode=mode,
                 language=language,
             )
             return replies.subscribed(result, self.t)
@@ -66,10 +71,12 @@ class ManageCommands:
             )
         if sub == "test":
             return sample_alert(manage.sample_alert(self.app), t=self.t)
+        if sub == "preview" and arg:
+            return replies.alert_preview(await manage.preview(self.app, self.guild, arg), self.t)
         return self.console.usage(
-            "/alerts subscribe [platforms] [--every-change] [--lang=fr] | unsubscribe | list "
-            "| test",
-            "/alerts subscribe soundcloud, youtube",
+            "/alerts subscribe [platforms] [--every-change] [--weekly] [--lang=fr] | unsubscribe "
+            "| list | test | preview <platform>",
+            "/alerts subscribe soundcloud, youtube --weekly",
             rest,
         )
 

@@ -291,7 +291,9 @@ def load_ui(
         if key not in expected:
             continue
         base, _, form = key.rpartition(".")
-        source = english.get(key) or english.get(f"{base}.other", "")
+        # A plural form is checked against the English "other" form: French "one" also
+        # covers 0, so it says {count} where English "1 alert" does not.
+        source = english[f"{base}.other"] if base in plural else english.get(key, "")
         _check_ui_string(key, value, source, form if base in plural else None, problem)
     return UiCatalog(locale, path, strings) if len(problems) == before else None
 

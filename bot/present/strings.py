@@ -142,7 +142,9 @@ STRINGS: dict[str, str] = {
         "`/faq suggest question` — suggest a question for the moderators to answer\n"
         "\n"
         "**Alerts** (Manage Server)\n"
-        "`/alerts subscribe channel [platforms] [only_ai] [mention_role]` — post alerts here\n"
+        "`/alerts subscribe channel [platforms] [only_ai] [mention_role] [mode]` — post alerts "
+        "here, each as it comes or as one weekly digest\n"
+        "`/alerts preview platform` — the latest alert for a platform, as it would be posted\n"
         "`/alerts list` · `/alerts unsubscribe` · `/alerts test`\n"
         "`/feeds add|remove|list|status|resume` — this server's own RSS feeds and pages\n"
         "\n"
@@ -468,6 +470,15 @@ STRINGS: dict[str, str] = {
         "subscribe the channel again."
     ),
     "alert.refused.footer": "Fine Print · delivery",
+    "digest.title": "Weekly digest · {start} – {end}",
+    "digest.count.one": "1 alert from Fine Print this week.",
+    "digest.count.other": "{count} alerts from Fine Print this week.",
+    "digest.section.ai": "AI-relevant ({count})",
+    "digest.section.other": "Other changes and news ({count})",
+    "digest.line": "• {where} — {title}{day}",
+    "digest.more.one": "…and 1 more alert this week.",
+    "digest.more.other": "…and {count} more alerts this week.",
+    "digest.footer": "Fine Print · weekly digest · weeks run from Monday 00:00 UTC",
     # -- /alerts, /feeds, /config (bot.present.manage) ---------------------------------------
     "notice.title": "Fine Print",
     "alerts.every_platform": "every platform",
@@ -477,6 +488,11 @@ STRINGS: dict[str, str] = {
     "alerts.subscribed.title": "Alerts subscribed",
     "alerts.subscribed.text": "<#{channel}> will get alerts about {what} for **{platforms}**.",
     "alerts.subscribed.role": "Each alert mentions <@&{role}>; nothing else ever pings.",
+    "alerts.subscribed.weekly": (
+        "They come as **one weekly digest**, posted when each week closes (Monday 00:00 UTC); a "
+        "week without alerts posts nothing."
+    ),
+    "alerts.subscribed.weekly_role": "Each digest mentions <@&{role}>; nothing else ever pings.",
     "alerts.subscribed.test": "Use `/alerts test` to post a sample here and check my permissions.",
     "alerts.subscribed.language": "Alerts here are written in {language}.",
     "alerts.check_this": "Check this",
@@ -496,6 +512,9 @@ STRINGS: dict[str, str] = {
     "alerts.line.all": " · every change",
     "alerts.line.role": " · mentions <@&{role}>",
     "alerts.line.language": " · in {language}",
+    "alerts.line.weekly": " · weekly digest",
+    "alerts.line.waiting.one": " (1 alert waiting for Monday)",
+    "alerts.line.waiting.other": " ({count} alerts waiting for Monday)",
     "alerts.line.paused": "\n  ⚠ paused: {reason} — subscribe again to resume",
     "alerts.missing": "I am missing {missing} in <#{channel}>.",
     "alerts.role_not_mentionable": (
@@ -514,6 +533,15 @@ STRINGS: dict[str, str] = {
     "perm.view_channel": "View Channel",
     "perm.send_messages": "Send Messages",
     "perm.embed_links": "Embed Links",
+    "alerts.preview.latest": (
+        "Preview: the latest {platform} alert, detected {detected}, as it would be posted. Only "
+        "you can see this, and nobody was notified."
+    ),
+    "alerts.preview.empty": (
+        "No alert for {platform} yet — here is a sample of how one would look. Only you can see "
+        "this, and nobody was notified."
+    ),
+    "alerts.preview.sample.title": "Sample: how a {platform} alert looks",
     "feeds.health.ok": "ok",
     "feeds.health.failing": "failing",
     "feeds.health.paused": "paused",
@@ -663,6 +691,9 @@ STRINGS: dict[str, str] = {
     "cmd.alerts.subscribe.only_ai": "Only changes judged AI-relevant (default: yes)",
     "cmd.alerts.subscribe.mention_role": "A role to mention with each alert (default: nobody)",
     "cmd.alerts.subscribe.language": "This channel's alert language (default: the server's)",
+    "cmd.alerts.subscribe.mode": "Each alert as it comes (default), or one weekly digest",
+    "cmd.alerts.preview": "See a platform's latest alert as it would be posted",
+    "cmd.alerts.preview.platform": "The platform, e.g. soundcloud",
     "cmd.alerts.unsubscribe": "Stop posting alerts in a channel",
     "cmd.alerts.unsubscribe.channel": "The channel (default: this channel)",
     "cmd.alerts.list": "Which channels get alerts",
@@ -680,6 +711,8 @@ STRINGS: dict[str, str] = {
     "cmd.feeds.status": "Health of the sources: last error, paused",
     "cmd.feeds.resume": "Check a paused source again",
     "cmd.feeds.resume.source": "The paused source's id (see /feeds status)",
+    "choice.mode.instant": "instant — each alert as it comes",
+    "choice.mode.weekly": "weekly — one digest a week (Mondays, 00:00 UTC)",
     "choice.kind.rss": "RSS / Atom feed",
     "choice.kind.page": "Web page (terms, policy)",
     "choice.format.toml": "TOML (the format of the shipped FAQ, data/faq/)",
