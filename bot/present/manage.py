@@ -146,7 +146,7 @@ def alert_preview(view: AlertPreview | UnknownPlatforms, t: Texts = ENGLISH) -> 
         reply = render_alert(view.alert, t=t)
         detected = detected_day(view.alert, t)
         note = t("alerts.preview.latest", platform=name, detected=detected)
-    return replace(reply, content=note, ephemeral=True, mention_role_id=None).fit()
+    return replace(reply, content=note, ephemeral=True, mention_role_id=None).fit(t)
 
 
 # -- /feeds ----------------------------------------------------------------------------------
