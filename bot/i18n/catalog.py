@@ -39,6 +39,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -148,8 +149,10 @@ class TranslationError(ProblemsError):
 
 
 # -- small helpers ---------------------------------------------------------------------------
+@lru_cache(maxsize=2048)
 def ui_limit(key: str) -> int:
-    """Discord's limit for the place an interface string is shown."""
+    """Discord's limit for the place an interface string is shown (the same for every locale:
+    worked out once per key)."""
     for patterns, limit in UI_LIMITS:
         if any(fnmatchcase(key, p) for p in patterns):
             return limit
