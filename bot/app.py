@@ -9,6 +9,7 @@ the tests exercise exactly what a Discord member gets.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -46,6 +47,7 @@ from bot.results import (
 from bot.store import clock as store_clock
 from bot.store import faq_entries, reviews
 from bot.store.db import Database
+from bot.store.lock import InstanceLock
 from bot.watch.service import Watcher
 from bot.watch.sources import load_sources
 
@@ -353,13 +355,16 @@ async def open_app(
     db_path: Path | None = None,
     sources_path: Path | None = None,
     clock: Clock = store_clock.now,
+    lock: bool | None = None,
 ) -> AsyncIterator[App]:
     """Build the app once, complete: with ``watch`` its watcher, with a ``sender`` (the Discord
     client's) the deliverer that posts alerts through it.
 
-    ``db_path`` / ``sources_path`` override the settings (``watch --db/--sources``); ``clock``
-    is the deliverer's "now", which decides when a week closes and its digests go out (tests
-    pass one they can move; nothing sleeps for a week).
+    A process that polls or delivers first takes the database's instance lock
+    (``bot.store.lock``; ``lock`` defaults to ``watch``): a second one on the same database is
+    refused with ``InstanceLocked``. ``db_path`` / ``sources_path`` override the settings
+    (``watch --db/--sources``); ``clock`` is the deliverer's "now", which decides when a week
+    closes and its digests go out (tests pass one they can move; nothing sleeps for a week).
     """
     kb = load_knowledge(settings.data_dir)
     languages = load_languages(settings.data_dir, kb)  # TranslationError lists every problem
@@ -368,18 +373,21 @@ async def open_app(
         sources = sources_path or settings.sources_path
         specs = load_sources(sources, platforms=set(kb.platforms))
         log.info("watching %d sources from %s", len(specs), sources)
-    db = await Database(db_path or settings.db_path).connect()
-    watcher = None
-    try:
-        if specs is not None:
-            watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
-        deliverer = (
-            Deliverer(db, sender, kb=kb, now=clock, languages=languages)
-            if sender is not None
-            else None
-        )
-        yield App(settings, db, kb, watcher=watcher, deliverer=deliverer, languages=languages)
-    finally:
-        if watcher is not None:
-            await watcher.close()
-        await db.close()
+    path = db_path or settings.db_path
+    locked = watch if lock is None else lock
+    with InstanceLock(path) if locked else contextlib.nullcontext():
+        db = await Database(path).connect()
+        watcher = None
+        try:
+            if specs is not None:
+                watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
+            deliverer = (
+                Deliverer(db, sender, kb=kb, now=clock, languages=languages)
+                if sender is not None
+                else None
+            )
+            yield App(settings, db, kb, watcher=watcher, deliverer=deliverer, languages=languages)
+        finally:
+            if watcher is not None:
+                await watcher.close()
+            await db.close()

@@ -15,6 +15,7 @@ from bot.cli import ask, data, db, faq, run, sync, watch
 from bot.cli.base import ExitCode
 from bot.config import ConfigError, configure_logging, load_settings
 from bot.errors import ProblemsError
+from bot.store.lock import InstanceLocked
 from bot.store.migrations import MigrationError
 
 SUBCOMMANDS = (run, ask, watch, faq, db, data, sync)
@@ -50,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.FAILED
     except MigrationError as exc:
         print(f"Database error — {exc}", file=sys.stderr)
+        return ExitCode.FAILED
+    except InstanceLocked as exc:
+        print(f"Not started — {exc}", file=sys.stderr)
         return ExitCode.FAILED
 
 

@@ -11,6 +11,7 @@ import aiosqlite
 from bot.cli.base import ExitCode, run_async
 from bot.config import Settings
 from bot.store import reviews
+from bot.store.backup import BackupError
 from bot.store.db import Database
 from bot.store.migrations import apply_migrations, known_migrations, schema_version
 
@@ -46,7 +47,7 @@ async def backup_to(settings: Settings, target: Path) -> int:
     async with Database(settings.db_path) as db:
         try:
             path = await db.backup(target)
-        except OSError as exc:
+        except (BackupError, OSError) as exc:
             print(f"Backup failed — {exc}", file=sys.stderr)
             return ExitCode.FAILED
     print(f"Backed up {settings.db_path} to {path}")

@@ -58,7 +58,16 @@ def _printer(as_json: bool) -> Callable[[Alert], None]:
 
 
 async def _watch(args: argparse.Namespace, settings: Settings) -> int:
-    async with open_app(settings, watch=True, db_path=args.db, sources_path=args.sources) as app:
+    # Polling writes and alerts: one such process per database (bot.store.lock). --status and
+    # --resume only read or flip a flag, so they work while the bot runs.
+    operator_only = bool(args.resume or args.status)
+    async with open_app(
+        settings,
+        watch=True,
+        db_path=args.db,
+        sources_path=args.sources,
+        lock=not operator_only,
+    ) as app:
         watcher = app.watcher
         assert watcher is not None  # open_app(watch=True) always builds it
         if args.resume:

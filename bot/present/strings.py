@@ -470,6 +470,11 @@ STRINGS: dict[str, str] = {
         "subscribe the channel again."
     ),
     "alert.refused.footer": "Fine Print · delivery",
+    "alert.rejected.title": "Fine Print could not post an alert",
+    "alert.rejected.text": (
+        "Discord refused an alert for <#{channel}>: {reason}. That alert was dropped; the "
+        "channel still receives the others. If it happens again, please tell the bot's operator."
+    ),
     "digest.title": "Weekly digest · {start} – {end}",
     "digest.count.one": "1 alert from Fine Print this week.",
     "digest.count.other": "{count} alerts from Fine Print this week.",

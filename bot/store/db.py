@@ -18,6 +18,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.store.backup import write_backup
 from bot.store.migrations import apply_migrations
 
 log = logging.getLogger(__name__)
@@ -111,16 +112,9 @@ class Database:
             return list(await cur.fetchall())
 
     async def backup(self, target: Path | str) -> Path:
-        """A consistent online copy via SQLite's backup API; refuses to overwrite a file."""
-        target = Path(target)
-        if target.exists():
-            raise FileExistsError(f"{target} already exists; choose a new file name")
+        """A consistent online copy, published under ``target`` only once it is complete and
+        checked; never overwrites a file (``bot.store.backup``). Raises ``BackupError``."""
         if self._writer is None:
             raise RuntimeError("database is not connected")
         async with self._write_lock:
-            dest = await aiosqlite.connect(str(target))
-            try:
-                await self._writer.backup(dest)
-            finally:
-                await dest.close()
-        return target
+            return await write_backup(self._writer, Path(target))

@@ -230,13 +230,13 @@ async def remove_guild_source(db: Database, guild_id: int, source_id: str) -> bo
 
 async def list_guild_sources(db: Database, guild_id: int) -> list[SourceSpec]:
     rows = await db.fetchall(
-        "SELECT * FROM guild_source WHERE guild_id = ? ORDER BY added_at, id", (guild_id,)
+        "SELECT * FROM guild_source WHERE guild_id = ? ORDER BY added_at, rowid", (guild_id,)
     )
     return [_spec(r) for r in rows]
 
 
 async def all_guild_sources(db: Database) -> list[SourceSpec]:
-    rows = await db.fetchall("SELECT * FROM guild_source ORDER BY guild_id, added_at, id")
+    rows = await db.fetchall("SELECT * FROM guild_source ORDER BY guild_id, added_at, rowid")
     return [_spec(r) for r in rows]
 
 

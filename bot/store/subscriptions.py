@@ -101,6 +101,11 @@ def refused_key(channel_id: int) -> str:
     return f"delivery-refused:{channel_id}"
 
 
+def rejected_key(channel_id: int) -> str:
+    """The "told once" key for messages Discord refused in a channel (``guild_notice``)."""
+    return f"delivery-rejected:{channel_id}"
+
+
 async def unsubscribe(db: Database, guild_id: int, channel_id: int) -> bool:
     """Remove the channel's subscription; alerts still queued for it (e.g. while Discord was
     failing) are dropped too, and so is what a weekly channel collected for its next digest, so

@@ -150,13 +150,17 @@ async def fetcher():
 
 
 @pytest.fixture
-def make_watcher(kb: KnowledgeBase, settings: Settings, fetcher: Fetcher):
-    """Build a Watcher over the given sources (and database; a "restart" passes a new one)."""
+async def make_watcher(kb: KnowledgeBase, settings: Settings, fetcher: Fetcher):
+    """Build a Watcher over the given sources (and database; a "restart" passes a new one).
+
+    Watchers are closed at the end of the test (their page-parser processes stop).
+    """
+    built: list[Watcher] = []
 
     def build(
-        db: Database, sources: list[SourceSpec], *, policy: WatchPolicy = TEST_POLICY
+        db: Database, sources: list[SourceSpec], *, policy: WatchPolicy = TEST_POLICY, **kw
     ) -> Watcher:
-        return Watcher(
+        watcher = Watcher(
             db,
             kb,
             PlatformDetector(kb.platforms),
@@ -164,9 +168,14 @@ def make_watcher(kb: KnowledgeBase, settings: Settings, fetcher: Fetcher):
             sources,
             fetcher=fetcher,
             policy=policy,
+            **kw,
         )
+        built.append(watcher)
+        return watcher
 
-    return build
+    yield build
+    for watcher in built:
+        await watcher.close()
 
 
 @dataclass

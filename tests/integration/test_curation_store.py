@@ -219,6 +219,30 @@ async def test_duplicate_questions_are_refused(gapp: App, cur: Curation) -> None
     await cur.add(OTHER, MOD, form())
 
 
+@pytest.mark.parametrize(
+    "lookalike",
+    [
+        SHOWCASE.replace("o", "\u043e", 1),  # a Cyrillic "о"
+        SHOWCASE.replace("AI", "\u0410\u0399"),  # Cyrillic А, Greek Ι
+        SHOWCASE.replace("server", "ser\u200bver"),  # a zero-width space
+        "\u202e" + SHOWCASE,  # a right-to-left override
+        SHOWCASE.replace(" ", " \u2066\u200d", 3),  # bidi isolate + zero-width joiner
+        SHOWCASE.replace("tracks", "\uff54racks"),  # fullwidth t (NFKC)
+    ],
+)
+async def test_lookalike_questions_are_refused_as_duplicates(
+    gapp: App, cur: Curation, lookalike: str
+) -> None:
+    ref = (await cur.add(GUILD, MOD, form())).stored.entry.id
+    assert lookalike != SHOWCASE
+    with pytest.raises(CurationError, match=f"{ref} already asks"):
+        await cur.add(GUILD, MOD, form(lookalike))
+    # and an import row with it updates the entry instead of adding a twin
+    data = json.dumps([{"question": lookalike, "answer": "Changed.", "topics": ["ai-content"]}])
+    plan = await cur.plan_import(GUILD, "rows.json", data.encode())
+    assert not plan.added and [r.target.entry.id for r in plan.changed] == [ref]
+
+
 async def test_audit_trail_records_who_what_when_before_and_after(gapp: App, cur: Curation) -> None:
     ref = (await cur.add(GUILD, MOD, form(links="https://example.org/rules"))).stored.entry.id
     await cur.edit(

@@ -8,6 +8,7 @@ import aiosqlite
 import pytest
 
 from bot.store import guild_config
+from bot.store.backup import BackupError
 from bot.store.db import Database
 from bot.store.migrations import MigrationError, apply_migrations, known_migrations
 from tests.conftest import PYTHON, ROOT, clean_env
@@ -66,7 +67,7 @@ async def test_online_backup_is_consistent_and_never_overwrites(tmp_path: Path) 
         for guild in range(50):
             await guild_config.set_mod_role(db, guild, guild + 1000, actor_id=1)
         target = await db.backup(tmp_path / "copy.db")
-        with pytest.raises(FileExistsError):
+        with pytest.raises(BackupError, match="already exists"):
             await db.backup(target)
     with sqlite3.connect(target) as copy:
         assert copy.execute("SELECT count(*) FROM guild_config").fetchone()[0] == 50

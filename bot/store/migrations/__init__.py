@@ -1,8 +1,10 @@
 """Numbered SQL migrations (``NNN_name.sql``), tracked in ``PRAGMA user_version``.
 
 Each file runs inside one transaction together with the version bump, so a failed migration
-leaves the database exactly as it was. A database newer than this code is refused rather than
-guessed at: running old code on a new schema is how data gets silently corrupted.
+leaves the database exactly as it was, and two processes starting together on a new file do
+not both apply it (the loser sees the version moved and carries on). A database newer than this
+code is refused rather than guessed at: running old code on a new schema is how data gets
+silently corrupted.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ async def apply_migrations(conn: aiosqlite.Connection) -> list[Migration]:
         except Exception as exc:
             if conn.in_transaction:
                 await conn.execute("ROLLBACK")
+            if await schema_version(conn) >= migration.version:
+                continue  # another process (starting on the same new file) applied it first
             raise MigrationError(
                 f"migration {migration.version:03d}_{migration.name} failed: {exc}"
             ) from exc
