@@ -59,6 +59,6 @@ def test_console_mode_without_token(tmp_path: Path) -> None:
     assert "Buttons: [1] Opt-out steps" in out
     # pressing 1 shows the opt-out answer
     assert "No opt-out setting" in out
-    # an off-topic question is not answered with a guess
-    assert "Not sure what you're asking" in out
+    # an off-topic question is not answered with a guess: it is told what the bot answers
+    assert "I answer questions about platforms' AI terms" in out
     assert "Unknown command /nope" in out
