@@ -19,10 +19,11 @@ from pathlib import Path
 from bot import __version__
 from bot.actions import Action, Alternatives, MoreTerms, Pick, ShowHistory, ShowItem, ShowOptOuts
 from bot.alerts.delivery import Deliverer, Sender
+from bot.alerts.digest import Clock
 from bot.config import Settings
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.matcher import AskResult, FaqIndex, Match, Matcher, Outcome
-from bot.knowledge.model import Clause, FaqEntry, KnowledgeBase, Platform
+from bot.knowledge.model import Absence, Clause, FaqEntry, KnowledgeBase, Platform
 from bot.knowledge.platforms import PlatformDetector
 from bot.knowledge.text import fold
 from bot.knowledge.topics import TOPIC_BY_ID
@@ -41,8 +42,8 @@ from bot.results import (
     UnknownPlatform,
     View,
 )
+from bot.store import clock as store_clock
 from bot.store import faq_entries, feedback, reviews
-from bot.store.clock import now_iso
 from bot.store.db import Database
 from bot.watch.service import Watcher
 from bot.watch.sources import load_sources
@@ -51,6 +52,8 @@ log = logging.getLogger(__name__)
 
 REVIEW_CACHE_SECONDS = 60.0
 TERMS_CLAUSES = 3  # clauses /terms shows at once
+FAQ_CLAUSES = 3  # clauses quoted under an FAQ answer
+FAQ_OPTOUTS = 2  # opt-outs named under an FAQ answer
 
 
 @dataclass(slots=True)
@@ -129,7 +132,10 @@ class App:
         platform = self.kb.platforms.get(result.platform or "")
         if found is None:
             state = str(result.outcome)
-            return AnswerView(result, guild_id, None, platform, state, result.topic)
+            absences: tuple[Absence, ...] = ()
+            if result.outcome == Outcome.UNCURATED and platform and result.topic:
+                absences = tuple(self.kb.absences_for(platform.id, result.topic))
+            return AnswerView(result, guild_id, None, platform, state, result.topic, absences)
         shown = await self.shown(found, guild_id=guild_id)
         return AnswerView(result, guild_id, shown, platform, Outcome.ANSWER, result.topic)
 
@@ -172,10 +178,16 @@ class App:
         return ClauseView(clause, self.kb.platforms[clause.platform], clause.id in review)
 
     async def _faq_view(self, entry: FaqEntry, topic: str | None) -> FaqView:
+        """The entry with the clauses and opt-outs its answer rests on: the ones it references,
+        or else (moderators' entries) the current clause of its one platform and topic."""
         platforms = tuple(self.kb.platforms[p] for p in entry.platforms if p in self.kb.platforms)
-        related = self._related_clause(entry, topic)
-        clause = await self._clause_view(related) if related is not None else None
-        return FaqView(entry, platforms, topic, clause)
+        clauses = [self.kb.clauses[c] for c in entry.clauses if c in self.kb.clauses]
+        if not clauses:
+            related = self._related_clause(entry, topic)
+            clauses = [related] if related is not None else []
+        views = tuple([await self._clause_view(c) for c in clauses[:FAQ_CLAUSES]])
+        optouts = tuple(self.kb.optouts[o] for o in entry.optouts if o in self.kb.optouts)
+        return FaqView(entry, platforms, topic, views, optouts[:FAQ_OPTOUTS])
 
     def _related_clause(self, entry: FaqEntry, topic: str | None) -> Clause | None:
         """The current clause of the entry's one platform and topic, quoted with the answer."""
@@ -205,7 +217,10 @@ class App:
         clauses = self._terms_clauses(platform_id, topic)
         other = tuple(sorted({c.topic for c in self.kb.clauses_for(platform_id) if c.current}))
         views = tuple([await self._clause_view(c) for c in clauses])
-        return TermsView(platform, topic, views, other if not views else ())
+        if views:
+            return TermsView(platform, topic, views)
+        absent = tuple(self.kb.absences_for(platform_id, topic or "ai-training"))
+        return TermsView(platform, topic, views, other, absent)
 
     def _terms_clauses(self, platform_id: str, topic: str | None) -> list[Clause]:
         clauses = [c for c in self.kb.clauses_for(platform_id, topic or "ai-training") if c.current]
@@ -231,7 +246,9 @@ class App:
         result = await self.ask(query, guild_id=guild_id)
         shown = (result.answer.kind, result.answer.id) if result.answer else None
         async with self.db.transaction() as conn:
-            feedback_id = await feedback.record_press(conn, guild_id, query, shown, now=now_iso())
+            feedback_id = await feedback.record_press(
+                conn, guild_id, query, shown, now=store_clock.now_iso()
+            )
         return AlternativesView(tuple(result.alternatives), feedback_id)
 
     async def pick(
@@ -239,7 +256,9 @@ class App:
     ) -> ItemView | HistoryView | Gone:
         """An alternative picked after "Not what I asked": recorded, then shown."""
         async with self.db.transaction() as conn:
-            await feedback.record_choice(conn, feedback_id, kind, item_id, now=now_iso())
+            await feedback.record_choice(
+                conn, feedback_id, kind, item_id, now=store_clock.now_iso()
+            )
         return await self.item(kind, item_id, guild_id=guild_id)
 
     async def terms_alternatives(
@@ -362,11 +381,14 @@ async def open_app(
     sender: Sender | None = None,
     db_path: Path | None = None,
     sources_path: Path | None = None,
+    clock: Clock = store_clock.now,
 ) -> AsyncIterator[App]:
     """Build the app once, complete: with ``watch`` its watcher, with a ``sender`` (the Discord
     client's) the deliverer that posts alerts through it.
 
-    ``db_path`` / ``sources_path`` override the settings (``watch --db/--sources``).
+    ``db_path`` / ``sources_path`` override the settings (``watch --db/--sources``); ``clock``
+    is the deliverer's "now", which decides when a week closes and its digests go out (tests
+    pass one they can move; nothing sleeps for a week).
     """
     kb = load_knowledge(settings.data_dir)
     specs = None
@@ -379,7 +401,7 @@ async def open_app(
     try:
         if specs is not None:
             watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
-        deliverer = Deliverer(db, sender, kb=kb) if sender is not None else None
+        deliverer = Deliverer(db, sender, kb=kb, now=clock) if sender is not None else None
         yield App(settings, db, kb, watcher=watcher, deliverer=deliverer)
     finally:
         if watcher is not None:

@@ -24,10 +24,12 @@ from discord.http import Route
 
 from bot import services
 from bot.alerts.delivery import DeliveryPermanent, DeliveryRetry
+from bot.alerts.digest import Clock
 from bot.app import App, open_app
 from bot.config import ConfigError, Settings
 from bot.present.manage import notice
 from bot.present.reply import Reply
+from bot.store import clock as store_clock
 from cogs.utils.checks import NotModerator
 from cogs.utils.replies import CoreButton, Interaction, send_kwargs, send_reply, texts_for
 
@@ -211,12 +213,15 @@ def create_bot(app: App, *, start_services: bool = True) -> FinePrintBot:
 
 
 @asynccontextmanager
-async def open_bot(settings: Settings) -> AsyncIterator[FinePrintBot]:
+async def open_bot(
+    settings: Settings, *, clock: Clock = store_clock.now
+) -> AsyncIterator[FinePrintBot]:
     """The bot as ``run_bot`` starts it: the endpoints, the App (with its watcher and a
-    deliverer that posts through this client) and the client, not yet logged in."""
+    deliverer that posts through this client) and the client, not yet logged in. ``clock``:
+    see ``open_app``."""
     sender = DiscordSender()
     with discord_endpoints(settings):
-        async with open_app(settings, watch=True, sender=sender) as app:
+        async with open_app(settings, watch=True, sender=sender, clock=clock) as app:
             bot = create_bot(app)
             sender.bind(bot)
             yield bot

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.knowledge.matcher import AskResult, Match
-from bot.knowledge.model import Clause, Event, FaqEntry, OptOut, Platform
+from bot.knowledge.model import Absence, Clause, Event, FaqEntry, OptOut, Platform
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,8 @@ class FaqView:
     entry: FaqEntry
     platforms: tuple[Platform, ...]  # the entry's platforms that Fine Print knows
     topic: str | None  # the topic the member asked about, when the entry has several
-    clause: ClauseView | None = None  # the current clause the answer rests on, quoted with it
+    clauses: tuple[ClauseView, ...] = ()  # the clauses the answer rests on, quoted with it
+    optouts: tuple[OptOut, ...] = ()  # the opt-outs it rests on
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class TermsView:
     topic: str | None
     clauses: tuple[ClauseView, ...]  # empty: nothing curated on that topic
     other_topics: tuple[str, ...] = ()  # topics that do have a current clause
+    absences: tuple[Absence, ...] = ()  # "no AI clause found in <document> as of <date>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,7 @@ class AnswerView:
     platform: Platform | None = None  # the platform the question is about
     state: str = "answer"
     topic: str | None = None  # the topic understood
+    absences: tuple[Absence, ...] = ()  # uncurated: "no AI clause found in <document> as of …"
 
 
 @dataclass(frozen=True, slots=True)

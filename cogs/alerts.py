@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.alerts import manage
+from bot.alerts.model import INSTANT, WEEKLY
 from bot.client import FinePrintBot
 from bot.present import manage as replies
 from bot.present.alerts import sample_alert
@@ -15,6 +16,10 @@ from cogs.utils.checks import moderator_only
 from cogs.utils.replies import Interaction, send_kwargs, send_reply, texts_for
 
 REQUIRED = ("view_channel", "send_messages", "embed_links")
+MODES = [
+    app_commands.Choice(name="instant — each alert as it comes", value=INSTANT),
+    app_commands.Choice(name="weekly — one digest a week (Mondays, 00:00 UTC)", value=WEEKLY),
+]
 
 
 def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
@@ -35,8 +40,10 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description="Where al
         platforms="Comma-separated platforms, or 'all' (default: all)",
         only_ai="Only changes judged AI-relevant (default: yes)",
         mention_role="A role to mention with each alert (default: nobody)",
+        mode="Each alert as it comes (default), or one weekly digest",
     )
     @app_commands.autocomplete(platforms=platform_autocomplete)
+    @app_commands.choices(mode=MODES)
     @moderator_only()
     async def subscribe(
         self,
@@ -45,6 +52,7 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description="Where al
         platforms: app_commands.Range[str, 0, 300] | None = None,
         only_ai: bool = True,
         mention_role: discord.Role | None = None,
+        mode: str = INSTANT,
     ) -> None:
         assert interaction.guild is not None
         t = texts_for(interaction)
@@ -73,6 +81,7 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description="Where al
             mention_role_id=mention_role.id if mention_role else None,
             actor=interaction.user.id,
             warnings=tuple(warnings),
+            mode=mode,
         )
         await send_reply(interaction, replies.subscribed(result, t))
 
@@ -116,6 +125,19 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description="Where al
             return
         subscribed = await manage.is_subscribed(self.app, interaction.guild.id, target.id)
         await send_reply(interaction, replies.test_posted(target.id, subscribed, t))
+
+    @app_commands.command(
+        name="preview", description="See a platform's latest alert as it would be posted"
+    )
+    @app_commands.describe(platform="The platform, e.g. soundcloud")
+    @app_commands.autocomplete(platform=platform_autocomplete)
+    @moderator_only()
+    async def preview(
+        self, interaction: Interaction, platform: app_commands.Range[str, 1, 100]
+    ) -> None:
+        assert interaction.guild is not None
+        result = await manage.preview(self.app, interaction.guild.id, platform)
+        await send_reply(interaction, replies.alert_preview(result, texts_for(interaction)))
 
 
 async def setup(bot: FinePrintBot) -> None:

@@ -7,6 +7,9 @@ Discord's ``enforce_nonce`` returns the message it already created instead of po
 message, never lose one). 429 / 5xx / network errors are retried with exponential backoff,
 respecting ``retry_after``; a channel Discord refuses for good (deleted, missing permission) is
 marked failed, stops receiving alerts, and its guild is told once.
+
+Weekly digests travel the same road: each pass first builds the digests of the weeks that have
+closed (``bot.alerts.digest``), which queues their outbox rows, then sends what is due.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from bot.alerts import digest as weekly
 from bot.errors import FinePrintError
 from bot.knowledge.model import KnowledgeBase
-from bot.present.alerts import render_alert, render_delivery_problem, render_notice
+from bot.present.alerts import render_alert, render_delivery_problem, render_digest, render_notice
 from bot.present.reply import Reply
 from bot.store import alerts as store
 from bot.store import clock, guild_config, subscriptions
@@ -88,11 +92,13 @@ class Deliverer:
         *,
         kb: KnowledgeBase | None = None,
         policy: DeliveryPolicy | None = None,
+        now: weekly.Clock = clock.now,
     ) -> None:
         self.db = db
         self.sender = sender
         self.kb = kb
         self.policy = policy or DeliveryPolicy()
+        self.now = now  # the clock that says which weeks have closed (tests move it)
 
     def _delay(self, attempts: int, retry_after: float | None) -> float:
         delay = min(self.policy.base_delay * 2 ** max(attempts - 1, 0), self.policy.max_delay)
@@ -109,11 +115,16 @@ class Deliverer:
             if self.kb is not None and alert.platform in self.kb.platforms:
                 alert = replace(alert, platform_name=self.kb.platforms[alert.platform].name)
             return render_alert(alert, row.mention_role_id)
+        if row.digest_id is not None:
+            digest = await weekly.load(self.db, row.digest_id, self.kb)
+            return render_digest(digest, row.mention_role_id) if digest else None
         notice = await store.get_notice(self.db, row.notice_id or "")
         return render_notice(notice) if notice else None
 
     async def deliver_due(self) -> DeliveryReport:
-        """Send every pending row that is due now (in order); returns what happened."""
+        """Build the digests of closed weeks, then send every pending row that is due now (in
+        order); returns what happened."""
+        await weekly.close_weeks(self.db, self.now())
         report = DeliveryReport()
         refused: set[int] = set()
         tried: set[int] = set()  # each row at most once per pass, whatever its retry delay
@@ -188,6 +199,9 @@ class Deliverer:
                 next_at = clock.parse(await store.next_due_at(self.db))
                 if next_at is not None:
                     timeout = min(timeout, max(0.05, (next_at - clock.now()).total_seconds()))
+                now = self.now()
+                week_closes = (weekly.next_week_start(now) - now).total_seconds()
+                timeout = min(timeout, max(0.05, week_closes))
             except asyncio.CancelledError:
                 raise
             except Exception:

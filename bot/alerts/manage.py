@@ -8,11 +8,12 @@ leave moderators guessing in other bots.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from bot.alerts.model import Alert
-from bot.store import clock, subscriptions
+from bot.alerts.model import INSTANT, Alert
+from bot.store import alerts as alert_store
+from bot.store import clock, digests, subscriptions
 from bot.store import sources as source_store
 from bot.store.sources import GuildSourceError, SourceStatus
 from bot.watch.sources import SourceSpec
@@ -43,6 +44,7 @@ class Subscribed:
     only_ai: bool
     mention_role_id: int | None
     warnings: tuple[str, ...] = ()  # already written by the shell (missing permissions…)
+    mode: str = INSTANT  # instant | weekly
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +60,22 @@ class SubscriptionLine:
     only_ai: bool
     mention_role_id: int | None
     paused_reason: str | None
+    mode: str = INSTANT
+    waiting: int = 0  # weekly: alerts collected for the coming digest
 
 
 @dataclass(frozen=True, slots=True)
 class SubscriptionList:
     lines: tuple[SubscriptionLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPreview:
+    """``/alerts preview``: the platform's latest real alert, or a sample when it has none."""
+
+    platform: str  # the platform's name
+    alert: Alert  # platform name filled in
+    sample: bool  # True: no real alert yet, ``alert`` is a sample
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +151,10 @@ async def subscribe(
     mention_role_id: int | None,
     actor: int,
     warnings: tuple[str, ...] = (),
+    mode: str = INSTANT,
 ) -> Subscribed | UnknownPlatforms:
+    """Set the channel's subscription; ``mode`` is ``instant`` or ``weekly`` (one digest a
+    week, ``bot.alerts.digest``)."""
     choice = parse_platforms(app, platforms)
     if choice.unknown:
         return _unknown(app, choice.unknown)
@@ -149,10 +165,11 @@ async def subscribe(
         choice.platforms,
         only_ai=only_ai,
         mention_role_id=mention_role_id,
+        mode=mode,
         actor=actor,
     )
     names = _names(app, sub.platforms)
-    return Subscribed(channel_id, names, sub.only_ai, mention_role_id, warnings)
+    return Subscribed(channel_id, names, sub.only_ai, mention_role_id, warnings, mode=sub.mode)
 
 
 async def unsubscribe(app: App, guild_id: int, channel_id: int) -> Unsubscribed:
@@ -160,18 +177,21 @@ async def unsubscribe(app: App, guild_id: int, channel_id: int) -> Unsubscribed:
 
 
 async def list_subscriptions(app: App, guild_id: int) -> SubscriptionList:
-    return SubscriptionList(
-        tuple(
+    lines = []
+    for s in await subscriptions.list_subscriptions(app.db, guild_id):
+        waiting = await digests.pending_count(app.db, s.channel_id) if s.weekly else 0
+        lines.append(
             SubscriptionLine(
                 s.channel_id,
                 _names(app, s.platforms),
                 s.only_ai,
                 s.mention_role_id,
                 s.paused_reason,
+                mode=s.mode,
+                waiting=waiting,
             )
-            for s in await subscriptions.list_subscriptions(app.db, guild_id)
         )
-    )
+    return SubscriptionList(tuple(lines))
 
 
 async def channel_role(app: App, guild_id: int, channel_id: int) -> int | None:
@@ -187,13 +207,13 @@ async def is_subscribed(app: App, guild_id: int, channel_id: int) -> bool:
     return any(s.channel_id == channel_id for s in subs)
 
 
-def sample_alert(app: App) -> Alert:
+def sample_alert(app: App, platform_id: str = SAMPLE_PLATFORM) -> Alert:
     """A clearly-labelled sample, so moderators can see the format and check permissions."""
-    platform = app.kb.platforms.get(SAMPLE_PLATFORM)
+    platform = app.kb.platforms.get(platform_id)
     return Alert(
         id="sample",
         source="sample",
-        platform=platform.id if platform else None,
+        platform=platform.id if platform else platform_id,
         kind="terms-change",
         title="sample",
         url=platform.terms_url if platform and platform.terms_url else "https://example.org/",
@@ -203,9 +223,32 @@ def sample_alert(app: App) -> Alert:
         removed=(),
         detected_at=clock.now_iso(),
         document=None,
-        platform_name=platform.name if platform else None,
+        platform_name=platform.name if platform else platform_id,
         why=("sample",),
     )
+
+
+async def preview(app: App, guild_id: int, platform: str) -> AlertPreview | UnknownPlatforms:
+    """The platform's most recent real alert that this server could receive, as it would be
+    posted, so moderators can judge before subscribing; a sample when there is none yet.
+
+    A platform Fine Print does not curate is found by its slug when alerts exist for it (a
+    server's own source may watch any platform)."""
+    pid = app.resolve_platform(platform)
+    slug = platform.strip().lower()
+    latest = None
+    if pid is not None:
+        latest = await alert_store.latest_for_platform(app.db, pid, guild_id)
+    elif slug:
+        latest = await alert_store.latest_for_platform(app.db, slug, guild_id)
+        pid = slug if latest is not None else None
+    if pid is None:
+        return _unknown(app, (platform,))
+    curated = app.kb.platforms.get(pid)
+    name = curated.name if curated else pid
+    if latest is None:
+        return AlertPreview(name, sample_alert(app, pid), sample=True)
+    return AlertPreview(name, replace(latest, platform_name=name), sample=False)
 
 
 # -- guild sources (/feeds) ------------------------------------------------------------------

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 KINDS = ("news", "terms-change")
 ID_LENGTH = 20
 NONCE_LENGTH = 24  # Discord accepts nonces up to 25 characters
+
+# How a subscription receives alerts: each as it comes, or one digest a week (bot.alerts.digest).
+INSTANT = "instant"
+WEEKLY = "weekly"
+DELIVERY_MODES = (INSTANT, WEEKLY)
 
 
 def stable_id(*parts: str, length: int = ID_LENGTH) -> str:
@@ -72,3 +78,24 @@ class Notice:
     body: str
     created_at: str
     guild_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """One weekly digest as it is posted: the week it covers and the alerts it lists."""
+
+    id: str
+    week_start: datetime  # Monday 00:00 UTC of the week it closes
+    alerts: tuple[Alert, ...]  # platform names filled in, in the order they were detected
+    since: datetime | None = None  # an earlier Monday when it also lists older alerts
+
+    @property
+    def week_end(self) -> datetime:
+        """The Monday 00:00 UTC that closed the week (exclusive)."""
+        return self.week_start + timedelta(days=7)
+
+    @property
+    def first_day(self) -> datetime:
+        """Where the period it lists starts: its week, or earlier after the bot was down (or
+        for an alert recorded just after its own week's digest was built)."""
+        return min(self.since or self.week_start, self.week_start)

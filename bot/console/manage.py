@@ -8,6 +8,7 @@ themselves print in the terminal as the watcher finds them.
 from __future__ import annotations
 
 from bot.alerts import manage
+from bot.alerts.model import INSTANT, WEEKLY
 from bot.console.session import CONSOLE_CHANNEL, OPERATOR, Console
 from bot.present import manage as replies
 from bot.present.alerts import sample_alert
@@ -15,6 +16,7 @@ from bot.present.reply import Reply
 from bot.store import guild_config
 
 EVERY_CHANGE = "--every-change"
+WEEKLY_FLAG = "--weekly"
 FEED_KINDS = ("rss", "page")
 
 
@@ -36,8 +38,11 @@ class ManageCommands:
         sub, _, arg = rest.partition(" ")
         sub, arg = sub.lower(), arg.strip()
         if sub == "subscribe":
-            only_ai = EVERY_CHANGE not in arg.split()
-            platforms = " ".join(w for w in arg.split() if w != EVERY_CHANGE) or None
+            words = arg.split()
+            only_ai = EVERY_CHANGE not in words
+            mode = WEEKLY if WEEKLY_FLAG in words or "mode:weekly" in words else INSTANT
+            flags = (EVERY_CHANGE, WEEKLY_FLAG, "mode:weekly", "mode:instant")
+            platforms = " ".join(w for w in words if w not in flags) or None
             result = await manage.subscribe(
                 self.app,
                 self.guild,
@@ -46,6 +51,7 @@ class ManageCommands:
                 only_ai=only_ai,
                 mention_role_id=None,
                 actor=OPERATOR,
+                mode=mode,
             )
             return replies.subscribed(result, self.t)
         if sub == "unsubscribe":
@@ -57,9 +63,12 @@ class ManageCommands:
             )
         if sub == "test":
             return sample_alert(manage.sample_alert(self.app), t=self.t)
+        if sub == "preview" and arg:
+            return replies.alert_preview(await manage.preview(self.app, self.guild, arg), self.t)
         return self.console.usage(
-            "/alerts subscribe [platforms] [--every-change] | unsubscribe | list | test",
-            "/alerts subscribe soundcloud, youtube",
+            "/alerts subscribe [platforms] [--every-change] [--weekly] | unsubscribe | list "
+            "| test | preview <platform>",
+            "/alerts subscribe soundcloud, youtube --weekly",
             rest,
         )
 

@@ -16,7 +16,7 @@ console, tests):
   transaction, so every process's ``App.guild_view`` (the bot, the CLI) rebuilds on its next
   question without a restart.
 - **Same schema as the shipped FAQ.** Modal input and import files are validated by the loader's
-  ``parse_faq`` (the one validator for ``data/faq.toml``), plus the server-entry limits
+  ``parse_faq`` (the one validator for ``data/faq/*.toml``), plus the server-entry limits
   (``caps.py``). How an imported row maps to an existing entry: ``importing.py``.
 
 Text from moderators may use Markdown but can never ping (``neutralize_mentions``, and every

@@ -47,7 +47,7 @@ def toml_string(text: str) -> str:
 def to_toml(rows: list[dict[str, Any]], guild_id: int, now: str) -> str:
     out = [
         f"# Fine Print: the FAQ entries of server {guild_id} ({len(rows)}), exported {now}.",
-        "# Same schema as data/faq.toml. Import with /faq import (or python -m bot faq import).",
+        "# Same schema as data/faq/*.toml. Import with /faq import (or python -m bot faq import).",
         "# A row whose id is guild-N of this server updates that entry; any other row updates the",
         "# entry with the same question, or is added. Delete an id line to add a copy instead.",
     ]
@@ -117,7 +117,7 @@ def read_file(filename: str, data: bytes) -> tuple[list[Any], _Source, bool] | s
     if unknown:
         return (
             f"Unknown table(s) {', '.join(unknown)}: the file should hold [[faq]] tables "
-            "(the schema of data/faq.toml)."
+            "(the schema of data/faq/*.toml)."
         )
     rows = raw.get("faq", [])
     if not isinstance(rows, list):

@@ -1,6 +1,6 @@
 """Reading what moderators type: the entry form's five inputs, and rows of an imported file.
 
-Both are validated by the loader's ``parse_faq`` (the one validator for ``data/faq.toml``) plus
+Both are validated by the loader's ``parse_faq`` (the one validator for ``data/faq/*.toml``) plus
 the limits of a server entry, so a server's entries can never be something the shipped FAQ would
 refuse. Every problem is reported at once, in words a moderator can act on.
 """

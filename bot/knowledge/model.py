@@ -1,17 +1,47 @@
-"""The curated knowledge: platforms, clauses (ToS;DR-style points), opt-outs, events and FAQ.
+"""The curated knowledge: platforms, clauses (ToS;DR-style points), opt-outs, events, absences
+("no AI clause found in <document> as of <date>") and FAQ.
 
 Plain frozen dataclasses so the matcher, renderers, console and cogs share one vocabulary and
-nothing can mutate a shipped fact at run time.
+nothing can mutate a shipped fact at run time. The file format is schema v2 (``data/README.md``).
+
+Dates are kept apart on purpose: ``since`` is when a wording first appeared (and on what basis:
+the version's own effective date, an Open Terms Archive capture, an announcement or a report),
+``confirmed`` is the newest version in which the quote was checked verbatim. A clause ends
+(``ended``) when the first version without it appears.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
-CLAUSE_STATUSES = ("current", "superseded")
+CLAUSE_STATUSES = ("current", "superseded", "removed")
 QUOTE_SOURCES = ("primary", "secondary")
 GUILD_ID_PREFIX = "guild-"  # the public ids of moderators' own entries: guild-<row>
+DATE_BASES = ("effective", "captured", "announced", "reported")
+OPTOUT_EXISTS = ("yes", "no", "unknown")
+GLOBAL = "global"
+# "rest-of-world": everywhere the platform's other regional versions do not cover.
+REGIONS = (
+    GLOBAL,
+    "eu",
+    "eea",
+    "efta",
+    "uk",
+    "ch",
+    "us",
+    "ca",
+    "br",
+    "in",
+    "jp",
+    "kr",
+    "au",
+    "hk",
+    "sg",
+    "rest-of-world",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +53,8 @@ class Platform:
     privacy_url: str | None = None
     ai_policy_url: str | None = None
     description: str | None = None
+    apps: tuple[str, ...] = ()  # a company's several apps (meta: facebook, instagram, …)
+    ota: tuple[str, ...] = ()  # Open Terms Archive service folders its clauses may cite
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +66,40 @@ class Clause:
     title: str
     quote: str
     summary: str
-    effective: date
+    since: date
     source_url: str
-    verified: date
+    confirmed: date
+    since_basis: str = "effective"
+    since_after: date | None = None
+    since_commit: str | None = None
+    confirmed_commit: str | None = None
     status: str = "current"
+    ended: date | None = None
     supersedes: str | None = None
     quote_source: str = "primary"
     note: str | None = None
+    region: tuple[str, ...] = (GLOBAL,)
+    apps: tuple[str, ...] = ()  # empty: every app of the platform
+    language: str = "en"
+    ota_document: str | None = None  # OTA's name for the document when ``document`` differs
 
     @property
     def current(self) -> bool:
         return self.status == "current"
+
+    @property
+    def effective(self) -> date:
+        """When the wording first appeared (``since``); kept for callers that sort by it."""
+        return self.since
+
+    @property
+    def verified(self) -> date:
+        """The newest version the quote was confirmed in (``confirmed``)."""
+        return self.confirmed
+
+    @property
+    def document_in_archive(self) -> str:
+        return self.ota_document or self.document
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +107,7 @@ class OptOut:
     id: str
     platform: str
     title: str
-    exists: bool
+    exists: str  # yes | no (the platform says there is none) | unknown (none found)
     controls: str
     verified: date
     source_url: str
@@ -61,6 +116,14 @@ class OptOut:
     who: str | None = None
     not_covered: str | None = None
     note: str | None = None
+    region: tuple[str, ...] = (GLOBAL,)
+    apps: tuple[str, ...] = ()
+    quote: str | None = None
+
+    @property
+    def available(self) -> bool:
+        """A setting or form exists."""
+        return self.exists == "yes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +132,33 @@ class Event:
 
     id: str
     platform: str
-    date: date
+    date: dt.date
     title: str
     summary: str
     source_url: str
     quote: str | None = None
+    date_basis: str = "effective"
+    date_after: dt.date | None = None
+    clause: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    """ "No AI clause found in <document> as of <checked>": an answer worth giving."""
+
+    id: str
+    platform: str
+    document: str
+    topics: tuple[str, ...]
+    checked: date
+    source_url: str
+    checked_commit: str | None = None
+    note: str | None = None
+    ota_document: str | None = None
+
+    @property
+    def document_in_archive(self) -> str:
+        return self.ota_document or self.document
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +174,15 @@ class FaqEntry:
     verified: date | None = None
     guild_id: int | None = None
     version: int = 1
+    clauses: tuple[str, ...] = ()  # shipped entries: the clauses the answer rests on
+    optouts: tuple[str, ...] = ()  # … and the opt-outs
 
     @property
     def is_guild(self) -> bool:
         return self.guild_id is not None
+
+
+_OPTOUT_ORDER = {value: n for n, value in enumerate(OPTOUT_EXISTS)}
 
 
 @dataclass(slots=True)
@@ -102,6 +192,9 @@ class KnowledgeBase:
     optouts: dict[str, OptOut] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     faq: dict[str, FaqEntry] = field(default_factory=dict)
+    absences: dict[str, Absence] = field(default_factory=dict)
+    # Where each entry was read (file, line of its table header), for problems found later.
+    locations: dict[str, tuple[Path, int]] = field(default_factory=dict)
 
     def clauses_for(self, platform: str, topic: str | None = None) -> list[Clause]:
         found = [c for c in self.clauses.values() if c.platform == platform]
@@ -111,18 +204,28 @@ class KnowledgeBase:
         return sorted(found, key=lambda c: not c.current)
 
     def optouts_for(self, platform: str) -> list[OptOut]:
+        """Existing opt-outs first, then "there is none", then "none found"."""
         return sorted(
             (o for o in self.optouts.values() if o.platform == platform),
-            key=lambda o: (not o.exists, o.id),
+            key=lambda o: (_OPTOUT_ORDER.get(o.exists, len(_OPTOUT_ORDER)), o.id),
         )
+
+    def absences_for(self, platform: str, topic: str | None = None) -> list[Absence]:
+        return [
+            a
+            for a in self.absences.values()
+            if a.platform == platform and (topic is None or topic in a.topics)
+        ]
 
     def timeline(self, platform: str) -> list[Clause | Event]:
         """Every dated item of a platform, oldest first: the answer to "what changed?"."""
         items: list[Clause | Event] = [c for c in self.clauses.values() if c.platform == platform]
         items += [e for e in self.events.values() if e.platform == platform]
-        return sorted(items, key=lambda i: (i.effective if isinstance(i, Clause) else i.date, i.id))
+        return sorted(items, key=lambda i: (i.since if isinstance(i, Clause) else i.date, i.id))
 
     def oldest_verified(self) -> date | None:
-        dates = [c.verified for c in self.clauses.values() if c.current]
+        """The stalest fact shown as current: the oldest ``confirmed`` of a current clause or
+        ``verified`` of an opt-out."""
+        dates = [c.confirmed for c in self.clauses.values() if c.current]
         dates += [o.verified for o in self.optouts.values()]
         return min(dates) if dates else None

@@ -9,10 +9,10 @@ Passages are clipped to Discord's limits by ``Card.fit`` / ``Reply.fit``.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import limits
-from bot.alerts.model import Alert, Notice
+from bot.alerts.model import Alert, Digest, Notice
 from bot.knowledge.text import clip
 from bot.present.markdown import escape_markdown
 from bot.present.reply import COLOR_ALERT, COLOR_MUTED, COLOR_NOTICE, Card, Field, Reply
@@ -20,6 +20,9 @@ from bot.present.texts import ENGLISH, Texts
 
 FIELD_ROOM = limits.EMBED_FIELD_VALUE - 24
 PASSAGE_CHARS = 600
+DIGEST_TITLE_CHARS = 120  # an alert's title in a digest line
+DIGEST_URL_CHARS = 400  # longer links are left out of the line rather than clipped
+DIGEST_ROOM = limits.EMBED_DESCRIPTION - 100  # what is left is for the "and N more" line
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -46,6 +49,12 @@ def _when(alert: Alert) -> datetime | None:
         return datetime.fromisoformat(alert.detected_at)
     except ValueError:
         return None
+
+
+def detected_day(alert: Alert, t: Texts = ENGLISH) -> str:
+    """The day an alert was detected, written the way the reader's language writes dates."""
+    when = _when(alert)
+    return t.date(when.date()) if when else alert.detected_at[:10]
 
 
 def _stamp(iso: str) -> str:
@@ -92,12 +101,18 @@ def render_alert(alert: Alert, mention_role_id: int | None = None, t: Texts = EN
     return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit()
 
 
-def sample_alert(alert: Alert, mention_role_id: int | None = None, t: Texts = ENGLISH) -> Reply:
+def sample_alert(
+    alert: Alert,
+    mention_role_id: int | None = None,
+    t: Texts = ENGLISH,
+    *,
+    title: str | None = None,
+) -> Reply:
     """The sample ``/alerts test`` posts: it shows the role real alerts will mention but pings
     nobody, because testing a channel must not notify thousands of members."""
     alert = replace(
         alert,
-        title=t("alert.sample.title"),
+        title=title or t("alert.sample.title"),
         document=t("alert.sample.document"),
         added=(t("alert.sample.added"),),
         removed=(t("alert.sample.removed"),),
@@ -127,3 +142,58 @@ def render_delivery_problem(channel_id: int, reason: str, t: Texts = ENGLISH) ->
         footer=t("alert.refused.footer"),
     )
     return Reply(cards=[card]).fit()
+
+
+def _link_target(url: str | None) -> str | None:
+    """A URL safe inside a Markdown link ``[text](url)``: http(s), no spaces or brackets that
+    would end the link early, and not absurdly long."""
+    url = _safe_url(url)
+    if url is None or len(url) > DIGEST_URL_CHARS or any(c.isspace() for c in url):
+        return None
+    return url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+
+
+def _digest_line(alert: Alert, t: Texts) -> str:
+    platform = alert.platform_name or alert.platform or t("alert.news")
+    where = f"**{escape_markdown(platform)}**"
+    if alert.document:
+        where += f" · {escape_markdown(alert.document)}"
+    title = escape_markdown(clip(" ".join(alert.title.split()), DIGEST_TITLE_CHARS))
+    target = _link_target(alert.url)
+    linked = f"[{title}]({target})" if target else title
+    return t("digest.line", where=where, title=linked, day=f" · {detected_day(alert, t)}")
+
+
+def render_digest(digest: Digest, mention_role_id: int | None = None, t: Texts = ENGLISH) -> Reply:
+    """A weekly digest: one embed listing the week's alerts, AI-relevant ones first (title,
+    platform, document, link, day), as many as fit, then "and N more"."""
+    ai = [a for a in digest.alerts if a.ai_relevant]
+    other = [a for a in digest.alerts if not a.ai_relevant]
+    lines = [t.n("digest.count", len(digest.alerts), ai=len(ai))]
+    shown = 0
+    for key, group in (("digest.section.ai", ai), ("digest.section.other", other)):
+        if not group:
+            continue
+        header = f"\n**{t(key, count=len(group))}**"
+        for i, alert in enumerate(group):
+            line = _digest_line(alert, t)
+            added = ([header] if i == 0 else []) + [line]
+            if len("\n".join(lines + added)) > DIGEST_ROOM:
+                break
+            lines += added
+            shown += 1
+        else:
+            continue
+        break
+    if shown < len(digest.alerts):
+        lines.append(t.n("digest.more", len(digest.alerts) - shown))
+    last_day = (digest.week_end - timedelta(days=1)).date()
+    card = Card(
+        title=t("digest.title", start=t.date(digest.first_day.date()), end=t.date(last_day)),
+        description="\n".join(lines),
+        color=COLOR_ALERT if ai else COLOR_MUTED,
+        footer=t("digest.footer"),
+        timestamp=digest.week_end,
+    )
+    content = f"<@&{mention_role_id}>" if mention_role_id else None
+    return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit()

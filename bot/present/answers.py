@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from bot import limits
 from bot.actions import Action, Alternatives, MoreTerms, Pick, ShowHistory, ShowItem, ShowOptOuts
 from bot.knowledge.matcher import Match
-from bot.knowledge.model import Clause, Event, Platform
+from bot.knowledge.model import DATE_BASES, GLOBAL, OPTOUT_EXISTS, Clause, Event, Platform
 from bot.knowledge.text import clip
 from bot.knowledge.topics import TOPICS
 from bot.present.buttons import encode
@@ -100,6 +100,28 @@ def _live_link(platform: Platform, t: Texts) -> str:
     return t("answer.live_terms", url=platform.terms_url) if platform.terms_url else ""
 
 
+def since(clause: Clause, t: Texts) -> tuple[str, str]:
+    """The field that dates a wording: its label says what kind of date it is."""
+    if clause.since_after is not None:  # a gap between two captures: no exact day known
+        return t("clause.since.between"), t(
+            "clause.since.between.value",
+            after=t.date(clause.since_after),
+            before=t.date(clause.since),
+        )
+    basis = clause.since_basis if clause.since_basis in DATE_BASES else "effective"
+    return t(f"clause.since.{basis}"), t.date(clause.since)
+
+
+def _scope(region: tuple[str, ...], apps: tuple[str, ...], t: Texts) -> str:
+    """ "EEA, UK · Instagram" for a clause or opt-out that does not apply everywhere."""
+    parts = []
+    if region and region != (GLOBAL,):
+        parts.append(", ".join(t(f"region.{r}") for r in region))
+    if apps:
+        parts.append(", ".join(a.capitalize() for a in apps))
+    return " · ".join(parts)
+
+
 def _join_within(lines: list[str], budget: int, t: Texts) -> str:
     """Whole lines only; when they do not all fit, say how many were left out."""
     out: list[str] = []
@@ -122,15 +144,19 @@ def clause_card(view: ClauseView, t: Texts = ENGLISH) -> Card:
     live = _live_link(platform, t)
     if live:
         description += f"\n\n{live} · {t('answer.check_live')}"
+    label, when = since(clause, t)
     fields = [
         Field(
             t("clause.what_it_says", document=clause.document),
             quote_block(clip(clause.quote, 1000)),
         ),
-        Field(t("clause.effective"), t.date(clause.effective), inline=True),
+        Field(label, when, inline=True),
         Field(t("answer.as_of"), t.date(clause.verified), inline=True),
         Field(t("answer.source"), _source(clause.source_url), inline=True),
     ]
+    scope = _scope(clause.region, clause.apps, t)
+    if scope:
+        fields.append(Field(t("answer.applies_to"), scope, inline=True))
     if view.needs_review:
         fields.append(Field(t("clause.review.title"), t("clause.review.text")))
     if clause.quote_source == "secondary":
@@ -160,20 +186,29 @@ def optout_card(view: OptOutView, t: Texts = ENGLISH) -> Card:
         fields.append(Field(t("optout.who"), opt.who))
     if opt.not_covered:
         fields.append(Field(t("optout.not_covered"), opt.not_covered))
+    if opt.quote:
+        fields.append(Field(t("optout.quote"), quote_block(clip(opt.quote, 900))))
     if opt.note:
         fields.append(Field(t("answer.note"), opt.note))
+    scope = _scope(opt.region, opt.apps, t)
+    if scope:
+        fields.append(Field(t("answer.applies_to"), scope, inline=True))
     fields.append(Field(t("answer.as_of"), t.date(opt.verified), inline=True))
     fields.append(Field(t("answer.source"), _source(opt.source_url), inline=True))
-    kind = t("optout.kind.yes") if opt.exists else t("optout.kind.no")
     return Card(
         title=opt.title,
-        author=f"{platform.name} · {kind}",
+        author=f"{platform.name} · {optout_kind(opt.exists, t)}",
         description=opt.controls,
         url=opt.source_url,
-        color=COLOR_ANSWER if opt.exists else COLOR_NOTICE,
+        color=COLOR_ANSWER if opt.available else COLOR_NOTICE,
         fields=fields,
         footer=t("optout.footer", verified=t.date(opt.verified), check=t("answer.check_live")),
     )
+
+
+def optout_kind(exists: str, t: Texts) -> str:
+    """ "There is no opt-out" is not "I found no opt-out": each is worded for what it is."""
+    return t(f"optout.kind.{exists if exists in OPTOUT_EXISTS else 'yes'}")
 
 
 def faq_card(view: FaqView, t: Texts = ENGLISH) -> Card:
@@ -193,27 +228,36 @@ def faq_card(view: FaqView, t: Texts = ENGLISH) -> Card:
     fields: list[Field] = []
     if entry.links:
         fields.append(Field(t("faq.sources"), "\n".join(f"<{link}>" for link in entry.links[:6])))
-    if view.clause is not None:
-        clause = view.clause.clause
+    # The quotes an answer rests on are shown from its clauses, never retyped in the answer.
+    quote_room = 900 if len(view.clauses) < 2 else 700
+    for cv in view.clauses:
+        clause = cv.clause
+        label, when = since(clause, t)
         fields.append(
             Field(
                 t(
                     "faq.clause",
-                    platform=view.clause.platform.name,
+                    platform=cv.platform.name,
                     document=clause.document,
-                    effective=t.date(clause.effective),
+                    since=f"{label.lower()} {when}",
                 ),
-                quote_block(clip(clause.quote, 900))
+                quote_block(clip(clause.quote, quote_room))
                 + "\n"
                 + t("faq.clause_source", url=clause.source_url),
             )
         )
+    for opt in view.optouts:
+        link = f"[{t('faq.source')}]({opt.source_url})"
+        fields.append(Field(opt.title, f"{optout_kind(opt.exists, t)} · {link}"))
     names = ", ".join(p.name for p in view.platforms)
+    url = entry.links[0] if entry.links else None
+    if url is None and view.clauses:
+        url = view.clauses[0].clause.source_url
     return Card(
         title=question,
         author=f"{names or t('faq.all_platforms')} · {t.topic(view.topic or entry.topics[0])}",
         description=answer,
-        url=entry.links[0] if entry.links else None,
+        url=url,
         fields=fields,
         footer=footer,
     )
@@ -322,6 +366,11 @@ def uncurated(view: AnswerView, platform: Platform, t: Texts = ENGLISH) -> Reply
             what=t(f"uncurated.what.{view.topic}") if view.topic else t("topic.none"),
         )
     ]
+    lines += [
+        t("terms.absence", document=a.document, url=a.source_url, checked=t.date(a.checked))
+        + (f" {a.note}" if a.note else "")
+        for a in view.absences
+    ]
     if offers:
         lines.append("\n" + t("uncurated.have", platform=platform.name))
         lines += [f"{n}. {m.title} ({t.topic(m.topic)})" for n, m in enumerate(offers, start=1)]
@@ -382,12 +431,19 @@ def terms(view: TermsView, t: Texts = ENGLISH) -> Reply:
             if view.other_topics
             else ""
         )
+        absent = "".join(
+            "\n"
+            + t("terms.absence", document=a.document, url=a.source_url, checked=t.date(a.checked))
+            + (f" {a.note}" if a.note else "")
+            for a in view.absences
+        )
         card = Card(
             t("terms.nothing.title", platform=platform.name, topic=topic),
             t(
                 "terms.nothing.text",
                 topic=topic.lower(),
                 platform=platform.name,
+                absent=absent,
                 hint=hint,
                 url=platform.terms_url,
             ),

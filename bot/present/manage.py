@@ -6,7 +6,10 @@ ephemeral: only the moderator who asked sees it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.alerts.manage import (
+    AlertPreview,
     FeedAdded,
     FeedHealth,
     FeedList,
@@ -18,7 +21,9 @@ from bot.alerts.manage import (
     UnknownPlatforms,
     Unsubscribed,
 )
+from bot.alerts.model import WEEKLY
 from bot.knowledge.text import clip
+from bot.present.alerts import detected_day, render_alert, sample_alert
 from bot.present.markdown import escape_markdown, neutralize_mentions
 from bot.present.reply import COLOR_MUTED, COLOR_NOTICE, COLOR_OK, Card, Field, Reply
 from bot.present.texts import ENGLISH, Texts
@@ -60,8 +65,12 @@ def subscribed(view: Subscribed | UnknownPlatforms, t: Texts = ENGLISH) -> Reply
             platforms=_platforms(view.platforms, t),
         )
     ]
+    weekly = view.mode == WEEKLY
+    if weekly:
+        lines.append(t("alerts.subscribed.weekly"))
     if view.mention_role_id:
-        lines.append(t("alerts.subscribed.role", role=view.mention_role_id))
+        key = "alerts.subscribed.weekly_role" if weekly else "alerts.subscribed.role"
+        lines.append(t(key, role=view.mention_role_id))
     lines.append(t("alerts.subscribed.test"))
     card = Card(t("alerts.subscribed.title"), "\n".join(lines), color=COLOR_OK)
     if view.warnings:
@@ -88,6 +97,10 @@ def subscriptions(view: SubscriptionList, t: Texts = ENGLISH) -> Reply:
         line += t("alerts.line.ai") if s.only_ai else t("alerts.line.all")
         if s.mention_role_id:
             line += t("alerts.line.role", role=s.mention_role_id)
+        if s.mode == WEEKLY:
+            line += t("alerts.line.weekly")
+            if s.waiting:
+                line += t.n("alerts.line.waiting", s.waiting)
         if s.paused_reason:
             line += t("alerts.line.paused", reason=escape_markdown(s.paused_reason))
         out.append(line)
@@ -113,6 +126,23 @@ def test_refused(channel_id: int, missing: list[str], t: Texts = ENGLISH) -> Rep
     missing = missing or [t("alerts.a_permission")]
     text = t("alerts.test.refused", channel=channel_id, missing=", ".join(missing))
     return notice(text, title=t("alerts.test.refused.title"), t=t)
+
+
+def alert_preview(view: AlertPreview | UnknownPlatforms, t: Texts = ENGLISH) -> Reply:
+    """The latest alert exactly as a channel would get it (or a sample), shown only to the
+    moderator who asked and pinging nobody, with a line saying which it is."""
+    if isinstance(view, UnknownPlatforms):
+        return unknown_platforms(view, t)
+    name = escape_markdown(view.platform)
+    if view.sample:
+        title = t("alerts.preview.sample.title", platform=view.platform)
+        reply = sample_alert(view.alert, t=t, title=title)
+        note = t("alerts.preview.empty", platform=name)
+    else:
+        reply = render_alert(view.alert, t=t)
+        detected = detected_day(view.alert, t)
+        note = t("alerts.preview.latest", platform=name, detected=detected)
+    return replace(reply, content=note, ephemeral=True, mention_role_id=None).fit()
 
 
 # -- /feeds ----------------------------------------------------------------------------------
@@ -189,7 +219,8 @@ def feed_resumed(view: FeedResumed, t: Texts = ENGLISH) -> Reply:
 
 
 Result = (
-    Subscribed
+    AlertPreview
+    | Subscribed
     | UnknownPlatforms
     | Unsubscribed
     | SubscriptionList
@@ -205,6 +236,8 @@ Result = (
 def render(result: Result, t: Texts = ENGLISH) -> Reply:
     """Any result of ``bot.alerts.manage``."""
     match result:
+        case AlertPreview():
+            return alert_preview(result, t)
         case Subscribed() | UnknownPlatforms():
             return subscribed(result, t)
         case Unsubscribed():

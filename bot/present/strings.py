@@ -30,7 +30,29 @@ STRINGS: dict[str, str] = {
     "answer.note": "Note",
     "clause.replaced": "**This wording has since been replaced** — see History.",
     "clause.what_it_says": "What the {document} say",
-    "clause.effective": "Effective",
+    "clause.since.effective": "Effective",
+    "clause.since.captured": "First recorded",
+    "clause.since.announced": "Announced",
+    "clause.since.reported": "Reported",
+    "clause.since.between": "Appeared",
+    "clause.since.between.value": "between {after} and {before}",
+    "answer.applies_to": "Applies to",
+    "region.global": "everywhere",
+    "region.eu": "EU",
+    "region.eea": "EEA",
+    "region.efta": "EFTA",
+    "region.uk": "UK",
+    "region.ch": "Switzerland",
+    "region.us": "US",
+    "region.ca": "Canada",
+    "region.br": "Brazil",
+    "region.in": "India",
+    "region.jp": "Japan",
+    "region.kr": "South Korea",
+    "region.au": "Australia",
+    "region.hk": "Hong Kong",
+    "region.sg": "Singapore",
+    "region.rest-of-world": "other regions (see the note)",
     "clause.review.title": "Needs review",
     "clause.review.text": (
         "This quote was not found in the latest copy of the page we watch: the platform may "
@@ -45,12 +67,15 @@ STRINGS: dict[str, str] = {
     "optout.not_covered": "What it does not cover",
     "optout.kind.yes": "Opt-out",
     "optout.kind.no": "No opt-out",
+    "optout.kind.unknown": "No opt-out found",
+    "optout.quote": "In the source's words",
     "optout.footer": "Fine Print · as of {verified} · {check}",
     "faq.footer.guild": "Answer written by this server's moderators",
     "faq.footer.shipped": "Fine Print FAQ",
     "faq.footer.shipped_as_of": "Fine Print FAQ · as of {verified}",
     "faq.sources": "Sources",
-    "faq.clause": "The clause ({platform}, {document}, effective {effective})",
+    "faq.clause": "The clause ({platform}, {document}, {since})",
+    "faq.source": "source",
     "faq.clause_source": "[source]({url})",
     "faq.all_platforms": "All platforms",
     "history.title": "{platform}: what changed and when",
@@ -102,10 +127,11 @@ STRINGS: dict[str, str] = {
     ),
     "terms.nothing.title": "{platform}: nothing on {topic}",
     "terms.nothing.text": (
-        "I have no quoted clause about {topic} for {platform}.{hint} See History for dated "
-        "changes, or the live page: {url}"
+        "I have no quoted clause about {topic} for {platform}.{absent}{hint} See History for "
+        "dated changes, or the live page: {url}"
     ),
     "terms.nothing.have": "I do have: {topics}.",
+    "terms.absence": "No AI clause found in the [{document}]({url}) as of {checked}.",
     "optouts.none.title": "{platform}: no opt-out on record",
     "optouts.none.text": "I have no verified opt-out information for this platform yet.",
     "unknown_platform.title": "Unknown platform",
@@ -135,7 +161,9 @@ STRINGS: dict[str, str] = {
         "`/faq suggest question` — suggest a question for the moderators to answer\n"
         "\n"
         "**Alerts** (Manage Server)\n"
-        "`/alerts subscribe channel [platforms] [only_ai] [mention_role]` — post alerts here\n"
+        "`/alerts subscribe channel [platforms] [only_ai] [mention_role] [mode]` — post alerts "
+        "here, each as it comes or as one weekly digest\n"
+        "`/alerts preview platform` — the latest alert for a platform, as it would be posted\n"
         "`/alerts list` · `/alerts unsubscribe` · `/alerts test`\n"
         "`/feeds add|remove|list|status|resume` — this server's own RSS feeds and pages\n"
         "\n"
@@ -454,6 +482,15 @@ STRINGS: dict[str, str] = {
         "subscribe the channel again."
     ),
     "alert.refused.footer": "Fine Print · delivery",
+    "digest.title": "Weekly digest · {start} – {end}",
+    "digest.count.one": "1 alert from Fine Print this week.",
+    "digest.count.other": "{count} alerts from Fine Print this week.",
+    "digest.section.ai": "AI-relevant ({count})",
+    "digest.section.other": "Other changes and news ({count})",
+    "digest.line": "• {where} — {title}{day}",
+    "digest.more.one": "…and 1 more alert this week.",
+    "digest.more.other": "…and {count} more alerts this week.",
+    "digest.footer": "Fine Print · weekly digest · weeks run from Monday 00:00 UTC",
     # -- /alerts, /feeds, /config (bot.present.manage) ---------------------------------------
     "notice.title": "Fine Print",
     "alerts.every_platform": "every platform",
@@ -463,6 +500,11 @@ STRINGS: dict[str, str] = {
     "alerts.subscribed.title": "Alerts subscribed",
     "alerts.subscribed.text": "<#{channel}> will get alerts about {what} for **{platforms}**.",
     "alerts.subscribed.role": "Each alert mentions <@&{role}>; nothing else ever pings.",
+    "alerts.subscribed.weekly": (
+        "They come as **one weekly digest**, posted when each week closes (Monday 00:00 UTC); a "
+        "week without alerts posts nothing."
+    ),
+    "alerts.subscribed.weekly_role": "Each digest mentions <@&{role}>; nothing else ever pings.",
     "alerts.subscribed.test": "Use `/alerts test` to post a sample here and check my permissions.",
     "alerts.check_this": "Check this",
     "alerts.unsubscribed.title": "Unsubscribed",
@@ -480,6 +522,9 @@ STRINGS: dict[str, str] = {
     "alerts.line.ai": " · AI-relevant only",
     "alerts.line.all": " · every change",
     "alerts.line.role": " · mentions <@&{role}>",
+    "alerts.line.weekly": " · weekly digest",
+    "alerts.line.waiting.one": " (1 alert waiting for Monday)",
+    "alerts.line.waiting.other": " ({count} alerts waiting for Monday)",
     "alerts.line.paused": "\n  ⚠ paused: {reason} — subscribe again to resume",
     "alerts.missing": "I am missing {missing} in <#{channel}>.",
     "alerts.role_not_mentionable": (
@@ -495,6 +540,15 @@ STRINGS: dict[str, str] = {
     "alerts.test.refused.title": "Sample not posted",
     "alerts.test.refused": "I could not post in <#{channel}>: I am missing {missing}.",
     "alerts.a_permission": "a permission",
+    "alerts.preview.latest": (
+        "Preview: the latest {platform} alert, detected {detected}, as it would be posted. Only "
+        "you can see this, and nobody was notified."
+    ),
+    "alerts.preview.empty": (
+        "No alert for {platform} yet — here is a sample of how one would look. Only you can see "
+        "this, and nobody was notified."
+    ),
+    "alerts.preview.sample.title": "Sample: how a {platform} alert looks",
     "feeds.health.ok": "ok",
     "feeds.health.failing": "failing",
     "feeds.health.paused": "paused",

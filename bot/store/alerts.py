@@ -4,7 +4,9 @@
 transaction that also records the seen item or snapshot, so an alert and its outbox rows exist
 exactly when the thing that caused them is marked seen (DESIGN.md, reliability rules). Outbox rows
 are unique per (alert, channel) and carry a deterministic nonce; a row is marked sent only after
-Discord accepted the message.
+Discord accepted the message. A weekly channel gets no outbox row per alert: the alert becomes an
+item of its next digest (``bot.store.digests``), in the same transaction, and the digest gets
+one outbox row of its own when its week closes (``queue_digest``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.alerts.model import Alert, Notice, delivery_nonce
-from bot.store import clock
+from bot.store import clock, digests
 from bot.store import subscriptions as subs
 from bot.store.db import Connection, Database
 
@@ -24,6 +26,7 @@ class OutboxRow:
     id: int
     alert_id: str | None
     notice_id: str | None
+    digest_id: str | None
     guild_id: int
     channel_id: int
     mention_role_id: int | None
@@ -52,7 +55,8 @@ def _alert(row: Any) -> Alert:
 
 
 async def record_alert(db: Database, alert: Alert, conn: Connection) -> int | None:
-    """Insert the alert and one outbox row per interested channel; returns the rows queued.
+    """Insert the alert, one outbox row per interested instant channel and one digest item per
+    interested weekly channel; returns the outbox rows queued.
 
     ``None``: the alert id already exists (the same thing seen again) and nothing was queued.
     """
@@ -83,7 +87,10 @@ async def record_alert(db: Database, alert: Alert, conn: Connection) -> int | No
     channels = await subs.recipients(
         db, alert.platform, ai_relevant=alert.ai_relevant, guild_id=alert.guild_id, conn=conn
     )
-    return await _queue(conn, "alert_id", alert.id, channels)
+    weekly = [(s.guild_id, s.channel_id) for s in channels if s.weekly]
+    if weekly:
+        await digests.collect(conn, alert.id, alert.detected_at, weekly)
+    return await _queue(conn, "alert_id", alert.id, [s for s in channels if not s.weekly])
 
 
 async def record_notice(db: Database, notice: Notice, conn: Connection) -> int:
@@ -128,6 +135,26 @@ async def _queue(conn: Connection, column: str, ref: str, channels: list[subs.Su
         rows,
     )
     return len(rows)
+
+
+async def queue_digest(
+    conn: Connection, digest_id: str, guild_id: int, channel_id: int, mention_role_id: int | None
+) -> None:
+    """The outbox row of a digest just claimed (same transaction), with its deterministic nonce."""
+    now = clock.now_iso()
+    await conn.execute(
+        "INSERT INTO outbox (digest_id, guild_id, channel_id, mention_role_id, nonce, "
+        "next_try_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (
+            digest_id,
+            guild_id,
+            channel_id,
+            mention_role_id,
+            delivery_nonce(digest_id, channel_id),
+            now,
+            now,
+        ),
+    )
 
 
 async def similar_recent(
@@ -177,6 +204,27 @@ async def get_notice(db: Database, notice_id: str) -> Notice | None:
     )
 
 
+async def get_alerts(db: Database, alert_ids: tuple[str, ...]) -> list[Alert]:
+    """These alerts, in the order given (those that no longer exist are left out)."""
+    if not alert_ids:
+        return []
+    marks = ", ".join("?" for _ in alert_ids)
+    rows = await db.fetchall(f"SELECT * FROM alert WHERE id IN ({marks})", alert_ids)
+    found = {r["id"]: _alert(r) for r in rows}
+    return [found[i] for i in alert_ids if i in found]
+
+
+async def latest_for_platform(db: Database, platform: str, guild_id: int | None) -> Alert | None:
+    """The newest alert about ``platform`` that this guild could receive (shipped sources, or
+    its own; never another server's own source)."""
+    row = await db.fetchone(
+        "SELECT * FROM alert WHERE platform = ? AND (guild_id IS NULL OR guild_id = ?) "
+        "ORDER BY detected_at DESC, id LIMIT 1",
+        (platform, guild_id),
+    )
+    return _alert(row) if row else None
+
+
 async def recent_alerts(db: Database, limit: int = 20) -> list[Alert]:
     rows = await db.fetchall("SELECT * FROM alert ORDER BY detected_at DESC LIMIT ?", (limit,))
     return [_alert(r) for r in rows]
@@ -188,7 +236,8 @@ async def recent_alerts(db: Database, limit: int = 20) -> list[Alert]:
 async def due(db: Database, *, limit: int = 100) -> list[OutboxRow]:
     """Pending rows whose time has come, oldest first."""
     rows = await db.fetchall(
-        "SELECT id, alert_id, notice_id, guild_id, channel_id, mention_role_id, nonce, attempts "
+        "SELECT id, alert_id, notice_id, digest_id, guild_id, channel_id, mention_role_id, nonce, "
+        "attempts "
         "FROM outbox WHERE status = 'pending' AND next_try_at <= ? ORDER BY id LIMIT ?",
         (clock.now_iso(), limit),
     )

@@ -1,7 +1,9 @@
 """Which channels receive which platforms' alerts.
 
 One subscription per channel: all platforms, or a list of them; ``only_ai`` (the default) keeps
-the channel to AI-relevant changes; ``mention_role_id`` is the only role an alert may ping.
+the channel to AI-relevant changes; ``mention_role_id`` is the only role an alert may ping;
+``mode`` is ``instant`` (each alert as it comes, the default) or ``weekly`` (collected into one
+digest a week, ``bot.alerts.digest``).
 ``subscribe`` sets the channel's subscription as given (it replaces, it does not merge), so what
 the command shows afterwards is exactly what the channel gets.
 """
@@ -10,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store import clock, guild_config
+from bot.alerts.model import DELIVERY_MODES, INSTANT, WEEKLY
+from bot.store import clock, digests, guild_config
 from bot.store.db import Connection, Database
 
 
@@ -22,10 +25,15 @@ class Subscription:
     only_ai: bool
     mention_role_id: int | None
     paused_reason: str | None = None
+    mode: str = INSTANT
 
     @property
     def all_platforms(self) -> bool:
         return not self.platforms
+
+    @property
+    def weekly(self) -> bool:
+        return self.mode == WEEKLY
 
     def wants(self, platform: str | None, ai_relevant: bool) -> bool:
         if self.paused_reason or (self.only_ai and not ai_relevant):
@@ -41,25 +49,34 @@ async def subscribe(
     *,
     only_ai: bool = True,
     mention_role_id: int | None = None,
+    mode: str = INSTANT,
     actor: int,
 ) -> Subscription:
-    """Create or replace the channel's subscription (clears a delivery pause)."""
+    """Create or replace the channel's subscription (clears a delivery pause).
+
+    Switching a weekly channel to instant keeps what it collected: that still arrives in the
+    coming Monday's digest, so nothing is lost and nothing is posted twice.
+    """
+    if mode not in DELIVERY_MODES:
+        raise ValueError(f"unknown delivery mode {mode!r}")
     wanted = tuple(sorted({p.strip().lower() for p in platforms if p.strip()}))
     async with db.transaction() as conn:
         await conn.execute(
             "INSERT INTO subscription (channel_id, guild_id, all_platforms, only_ai, "
-            "mention_role_id, paused_reason, updated_by, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, NULL, ?, ?) "
+            "mention_role_id, mode, paused_reason, updated_by, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?) "
             "ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, "
             "all_platforms = excluded.all_platforms, only_ai = excluded.only_ai, "
-            "mention_role_id = excluded.mention_role_id, paused_reason = NULL, "
-            "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            "mention_role_id = excluded.mention_role_id, mode = excluded.mode, "
+            "paused_reason = NULL, updated_by = excluded.updated_by, "
+            "updated_at = excluded.updated_at",
             (
                 channel_id,
                 guild_id,
                 int(not wanted),
                 int(only_ai),
                 mention_role_id,
+                mode,
                 actor,
                 clock.now_iso(),
             ),
@@ -71,7 +88,7 @@ async def subscribe(
             "INSERT INTO subscription_platform (channel_id, platform) VALUES (?, ?)",
             [(channel_id, p) for p in wanted],
         )
-    return Subscription(guild_id, channel_id, wanted, only_ai, mention_role_id)
+    return Subscription(guild_id, channel_id, wanted, only_ai, mention_role_id, mode=mode)
 
 
 def refused_key(channel_id: int) -> str:
@@ -81,7 +98,8 @@ def refused_key(channel_id: int) -> str:
 
 async def unsubscribe(db: Database, guild_id: int, channel_id: int) -> bool:
     """Remove the channel's subscription; alerts still queued for it (e.g. while Discord was
-    failing) are dropped too, so "no more alerts" holds from this moment on."""
+    failing) are dropped too, and so is what a weekly channel collected for its next digest, so
+    "no more alerts" holds from this moment on."""
     async with db.transaction() as conn:
         cur = await conn.execute(
             "DELETE FROM subscription WHERE channel_id = ? AND guild_id = ?", (channel_id, guild_id)
@@ -93,6 +111,7 @@ async def unsubscribe(db: Database, guild_id: int, channel_id: int) -> bool:
             "WHERE channel_id = ? AND guild_id = ? AND status = 'pending'",
             (clock.now_iso(), channel_id, guild_id),
         )
+        await digests.drop_waiting(conn, channel_id)
         return True
 
 
@@ -114,6 +133,7 @@ async def _load(db: Database, where: str, params: tuple, conn: Connection | None
             only_ai=bool(r["only_ai"]),
             mention_role_id=r["mention_role_id"],
             paused_reason=r["paused_reason"],
+            mode=r["mode"],
         )
         for r in rows
     ]

@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 
 ENTRY_HELP = "Start typing the question or its id (guild-N) and pick from the list"
 FORMAT_CHOICES = [
-    app_commands.Choice(name="TOML (the format of data/faq.toml)", value="toml"),
+    app_commands.Choice(name="TOML (the format of the shipped FAQ, data/faq/)", value="toml"),
     app_commands.Choice(name="JSON", value="json"),
 ]
 Choices = list[app_commands.Choice[str]]

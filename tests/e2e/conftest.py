@@ -18,7 +18,8 @@ Fine Print itself:
 - ``start_fineprint``: ``await start_fineprint()`` builds the bot the way ``python -m bot``
   does (``load_settings(env)``, then ``bot.client.open_bot``: endpoints, app, client),
   syncs its commands (what ``python -m bot sync`` does), connects and waits for READY. Call
-  it again after ``await fp.stop()`` for a restart on the same database.
+  it again after ``await fp.stop()`` for a restart on the same database. ``clock=`` (a
+  ``tests.clock.MovableClock``) is the deliverer's "now", for weekly digests.
 - ``fineprint``: one started Fine Print (``start_fineprint()`` with the ``server`` world).
 - ``spawn``: ``spawn("sync")`` / ``spawn(**env)`` makes a :class:`ChildBot` (``python -m bot …``
   as a child process with ``fineprint_env`` plus ``env``); whatever a test leaves running is
@@ -40,9 +41,11 @@ from typing import Any
 
 import discord
 import pytest
+from bot.alerts.digest import Clock
 from bot.app import App
 from bot.client import FinePrintBot, open_bot
 from bot.config import Settings, load_settings
+from bot.store import clock as store_clock
 
 from tests.conftest import ROOT, clean_env
 from tests.integration.conftest import FakeWeb
@@ -168,13 +171,17 @@ async def start_fineprint(
     running: list[RunningFinePrint] = []
 
     async def start(
-        *, env: dict[str, str] | None = None, sync: bool = True, timeout: float = 10.0
+        *,
+        env: dict[str, str] | None = None,
+        sync: bool = True,
+        timeout: float = 10.0,
+        clock: Clock = store_clock.now,
     ) -> RunningFinePrint:
         # bot.cli: settings from the environment; bot.client.open_bot: endpoints, app (with
         # its watcher and deliverer), bot. Then what `python -m bot sync` and Client.start do.
         settings = load_settings({**fineprint_env, **(env or {})})
         async with contextlib.AsyncExitStack() as stack:
-            bot = await stack.enter_async_context(open_bot(settings))
+            bot = await stack.enter_async_context(open_bot(settings, clock=clock))
             fp = RunningFinePrint(bot, bot.app, settings, BotRunner(bot, emulator))
             fp.stack = stack.pop_all()
         running.append(fp)

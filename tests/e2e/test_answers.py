@@ -144,7 +144,9 @@ async def test_optout_spotify_says_honestly_there_is_none(
 ) -> None:
     r = await emulator.slash(server.bob, server.general, "optout", platform="spotify")
     [card] = r.embeds
-    assert card["author"]["name"] == "Spotify · No opt-out"
+    # Issue 12: Spotify's opt-out rests on "none found", so it is worded as such, not as
+    # "there is none" (which only the platform itself could say).
+    assert card["author"]["name"] == "Spotify · No opt-out found"
     assert card["title"] == "No AI-training opt-out found"
     assert "Steps" not in fields(card)  # no invented settings path
     assert fields(card)["As of"] == "2026-07-01"
@@ -200,7 +202,14 @@ async def test_platform_autocomplete(
     )
     assert everything.choices is not None
     assert 1 < len(everything.choices) <= 25
-    assert {"name": "YouTube", "value": "youtube"} in everything.choices
+    # Nothing typed: the first 25 platforms by name (more than 25 exist); typing narrows them.
+    names = [c["name"] for c in everything.choices]
+    assert names == sorted(names, key=str.lower)
+    narrowed = await emulator.autocomplete(
+        server.bob, server.general, "terms", focused="platform", platform="you"
+    )
+    assert narrowed.choices is not None
+    assert {"name": "YouTube", "value": "youtube"} in narrowed.choices
 
     # The value the member picks is what /terms receives.
     picked = await emulator.slash(

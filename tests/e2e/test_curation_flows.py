@@ -257,3 +257,31 @@ async def test_a_refused_form_is_offered_again_with_the_text_kept(
     fixed = await emulator.submit_modal(server.alice, None, again, {"faq:tags": "suno, ai-content"})
     assert title(fixed.message) == "Entry added"
     assert title(await ask(emulator, server.bob, server.general, SHOWCASE_ASKED)) == SHOWCASE_Q
+
+
+# --------------------------------------------------------------------------- 13. autocomplete
+
+
+async def test_moderator_autocompletes_show_a_plain_member_nothing(
+    emulator: DiscordEmulator, fineprint: RunningFinePrint, server: Server
+) -> None:
+    """A removed entry's question is moderators' business: the autocompletes of the moderator
+    subcommands run the same check as the commands (the probe saw /faq restore and /faq history
+    leak removed questions to plain members)."""
+    entry_id = await add_entry(emulator, server)
+    asked = await emulator.slash(server.alice, server.general, "faq remove", entry=entry_id)
+    removing = await emulator.click(server.alice, asked.message, label="Remove")
+    assert title(await removing.wait_update()) == "Entry removed"
+    for command in ("faq restore", "faq history", "faq edit", "faq remove", "faq hide"):
+        seen = await emulator.autocomplete(
+            server.bob, server.general, command, focused="entry", entry=""
+        )
+        assert seen.choices == [], command
+    mod = await emulator.autocomplete(
+        server.alice, server.general, "faq restore", focused="entry", entry="suno"
+    )
+    assert entry_id in [c["value"] for c in mod.choices]
+    history = await emulator.autocomplete(
+        server.alice, server.general, "faq history", focused="entry", entry=""
+    )
+    assert entry_id in [c["value"] for c in history.choices]

@@ -16,7 +16,6 @@ id = "demo"
 name = "Demo"
 aliases = ["dm"]
 terms_url = "https://demo.example/terms"
-
 [[clause]]
 id = "demo-old"
 topic = "ai-training"
@@ -24,11 +23,12 @@ document = "Terms"
 title = "Old wording"
 quote = "We may train on your stuff."
 summary = "They could train."
-effective = 2024-01-01
+since = 2024-01-01
+since_basis = "effective"
 source_url = "https://demo.example/old"
-verified = 2024-06-01
+confirmed = 2024-06-01
 status = "superseded"
-
+ended = 2025-01-01
 [[clause]]
 id = "demo-new"
 topic = "ai-training"
@@ -36,15 +36,16 @@ document = "Terms"
 title = "New wording"
 quote = "We will not train on your stuff."
 summary = "They promise not to train."
-effective = 2025-01-01
+since = 2025-01-01
 source_url = "https://demo.example/new"
-verified = 2026-01-01
+confirmed = 2026-01-01
 supersedes = "demo-old"
+since_basis = "effective"
 
 [[optout]]
 id = "demo-none"
 title = "No opt-out"
-exists = false
+exists = "no"
 controls = "Nothing to switch off."
 verified = 2026-01-01
 source_url = "https://demo.example/new"
@@ -105,16 +106,18 @@ def test_unknown_topic_and_key_are_reported_together(tmp_path: Path) -> None:
 
 def test_missing_source_and_bad_date(tmp_path: Path) -> None:
     bad = PLATFORM.replace(
-        'source_url = "https://demo.example/new"\nverified = 2026-01-01\nsupersedes',
-        'verified = "last week"\nsupersedes',
+        'source_url = "https://demo.example/new"\nconfirmed = 2026-01-01\nsupersedes',
+        'confirmed = "last week"\nsupersedes',
     )
     found = problems(tmp_path, platform=bad)
     assert any("demo-new: missing 'source_url'" in p for p in found)
-    assert any("demo-new: 'verified' is not a date" in p for p in found)
+    assert any("demo-new: 'confirmed' is not a date" in p for p in found)
 
 
 def test_future_dates_are_refused(tmp_path: Path) -> None:
-    bad = PLATFORM.replace("verified = 2026-01-01\nsupersedes", "verified = 2027-01-01\nsupersedes")
+    bad = PLATFORM.replace(
+        "confirmed = 2026-01-01\nsupersedes", "confirmed = 2027-01-01\nsupersedes"
+    )
     assert any("in the future" in p for p in problems(tmp_path, platform=bad))
 
 
@@ -144,7 +147,7 @@ def test_faq_unknown_platform_topic_missing_language(tmp_path: Path) -> None:
 
 
 def test_optout_that_exists_needs_steps_or_url(tmp_path: Path) -> None:
-    bad = PLATFORM.replace("exists = false", "exists = true")
+    bad = PLATFORM.replace('exists = "no"', 'exists = "yes"')
     assert any("needs 'steps'" in p for p in problems(tmp_path, platform=bad))
 
 
@@ -168,3 +171,190 @@ def test_shipped_data_is_valid() -> None:
     assert kb.platforms and kb.clauses and kb.optouts
     for clause in kb.clauses.values():
         assert clause.quote and clause.source_url.startswith("http") and clause.verified
+
+
+# -- schema v2 ---------------------------------------------------------------------------------
+def test_v2_fields_load(tmp_path: Path) -> None:
+    platform = PLATFORM.replace(
+        'terms_url = "https://demo.example/terms"\n',
+        'terms_url = "https://demo.example/terms"\napps = ["chat", "video"]\nota = ["Demo"]\n',
+    ).replace(
+        'supersedes = "demo-old"\n',
+        'supersedes = "demo-old"\nregion = ["eu", "uk"]\napps = ["video"]\n'
+        'since_commit = "0123456789"\nconfirmed_commit = "abcdef0123"\n',
+    )
+    absence = (
+        '\n[[absence]]\nid = "demo-privacy-no-ai"\ndocument = "Privacy Policy"\n'
+        'topics = ["ai-training"]\nchecked = 2026-01-01\nchecked_commit = "abcdef0123"\n'
+        'source_url = "https://demo.example/privacy"\n'
+    )
+    kb = load_knowledge(write(tmp_path, platform=platform + absence), today=TODAY)
+    new = kb.clauses["demo-new"]
+    assert new.region == ("eu", "uk") and new.apps == ("video",)
+    assert (new.since, new.confirmed, new.confirmed_commit) == (
+        date(2025, 1, 1),
+        date(2026, 1, 1),
+        "abcdef0123",
+    )
+    assert kb.clauses["demo-old"].region == ("global",)  # the default
+    assert kb.clauses["demo-old"].ended == date(2025, 1, 1)
+    assert kb.optouts["demo-none"].exists == "no" and not kb.optouts["demo-none"].available
+    assert [a.id for a in kb.absences_for("demo", "ai-training")] == ["demo-privacy-no-ai"]
+    assert kb.platforms["demo"].ota == ("Demo",)
+
+
+def test_bad_exists_value(tmp_path: Path) -> None:
+    maybe = problems(tmp_path, platform=PLATFORM.replace('exists = "no"', 'exists = "maybe"'))
+    assert any("demo-none: 'exists' must be one of yes, no, unknown" in p for p in maybe)
+    boolean = problems(tmp_path, platform=PLATFORM.replace('exists = "no"', "exists = false"))
+    assert any("demo.toml:35: demo-none: 'exists' is now" in p for p in boolean)
+
+
+def test_unknown_optout_has_no_steps(tmp_path: Path) -> None:
+    bad = PLATFORM.replace('exists = "no"', 'exists = "unknown"\nsteps = ["Settings"]')
+    assert any("cannot have steps" in p for p in problems(tmp_path, platform=bad))
+
+
+def test_superseded_clause_needs_ended_and_current_has_none(tmp_path: Path) -> None:
+    missing = problems(tmp_path, platform=PLATFORM.replace("ended = 2025-01-01\n", ""))
+    assert any("demo.toml:6: demo-old: a superseded clause needs 'ended'" in p for p in missing)
+    current = PLATFORM.replace(
+        'since_basis = "effective"\n\n[[optout]]',
+        'since_basis = "effective"\nended = 2026-02-01\n\n[[optout]]',
+    )
+    found = problems(tmp_path, platform=current)
+    assert any("demo-new: a current clause cannot have 'ended'" in p for p in found)
+    early = PLATFORM.replace("ended = 2025-01-01", "ended = 2023-01-01")
+    assert any(
+        "'ended' 2023-01-01 is before 'since'" in p for p in problems(tmp_path, platform=early)
+    )
+
+
+def test_bad_region_basis_commit_and_capture_gap(tmp_path: Path) -> None:
+    bad = PLATFORM.replace(
+        'supersedes = "demo-old"\n',
+        'supersedes = "demo-old"\nregion = ["global", "mars"]\nconfirmed_commit = "HEAD"\n'
+        "since_after = 2025-06-01\n",
+    ).replace('since_basis = "effective"\n\n[[optout]]', 'since_basis = "guessed"\n\n[[optout]]')
+    found = problems(tmp_path, platform=bad)
+    assert any("unknown region 'mars'" in p for p in found)
+    assert any('"global" cannot be combined' in p for p in found)
+    assert any("'confirmed_commit' must be an Open Terms Archive commit id" in p for p in found)
+    assert any("'since_basis' must be one of effective, captured" in p for p in found)
+    gap = PLATFORM.replace(
+        'supersedes = "demo-old"\n', 'supersedes = "demo-old"\nsince_after = 2025-06-01\n'
+    )
+    assert any(
+        "'since_after' 2025-06-01 must be before" in p for p in problems(tmp_path, platform=gap)
+    )
+
+
+def test_apps_only_on_platforms_that_list_them(tmp_path: Path) -> None:
+    no_apps = PLATFORM.replace(
+        'supersedes = "demo-old"\n', 'supersedes = "demo-old"\napps = ["x"]\n'
+    )
+    assert any(
+        "only for platforms that list their apps" in p for p in problems(tmp_path, platform=no_apps)
+    )
+    unknown = no_apps.replace(
+        'terms_url = "https://demo.example/terms"\n',
+        'terms_url = "https://demo.example/terms"\napps = ["chat"]\n',
+    )
+    assert any("unknown app 'x' of 'demo'" in p for p in problems(tmp_path, platform=unknown))
+
+
+def test_absence_needs_topics_and_a_date(tmp_path: Path) -> None:
+    bad = PLATFORM + (
+        '\n[[absence]]\nid = "demo-none-found"\ndocument = "Terms"\ntopics = []\n'
+        'source_url = "https://demo.example/terms"\n'
+    )
+    found = problems(tmp_path, platform=bad)
+    assert any("demo-none-found: needs at least one topic" in p for p in found)
+    assert any("demo-none-found: missing 'checked'" in p for p in found)
+
+
+def test_event_names_a_known_clause(tmp_path: Path) -> None:
+    bad = PLATFORM + (
+        '\n[[event]]\nid = "demo-2025"\ndate = 2025-01-01\ndate_basis = "announced"\n'
+        'title = "New terms"\nsummary = "They changed."\nsource_url = "https://demo.example/"\n'
+        'clause = "demo-newest"\n'
+    )
+    assert any(
+        "'clause' names an unknown clause 'demo-newest'" in p
+        for p in problems(tmp_path, platform=bad)
+    )
+
+
+def test_faq_references_must_exist(tmp_path: Path) -> None:
+    bad = FAQ.replace(
+        'links = ["https://demo.example/new"]',
+        'clauses = ["demo-new", "demo-gone"]\noptouts = ["demo-nope"]',
+    )
+    found = problems(tmp_path, faq=bad)
+    assert any("demo-train: 'clauses' names an unknown clause 'demo-gone'" in p for p in found)
+    assert any("demo-train: 'optouts' names an unknown opt-out 'demo-nope'" in p for p in found)
+    sourceless = FAQ.replace('links = ["https://demo.example/new"]\n', "")
+    assert any("needs at least one source" in p for p in problems(tmp_path, faq=sourceless))
+
+
+def test_faq_with_only_references_loads(tmp_path: Path) -> None:
+    faq = FAQ.replace('links = ["https://demo.example/new"]', 'clauses = ["demo-new"]')
+    kb = load_knowledge(write(tmp_path, faq=faq), today=TODAY)
+    assert kb.faq["demo-train"].clauses == ("demo-new",) and kb.faq["demo-train"].links == ()
+
+
+LONG_QUOTE = (
+    "We will never use any song you upload to train a generative model that imitates your voice."
+)
+
+
+def test_faq_answer_may_not_retype_a_clause_quote(tmp_path: Path) -> None:
+    platform = PLATFORM.replace("We will not train on your stuff.", LONG_QUOTE)
+    retyped = FAQ.replace(
+        'answer = "It says it does not."',
+        'answer = "Demo promises: \\u201cwe will never use any song you upload to train a '
+        'generative model\\u201d, so relax."',
+    )
+    found = problems(tmp_path, platform=platform, faq=retyped)
+    assert any(
+        "faq.toml:4: demo-train: the answer retypes" in p and "clause 'demo-new'" in p
+        for p in found
+    )
+    # Own words that share a few words with the quote are fine.
+    paraphrase = FAQ.replace(
+        'answer = "It says it does not."',
+        'answer = "Demo says it will not train models that copy your voice on your songs."',
+    )
+    load_knowledge(write(tmp_path, platform=platform, faq=paraphrase), today=TODAY)
+
+
+def test_retyped_quote_of_a_referenced_clause_of_another_platform(tmp_path: Path) -> None:
+    write(tmp_path)
+    (tmp_path / "platforms" / "other.toml").write_text(
+        '[platform]\nid = "other"\nname = "Other"\nterms_url = "https://other.example/"\n'
+        '[[clause]]\nid = "other-ai"\ntopic = "ai-training"\ndocument = "Terms"\n'
+        f'title = "T"\nquote = "{LONG_QUOTE}"\nsummary = "S"\nsince = 2025-01-01\n'
+        'since_basis = "effective"\nconfirmed = 2025-02-01\nsource_url = "https://other.example/t"\n'
+    )
+    general = (
+        FAQ.replace('platforms = ["demo"]', "platforms = []")
+        .replace('links = ["https://demo.example/new"]', 'clauses = ["other-ai"]')
+        .replace('answer = "It says it does not."', f'answer = "Other says: {LONG_QUOTE}"')
+    )
+    (tmp_path / "faq.toml").write_text(general, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"retypes .* clause 'other-ai'"):
+        load_knowledge(tmp_path, today=TODAY)
+
+
+def test_shipped_faq_references_and_languages() -> None:
+    kb = load_knowledge(DEFAULT_DATA_DIR)
+    assert all(set(REQUIRED_FAQ_LANGUAGES) <= set(e.languages) for e in kb.faq.values())
+    assert all(e.clauses or e.optouts or e.links for e in kb.faq.values())
+    # Every platform has a current clause, or says which document had none, or says plainly
+    # that no opt-out or clause was found (platforms whose terms nobody has read yet).
+    for pid in kb.platforms:
+        assert (
+            any(c.current for c in kb.clauses_for(pid))
+            or kb.absences_for(pid)
+            or any(o.exists == "unknown" for o in kb.optouts_for(pid))
+        ), pid

@@ -17,6 +17,10 @@ PLATFORMS = {
         Platform("udio", "Udio"),
         Platform("tumblr", "Tumblr"),
         Platform("wordpress", "WordPress", ("wordpress.com", "wp")),
+        Platform("apple", "Apple", ("apple music",)),
+        Platform("quora", "Quora"),
+        Platform("grammarly", "Grammarly"),
+        Platform("pixiv", "pixiv"),
     )
 }
 
@@ -40,6 +44,8 @@ def detector() -> PlatformDetector:
         ("what about X?", "x"),
         ("SoundCloud's new terms", "soundcloud"),
         ("tumbler third party", "tumblr"),
+        ("does appel train ai", "apple"),
+        ("grammerly training", "grammarly"),
     ],
 )
 def test_detects(detector: PlatformDetector, text: str, expected: str) -> None:
@@ -52,6 +58,10 @@ def test_detects(detector: PlatformDetector, text: str, expected: str) -> None:
         "can I upload a video",  # one letter from vimeo
         "my audio files",  # one letter from udio
         "best daw for metal",
+        "does this apply to me",  # one letter from apple
+        "what is my upload quota",  # one letter from quora
+        "grammar check of my lyrics",  # two letters from grammarly
+        "pixie dust sample pack",  # one letter from pixiv
         "how do I mix vocals",
         "",
     ],

@@ -20,7 +20,11 @@ from bot.watch.sources import (
 # The platform ids the knowledge base will hold (the shipped sources file refers to them).
 PLATFORM_IDS = set(
     "soundcloud youtube google x linkedin meta spotify bandcamp tiktok adobe tumblr wordpress "
-    "reddit deviantart deezer suno udio discord vimeo".split()
+    "reddit deviantart deezer suno udio discord vimeo "
+    # added in issue 12
+    "wetransfer zoom twitch dailymotion artstation sketchfab pixiv grammarly substack roblox "
+    "github quora apple amazon-music stackoverflow distrokid pinterest snapchat bluesky grok "
+    "meta-ai".split()
 )
 
 GOOD = """
