@@ -31,7 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.config import DEFAULT_DATA_DIR
 from bot.knowledge import queryset
@@ -163,51 +163,51 @@ def paraphrase_examples(
 ) -> tuple[list[Example], list[tuple[str, list[tuple[dict[str, float], bool]]]]]:
     """Each FAQ phrasing asked as a question, its own string left out of the index: the entry
     it belongs to is "same", every other entry found is "other". Once within its pair's bucket
-    (how shipped entries are searched) and once against all entries as a server's own
-    (``guild``); off-topic questions against all entries are "other" throughout.
+    (how shipped entries are searched) and once against all entries (how a server's own are);
+    off-topic questions against all entries, and in the bucket of the topic they were misread
+    as, are "other" throughout. Each phrasing is also asked verbatim in its bucket (its own
+    string in the index), as members do when they pick a suggested question.
 
-    Each phrasing is also asked verbatim (its own string in the index), as members do when they
-    pick a suggested question. The threshold is calibrated on the harder, left-out asks only:
-    returned per asked phrasing as (entry id, candidates as (features, is-it-the-entry)).
+    The threshold is calibrated on the harder, left-out asks only: returned per ask as (entry
+    id or question, candidates as (features, is-it-the-entry)).
     """
-    shapes = {e.id: [reader.shape_of(t) for t in (e.question, *e.phrasings)] for e in entries}
-    buckets: dict[tuple[str | None, str], list[tuple[str, str]]] = {}
-    whole: list[tuple[str, str]] = []
+    Pool = tuple[list[str], list[str]]  # searchable shapes, and the entry id of each
+    buckets: dict[tuple[str | None, str], Pool] = {}
+    whole: Pool = ([], [])
     for e in entries:
         keys = [(p, t) for p in (e.platforms or (None,)) for t in e.topics]
-        for shape in dict.fromkeys(shapes[e.id]):
+        shapes = dict.fromkeys(reader.shape_of(t) for t in (e.question, *e.phrasings))
+        for shape in shapes:
             if shape:
-                whole.append((shape, e.id))
-                for key in keys:
-                    buckets.setdefault(key, []).append((shape, e.id))
+                for pool in (whole, *(buckets.setdefault(k, ([], [])) for k in keys)):
+                    pool[0].append(shape)
+                    pool[1].append(e.id)
     by_id = {e.id: e for e in entries}
     groups: list[tuple[str, list[tuple[dict[str, float], bool]]]] = []
+    examples: list[Example] = []
 
-    def asked(
-        text: str, own: str | None, pool: list[tuple[str, str]], guild: bool, *, verbatim: bool
-    ) -> None:
+    def asked(text: str, own: str | None, pool: Pool | None, *, verbatim: bool) -> None:
+        if pool is None:
+            return
         u = reader.read(text)
-        shape = u.shape
+        choices, owners = pool
+        found = process.extract(
+            u.shape, choices, scorer=fuzz.ratio, limit=SEARCH_LIMIT + (0 if verbatim else 1)
+        )
         best: dict[str, tuple[float, str]] = {}
         skipped = verbatim
-        scored = sorted(
-            ((fuzz.ratio(shape, choice), choice, eid) for choice, eid in pool),
-            key=lambda t: (-t[0], t[2], t[1]),
-        )
-        for score, choice, eid in scored:
-            if not skipped and eid == own and choice == shape:
+        for choice, score, i in found:
+            if not skipped and owners[i] == own and choice == u.shape:
                 skipped = True  # the phrasing itself is not in the index it is asked of
                 continue
-            if eid not in best:
-                best[eid] = (score, choice)
-            if len(best) >= SEARCH_LIMIT:
-                break
+            if score > best.get(owners[i], (-1.0, ""))[0]:
+                best[owners[i]] = (score, choice)
         rows = []
         for eid, (score, choice) in best.items():
             entry = by_id[eid]
             topic_p = max((u.probabilities.get(t, 0.0) for t in entry.topics), default=0.0)
             differs = platform_differs(u.platform, entry.platforms)
-            features = paraphrase_features(shape, choice, score, topic_p, differs)
+            features = paraphrase_features(u.shape, choice, score, topic_p, differs)
             rows.append((features, eid == own))
         if not verbatim:
             groups.append((own or text, rows))
@@ -216,20 +216,18 @@ def paraphrase_examples(
             for f, same in rows
         )
 
-    examples: list[Example] = []
     for e in entries:
         for text in dict.fromkeys((e.question, *e.phrasings)):
             u = reader.read(text)
-            for verbatim in (False, True):  # in other words, and exactly as curated
-                if u.topic is not None:
-                    key = (u.platform, u.topic)
-                    asked(text, e.id, buckets.get(key, []), False, verbatim=verbatim)
-                asked(text, e.id, whole, True, verbatim=verbatim)
+            bucket = buckets.get((u.platform, u.topic)) if u.topic else None
+            asked(text, e.id, bucket, verbatim=False)
+            asked(text, e.id, bucket, verbatim=True)
+            asked(text, e.id, whole, verbatim=False)
     for q in off_topic:
-        asked(q.text, None, whole, True, verbatim=False)
+        asked(q.text, None, whole, verbatim=False)
         u = reader.read(q.text)
         if u.topic is not None and u.platform is None:  # misread: searched as a general question
-            asked(q.text, None, buckets.get((None, u.topic), []), False, verbatim=False)
+            asked(q.text, None, buckets.get((None, u.topic)), verbatim=False)
     return examples, groups
 
 

@@ -40,6 +40,7 @@ class Cue:
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     classes: dict[str, tuple[str, ...]]  # class -> folded terms
+    not_evidence: frozenset[str]  # classes that point at no topic ("how", "my songs")
     roles: dict[str, frozenset[str]]  # subject roles: location, toward, purpose, source
     articles: frozenset[str]
     neutral: frozenset[str]
@@ -83,13 +84,16 @@ def _check_term(term: str, where: str) -> str:
 
 def parse(lexicon: Mapping[str, object], languages: Mapping[str, object]) -> Lexicon:
     classes: dict[str, tuple[str, ...]] = {}
+    not_evidence: set[str] = set()
     raw_classes = lexicon.get("classes")
     if not isinstance(raw_classes, dict):
         raise LexiconError("lexicon: no [classes]")
     for name, table in raw_classes.items():
         terms: list[str] = []
+        if table.get("evidence", True) is False:
+            not_evidence.add(name)
         for lang, values in table.items():
-            if lang == "about":
+            if lang in ("about", "evidence"):
                 continue
             if lang not in languages:
                 raise LexiconError(f"classes.{name}: unknown language {lang!r}")
@@ -121,6 +125,7 @@ def parse(lexicon: Mapping[str, object], languages: Mapping[str, object]) -> Lex
         raise LexiconError("lexicon: words.spelling must be a table")
     return Lexicon(
         classes=classes,
+        not_evidence=frozenset(not_evidence),
         roles=roles,
         articles=_words(roles_table.get("articles", []), "roles.articles"),
         neutral=_words(words.get("neutral", ""), "words.neutral"),

@@ -80,41 +80,24 @@ def fit(
     names = sorted({n for ex in examples for n in ex.features} | {"bias"})
     index = {n: i for i, n in enumerate(names)}
     k = len(classes)
+    # Questions read alike (the same cues, the same right answers) are one row, weighted.
+    grouped: dict[tuple[tuple[tuple[str, float], ...], frozenset[int]], float] = {}
+    for ex in examples:
+        key = (tuple(sorted((n, v) for n, v in ex.features.items() if v)), ex.accepted)
+        grouped[key] = grouped.get(key, 0.0) + ex.weight
     rows = [
-        ([(index[n], v) for n, v in ex.features.items() if v] + [(index["bias"], 1.0)], ex)
-        for ex in examples
+        (
+            [(index[n], v) for n, v in features] + [(index["bias"], 1.0)],
+            Example(dict(features), accepted, weight),
+        )
+        for (features, accepted), weight in grouped.items()
     ]
     total_weight = sum(ex.weight for ex in examples) or 1.0
-    dim = len(names) * k
-
-    def loss_and_grad(w: list[float]) -> tuple[float, list[float]]:
-        grad = [0.0] * dim
-        loss = 0.0
-        for active, ex in rows:
-            scores = [0.0] * k
-            for i, v in active:
-                base = i * k
-                for c in range(k):
-                    scores[c] += w[base + c] * v
-            probs = softmax(scores)
-            accepted = sum(probs[c] for c in ex.accepted)
-            loss -= ex.weight * math.log(max(accepted, 1e-300))
-            for c in range(k):
-                target = probs[c] / accepted if c in ex.accepted else 0.0
-                delta = ex.weight * (probs[c] - target)
-                if delta:
-                    for i, v in active:
-                        grad[i * k + c] += delta * v
-        loss /= total_weight
-        grad = [g / total_weight for g in grad]
-        bias = index["bias"] * k
-        for j in range(dim):
-            if not bias <= j < bias + k:  # the intercept is not shrunk
-                loss += 0.5 * l2 * w[j] * w[j]
-                grad[j] += l2 * w[j]
-        return loss, grad
-
-    w = lbfgs(loss_and_grad, [0.0] * dim, iterations=iterations)
+    bias = index["bias"]
+    if k == 2 and all(len(ex.accepted) == 1 for _a, ex in rows):
+        w = _fit_binary(rows, len(names), bias, total_weight, l2, iterations)
+    else:
+        w = _fit_multinomial(rows, len(names), k, bias, total_weight, l2, iterations)
     weights = {n: tuple(w[i * k : (i + 1) * k]) for n, i in index.items()}
     # Classes are only defined up to a constant per feature: centre each row, drop dead ones.
     centred = {}
@@ -124,6 +107,80 @@ def fit(
         if max(abs(x) for x in shifted) >= 1e-4 or n == "bias":
             centred[n] = shifted
     return LinearModel(tuple(classes), centred)
+
+
+Rows = list[tuple[list[tuple[int, float]], Example]]
+
+
+def _fit_multinomial(
+    rows: Rows, n: int, k: int, bias: int, total: float, l2: float, iterations: int
+) -> list[float]:
+    dim = n * k
+    prepared = [([(i * k, v) for i, v in active], ex.accepted, ex.weight) for active, ex in rows]
+    classes = range(k)
+
+    def loss_and_grad(w: list[float]) -> tuple[float, list[float]]:
+        grad = [0.0] * dim
+        loss = 0.0
+        for active, accepted, weight in prepared:
+            scores = [0.0] * k
+            for base, v in active:
+                for c in classes:
+                    scores[c] += w[base + c] * v
+            probs = softmax(scores)
+            right = sum(probs[c] for c in accepted)
+            loss -= weight * math.log(max(right, 1e-300))
+            deltas = [
+                weight * (probs[c] - (probs[c] / right if c in accepted else 0.0)) for c in classes
+            ]
+            for base, v in active:
+                for c in classes:
+                    grad[base + c] += deltas[c] * v
+        return _penalised(w, grad, loss, total, l2, range(bias * k, bias * k + k))
+
+    return lbfgs(loss_and_grad, [0.0] * dim, iterations=iterations)
+
+
+def _fit_binary(
+    rows: Rows, n: int, bias: int, total: float, l2: float, iterations: int
+) -> list[float]:
+    """Two classes: one weight per feature (the second class's score minus the first's), the
+    same optimum as the two-class softmax (whose centred rows are ∓ half of it)."""
+    prepared = [(active, 1 in ex.accepted, ex.weight) for active, ex in rows]
+
+    def loss_and_grad(b: list[float]) -> tuple[float, list[float]]:
+        grad = [0.0] * n
+        loss = 0.0
+        for active, positive, weight in prepared:
+            s = sum(b[i] * v for i, v in active)
+            margin = s if positive else -s
+            # -log sigmoid(margin), computed without overflow
+            loss += weight * (
+                math.log1p(math.exp(-margin))
+                if margin > 0
+                else -margin + math.log1p(math.exp(margin))
+            )
+            p = 1.0 / (1.0 + math.exp(-s)) if s > -700 else 0.0
+            delta = weight * (p - (1.0 if positive else 0.0))
+            for i, v in active:
+                grad[i] += delta * v
+        return _penalised(b, grad, loss, total, l2 / 2, range(bias, bias + 1))
+
+    b = lbfgs(loss_and_grad, [0.0] * n, iterations=iterations)
+    return [x for value in b for x in (-value / 2, value / 2)]
+
+
+def _penalised(
+    w: list[float], grad: list[float], loss: float, total: float, l2: float, free: range
+) -> tuple[float, list[float]]:
+    """Mean loss plus ``l2``·|w|²/2 over every weight but the intercepts (``free``)."""
+    loss /= total
+    grad = [g / total for g in grad]
+    for j, x in enumerate(w):
+        if j not in free:
+            loss += 0.5 * l2 * x * x
+            grad[j] += l2 * x
+    return loss, grad
 
 
 Objective = Callable[[list[float]], tuple[float, list[float]]]

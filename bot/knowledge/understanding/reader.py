@@ -35,11 +35,6 @@ OFF_TOPIC = "off-topic"
 INTENTS = ("what", "how-opt-out", "when", "who-owns", "can-i")
 PARAPHRASE_CLASSES = ("other", "same")  # is this FAQ entry the question asked, in other words?
 MAX_QUERY_CHARS = 300  # longer text is a paste, not a question; the start says what it is about
-# Classes that say what kind of question it is without pointing at one topic.
-NOT_TOPICAL = frozenset(
-    {"ai", "content", "terms", "how", "where", "can_i", "start", "best", "request", "craft",
-     "account", "chitchat"}
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +168,14 @@ class Reader:
         unexplained = [i for i in content if i not in explained and not toks[i].isdigit()]
         frozen_at = [frozenset(c) for c in classes_at]
         named = mentions_of(mentions, toks, self.lexicon, frozen_at)
-        features = self.features(classes, named, len(content), len(unexplained), len(toks))
+        features = self.features(
+            classes, self.lexicon.not_evidence, named, len(content), len(unexplained), len(toks)
+        )
         probabilities = self.weights.topic.probabilities(features)
         best = max(probabilities, key=lambda c: probabilities[c])
         # With no word about AI and none that points at a topic, a topic would only be the
         # model's prior: such a question is not read as being about AI terms at all.
-        evidence = "ai" in classes or bool(classes - NOT_TOPICAL)
+        evidence = "ai" in classes or bool(classes - self.lexicon.not_evidence)
         topic = None if best == OFF_TOPIC or not evidence else best
         intent = None
         if topic is not None:
@@ -203,6 +200,7 @@ class Reader:
     @staticmethod
     def features(
         classes: frozenset[str],
+        not_evidence: frozenset[str],
         named: Mentions,
         n_content: int,
         n_unexplained: int,
@@ -218,7 +216,7 @@ class Reader:
                 out[f"platform:{role}"] = 1.0
         if not classes:
             out["no_cue"] = 1.0
-        if not classes - NOT_TOPICAL:
+        if not classes - not_evidence:
             out["ai_only" if "ai" in classes else "no_topic_cue"] = 1.0
         if n_content:
             out["unexplained"] = n_unexplained / n_content
