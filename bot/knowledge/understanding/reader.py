@@ -10,7 +10,8 @@ reading *Reddit* and *third parties*, not by how the words resemble some FAQ ent
    the question's shape (a platform named, words the lexicon cannot explain, its length).
 3. A fitted model turns the features into a probability for each topic and for "off-topic";
    another into the intent (``weights.json``, fitted by ``fit.py``). A question with no AI
-   word and no cue of any topic is off-topic whatever the model's prior says.
+   word, no cue of any topic and one platform at most is off-topic whatever the model's prior
+   says.
 4. The platforms named are found structurally (aliases, split names, typos); when several are,
    the subject is chosen from the words around them (``subject.py``).
 5. The language is guessed from function words (``languages.py``); lingua is not loaded here.
@@ -154,9 +155,9 @@ class Reader:
         explained = set(platform_at)
         ai_terms: set[str] = set()
         for cue in found:
-            # A platform's name is not a cue ("apple" the company), but an AI product's is
-            # ("grok", "gemini": an AI word whichever platform it names).
-            if cue.cls != "ai" and cue.end - cue.start == 1 and cue.start in platform_at:
+            # A platform's name is not a cue, not even an AI product's ("Grok", "Meta AI"):
+            # naming the platform says nothing about what is asked of it.
+            if all(i in platform_at for i in range(cue.start, cue.end)):
                 continue
             for i in range(cue.start, cue.end):
                 classes_at[i].add(cue.cls)
@@ -175,7 +176,11 @@ class Reader:
         best = max(probabilities, key=lambda c: probabilities[c])
         # With no word about AI and none that points at a topic, a topic would only be the
         # model's prior: such a question is not read as being about AI terms at all.
-        evidence = "ai" in classes or bool(classes - self.lexicon.not_evidence)
+        evidence = (
+            "ai" in classes
+            or bool(classes - self.lexicon.not_evidence)
+            or len(named.order) > 1  # "Udio songs on Spotify": content moving between them
+        )
         topic = None if best == OFF_TOPIC or not evidence else best
         intent = None
         if topic is not None:
