@@ -37,8 +37,10 @@ class Verdict:
 
     @property
     def topic(self) -> str:
-        """The labelled topic a report files it under (its first, alphabetically)."""
-        return min(self.query.topics) if self.query.topics else OFF
+        """The labelled topic a report files it under (not the alternative one)."""
+        if not self.query.topics:
+            return OFF
+        return self.query.primary or min(self.query.topics)
 
 
 def related(match: Match, query: LabelledQuery) -> bool:

@@ -45,6 +45,7 @@ class LabelledQuery:
     also: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     source: str = ""
+    primary: str | None = None  # the labelled topic (not the alternative one)
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     @property
@@ -93,6 +94,7 @@ def parse(rows: Iterable[dict[str, object]], source: str) -> list[LabelledQuery]
                 also=tuple(str(a) for a in also) if isinstance(also, list) else (),
                 tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
                 source=source,
+                primary=str(row["topic"]) if not off and row.get("topic") else None,
                 extra={k: v for k, v in row.items() if k not in known | {"answer"}},
             )
         )
@@ -135,7 +137,7 @@ def dump(queries: Iterable[LabelledQuery], header: str = "") -> str:
     """Queries in the members' format (what ``load`` reads back unchanged)."""
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
     for query in queries:
-        topics = sorted(query.topics)
+        topics = sorted(query.topics, key=lambda t: (t != query.primary, t))
         row: dict[str, object] = {
             "q": query.text,
             "lang": query.lang or "",
