@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli import ask, data, db, faq, run, sync, watch
+from bot.cli import ask, data, db, faq, feedback, run, sync, watch
 from bot.cli.base import ExitCode
 from bot.config import ConfigError, configure_logging, load_settings
 from bot.errors import ProblemsError
 from bot.store.migrations import MigrationError
 
-SUBCOMMANDS = (run, ask, watch, faq, db, data, sync)
+SUBCOMMANDS = (run, ask, watch, faq, feedback, db, data, sync)
 
 
 def parser() -> argparse.ArgumentParser:

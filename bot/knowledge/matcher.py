@@ -7,10 +7,10 @@ Understanding comes first (``bot.knowledge.understanding``): the question is rea
    whatever was understood: moderators write for their server, about anything.
 2. **Off-topic.** A question that is not about platforms' AI terms gets no answer and no
    "did you mean" (``Outcome.OFF_TOPIC``).
-3. **An understood pair** (platform, topic). A shipped FAQ entry of that pair phrased like the
-   question answers it; otherwise the structured item curated for the pair — the timeline for
-   history, the opt-outs for opt-out, the current clauses otherwise; otherwise any FAQ entry of
-   the pair. With nothing curated for the pair the outcome says so (``Outcome.UNCURATED``) and
+3. **An understood pair** (platform, topic). A history question gets the platform's timeline
+   and an opt-out question its opt-outs, whenever there are any. Otherwise a shipped FAQ entry
+   of that pair phrased like the question answers it (its answer quotes the clauses it rests
+   on); then the current clauses of the pair; then any FAQ entry of the pair. With nothing curated for the pair the outcome says so (``Outcome.UNCURATED``) and
    the alternatives are what exists for that platform: never another platform's answer or a
    general one presented as the answer.
 4. **A topic without a platform.** The general FAQ entries of that topic, when one is phrased
@@ -45,6 +45,9 @@ from bot.knowledge.understanding.paraphrase import (
 from bot.knowledge.understanding.reader import Reader, Understanding, Weights
 
 MAX_ALTERNATIVES = 4  # what fits under an answer as buttons, with "Not what I asked"
+# Topics whose structured item is the answer even when a FAQ entry is phrased like the
+# question: a history question gets the timeline, an opt-out question the opt-out's steps.
+STRUCTURED_FIRST = frozenset({"history", "opt-out"})
 GENERAL = None  # the platform key of entries about no platform in particular
 ANY_TOPIC = "*"  # the guild index's one bucket: moderators' entries are searched whole
 
@@ -240,7 +243,11 @@ class Matcher:
                 for e in self.global_index.entries_of(key)
                 if e.id not in seen
             ]
-            answers = close + self.structured(u.platform, u.topic) + loose
+            structured = self.structured(u.platform, u.topic)
+            if u.topic in STRUCTURED_FIRST:
+                answers = structured + close + loose
+            else:
+                answers = close + structured + loose
             others = self.platform_items(u.platform, exclude_topic=u.topic)
         else:  # a general question: only a general entry phrased like it answers it
             answers, others = close, loose

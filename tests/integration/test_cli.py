@@ -9,11 +9,13 @@ from tests.conftest import PYTHON, ROOT, clean_env
 ANSWER_KEYS = {"kind", "id", "platform", "topic", "title", "score"}
 
 
-def run(args: list[str], tmp_path: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run(
+    args: list[str], tmp_path: Path, stdin: str | None = None, *, db: Path | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [PYTHON, "-m", "bot", *args],
         cwd=ROOT,
-        env=clean_env(FINEPRINT_DB=str(tmp_path / "cli.db")),
+        env=clean_env(FINEPRINT_DB=str(db or tmp_path / "cli.db")),
         input=stdin,
         capture_output=True,
         text=True,
@@ -32,7 +34,7 @@ def test_ask_json_has_exactly_the_documented_shape(tmp_path: Path) -> None:
     assert data["platform"] == "soundcloud"
     assert data["topic"] == "ai-training"
     assert set(data["answer"]) == ANSWER_KEYS
-    assert data["answer"]["kind"] in {"clause", "optout", "faq"}
+    assert data["answer"]["kind"] in {"clause", "optout", "faq", "event"}
     assert 0 <= data["answer"]["score"] <= 100
     assert data["answer"]["platform"] == "soundcloud"
     assert len(data["alternatives"]) <= 4
