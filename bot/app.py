@@ -141,10 +141,16 @@ class App:
 
     async def shown(
         self, match: Match, *, guild_id: int | None = None
-    ) -> ItemView | HistoryView | Gone:
-        """What a match stands for: a history match is the platform's whole timeline."""
+    ) -> ItemView | HistoryView | OptOutsView | Gone:
+        """What a match stands for: a history match is the platform's whole timeline, an
+        opt-out answer every opt-out of the platform (what exists, what does not), as
+        ``/optout`` shows them."""
         if match.is_timeline and match.platform in self.kb.platforms:
             return self._history(self.kb.platforms[match.platform])
+        if match.kind == "optout" and match.platform in self.kb.platforms:
+            view = await self.optouts(match.platform)
+            if isinstance(view, OptOutsView):
+                return view
         return await self.item(match.kind, match.id, guild_id=guild_id, topic=match.topic)
 
     async def item(

@@ -42,6 +42,7 @@ async def _label(app: App, row: FeedbackRow) -> LabelledQuery | None:
     kb = app.kb
     kind, item = row.chosen_kind, row.chosen_id
     platform: str | None
+    topics: tuple[str, ...]
     if kind == "history" and item in kb.platforms:
         platform, topics = item, ("history",)
     elif kind == "event" and item in kb.events:

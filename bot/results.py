@@ -85,7 +85,7 @@ class AnswerView:
 
     result: AskResult
     guild_id: int | None
-    shown: ItemView | HistoryView | Gone | None  # None: no answer
+    shown: ItemView | HistoryView | OptOutsView | Gone | None  # None: no answer
     platform: Platform | None = None  # the platform the question is about
     state: str = "answer"
     topic: str | None = None  # the topic understood

@@ -33,7 +33,7 @@ async def _export(args: argparse.Namespace, settings: Settings) -> int:
     async with open_app(settings) as app:
         result = await feedback.labelled(app, guild_id=args.guild)
     header = (
-        f"Fine Print — labelled questions from members' \"Not what I asked\" presses, exported "
+        f'Fine Print — labelled questions from members\' "Not what I asked" presses, exported '
         f"{date.today().isoformat()}.\n{len(result.queries)} with the answer picked instead; "
         f"{result.unlabelled} of {result.presses} presses left out (no pick, or the pick was "
         "removed since).\nFormat: bot/knowledge/queryset.py. guild, shown and chosen say where "

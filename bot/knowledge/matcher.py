@@ -10,14 +10,16 @@ Understanding comes first (``bot.knowledge.understanding``): the question is rea
 3. **An understood pair** (platform, topic). A history question gets the platform's timeline
    and an opt-out question its opt-outs, whenever there are any. Otherwise a shipped FAQ entry
    of that pair phrased like the question answers it (its answer quotes the clauses it rests
-   on); then the current clauses of the pair; then any FAQ entry of the pair. With nothing curated for the pair the outcome says so (``Outcome.UNCURATED``) and
-   the alternatives are what exists for that platform: never another platform's answer or a
-   general one presented as the answer.
+   on); then the current clauses of the pair; then any FAQ entry of the pair. With nothing
+   curated for the pair the outcome says so (``Outcome.UNCURATED``) and the alternatives are
+   what exists for that platform: never another platform's answer or a general one presented
+   as the answer.
 4. **A topic without a platform.** The general FAQ entries of that topic, when one is phrased
    like the question.
 
 "Phrased like the question" is the fitted paraphrase model's probability, compared with a
-threshold calibrated to a measured precision (``weights.json``). An answer is only given when
+threshold calibrated to a measured precision (``weights.json``; a server's own entries have
+their own, calibrated on searches across all entries). An answer is only given when
 the reader is confident enough of the topic (another calibrated threshold); otherwise the
 outcome is ``UNSURE`` and the alternatives are items that share the platform or the topic.
 Every alternative shares the question's platform or its topic.
@@ -37,11 +39,7 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.model import Clause, Event, FaqEntry, KnowledgeBase, OptOut
 from bot.knowledge.platforms import PlatformDetector
-from bot.knowledge.understanding.paraphrase import (
-    SEARCH_LIMIT,
-    paraphrase_features,
-    platform_differs,
-)
+from bot.knowledge.understanding.paraphrase import SEARCH_LIMIT, candidate_features
 from bot.knowledge.understanding.reader import Reader, Understanding, Weights
 
 MAX_ALTERNATIVES = 4  # what fits under an answer as buttons, with "Not what I asked"
@@ -179,6 +177,7 @@ class Matcher:
         self.answer_threshold = self.weights.thresholds.get("answer", 0.0)
         self.paraphrase_threshold = self.weights.thresholds.get("paraphrase", 1.0)
         self.suggest_threshold = self.weights.thresholds.get("suggest", 1.0)
+        self.own_threshold = self.weights.thresholds.get("own", 1.0)
         self.global_index = FaqIndex(kb.faq.values(), self.reader)
 
     def understand(self, query: str) -> Understanding:
@@ -193,14 +192,19 @@ class Matcher:
         self, u: Understanding, index: FaqIndex, key: tuple[str | None, str]
     ) -> list[Candidate]:
         """The entries of one bucket that resemble the question, most likely first."""
-        out = []
-        for n, (similarity, choice) in index.search(u.shape, key).items():
-            entry = index.entries[n]
-            topic_p = max((u.probabilities.get(t, 0.0) for t in entry.topics), default=0.0)
-            differs = platform_differs(u.platform, entry.platforms)
-            features = paraphrase_features(u.shape, choice, similarity, topic_p, differs)
-            probability = self.weights.paraphrase.probabilities(features).get("same", 0.0)
-            out.append(Candidate(entry, similarity, probability))
+        found = {
+            n: (similarity, choice, index.entries[n])
+            for n, (similarity, choice) in index.search(u.shape, key).items()
+        }
+        features = candidate_features(u.shape, u.probabilities, u.platform, found)
+        out = [
+            Candidate(
+                entry,
+                similarity,
+                self.weights.paraphrase.probabilities(features[n]).get("same", 0.0),
+            )
+            for n, (similarity, _choice, entry) in found.items()
+        ]
         out.sort(key=lambda c: (-c.probability, -c.similarity, c.entry.id))
         return out
 
@@ -216,7 +220,7 @@ class Matcher:
         result = self._ask(query, u, hidden)
         if guild_index is not None:
             own = self.candidates(u, guild_index, (GENERAL, ANY_TOPIC))
-            if own and own[0].probability >= self.paraphrase_threshold:
+            if own and own[0].probability >= self.own_threshold:
                 # The server's own entry phrased like the question answers it, whatever else
                 # would have; that stays among the alternatives.
                 mine = self._faq_match(own[0], u)

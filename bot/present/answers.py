@@ -325,8 +325,12 @@ def gone(_view: Gone | None = None, t: Texts = ENGLISH) -> Reply:
     )
 
 
-def item(view: ClauseView | OptOutView | FaqView | HistoryView | Gone, t: Texts = ENGLISH) -> Reply:
-    """One clause, opt-out, FAQ entry or timeline (answers and the "show" buttons)."""
+def item(
+    view: ClauseView | OptOutView | FaqView | HistoryView | OptOutsView | Gone,
+    t: Texts = ENGLISH,
+) -> Reply:
+    """One clause, opt-out, FAQ entry, timeline or a platform's opt-outs (answers and the
+    "show" buttons)."""
     return render(view, t)
 
 

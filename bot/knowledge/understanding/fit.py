@@ -44,8 +44,8 @@ from bot.knowledge.understanding import model
 from bot.knowledge.understanding.model import Example, LinearModel
 from bot.knowledge.understanding.paraphrase import (
     SEARCH_LIMIT,
-    paraphrase_features,
-    platform_differs,
+    candidate_features,
+    equivalent,
 )
 from bot.knowledge.understanding.reader import (
     INTENTS,
@@ -176,17 +176,19 @@ def paraphrase_examples(
     whole: Pool = ([], [])
     for e in entries:
         keys = [(p, t) for p in (e.platforms or (None,)) for t in e.topics]
-        shapes = dict.fromkeys(reader.shape_of(t) for t in (e.question, *e.phrasings))
-        for shape in shapes:
+        for shape in dict.fromkeys(reader.shape_of(t) for t in (e.question, *e.phrasings)):
             if shape:
                 for pool in (whole, *(buckets.setdefault(k, ([], [])) for k in keys)):
                     pool[0].append(shape)
                     pool[1].append(e.id)
     by_id = {e.id: e for e in entries}
+    shapes: dict[str, set[str]] = {}
+    for shape, eid in zip(*whole, strict=True):
+        shapes.setdefault(eid, set()).add(shape)
     groups: list[tuple[str, list[tuple[dict[str, float], bool]]]] = []
     examples: list[Example] = []
 
-    def asked(text: str, own: str | None, pool: Pool | None, *, verbatim: bool) -> None:
+    def asked(text: str, own: str | None, pool: Pool | None, *, verbatim: bool, where: str) -> None:
         if pool is None:
             return
         u = reader.read(text)
@@ -202,15 +204,19 @@ def paraphrase_examples(
                 continue
             if score > best.get(owners[i], (-1.0, ""))[0]:
                 best[owners[i]] = (score, choice)
-        rows = []
-        for eid, (score, choice) in best.items():
-            entry = by_id[eid]
-            topic_p = max((u.probabilities.get(t, 0.0) for t in entry.topics), default=0.0)
-            differs = platform_differs(u.platform, entry.platforms)
-            features = paraphrase_features(u.shape, choice, score, topic_p, differs)
-            rows.append((features, eid == own))
+        features = candidate_features(
+            u.shape,
+            u.probabilities,
+            u.platform,
+            {eid: (score, choice, by_id[eid]) for eid, (score, choice) in best.items()},
+        )
+        mine = by_id.get(own or "")
+        rows = [
+            (f, mine is not None and equivalent(by_id[eid], mine, u.shape, shapes))
+            for eid, f in features.items()
+        ]
         if not verbatim:
-            groups.append((own or text, rows))
+            groups.append((f"{where}:{own or text}", rows))
         examples.extend(
             Example(f, frozenset({PARAPHRASE_CLASSES.index("same" if same else "other")}))
             for f, same in rows
@@ -220,14 +226,14 @@ def paraphrase_examples(
         for text in dict.fromkeys((e.question, *e.phrasings)):
             u = reader.read(text)
             bucket = buckets.get((u.platform, u.topic)) if u.topic else None
-            asked(text, e.id, bucket, verbatim=False)
-            asked(text, e.id, bucket, verbatim=True)
-            asked(text, e.id, whole, verbatim=False)
+            asked(text, e.id, bucket, verbatim=False, where="pair")
+            asked(text, e.id, bucket, verbatim=True, where="pair")
+            asked(text, e.id, whole, verbatim=False, where="whole")
     for q in off_topic:
-        asked(q.text, None, whole, verbatim=False)
+        asked(q.text, None, whole, verbatim=False, where="whole")
         u = reader.read(q.text)
         if u.topic is not None and u.platform is None:  # misread: searched as a general question
-            asked(q.text, None, buckets.get((None, u.topic)), verbatim=False)
+            asked(q.text, None, buckets.get((None, u.topic)), verbatim=False, where="general")
     return examples, groups
 
 
@@ -257,7 +263,9 @@ def paraphrase_scores(
     that never saw that entry (folds by entry id), and whether it is the right entry."""
     scored: list[tuple[str, float, bool]] = []
     for fold_no in range(FOLDS):
-        held = [zlib.crc32(key.encode()) % FOLDS == fold_no for key, _rows in groups]
+        held = [
+            zlib.crc32(key.split(":", 1)[1].encode()) % FOLDS == fold_no for key, _rows in groups
+        ]
         train = [
             Example(f, frozenset({PARAPHRASE_CLASSES.index("same" if same else "other")}))
             for (key, rows), h in zip(groups, held, strict=True)
@@ -350,11 +358,17 @@ def fit_all(
     para_ex, groups = paraphrase_examples(reader, list(kb.faq.values()), off_topic)
     paraphrase = model.fit(para_ex, PARAPHRASE_CLASSES, l2=PARAPHRASE_L2)
     scores = paraphrase_scores(groups, PARAPHRASE_L2)
-    para_at, para_precision, para_coverage = calibrate([(p, ok) for _k, p, ok in scores])
-    asked_off = {q.text for q in off_topic}
+    para_at, para_precision, para_coverage = calibrate(
+        [(p, ok) for k, p, ok in scores if k.startswith("pair:")]
+    )
+    # A server's own entries are searched whole: calibrated on FAQ phrasings asked of every
+    # entry at once, and on off-topic questions, which must find nothing.
+    own_at, own_precision, own_coverage = calibrate(
+        [(p, ok) for k, p, ok in scores if k.startswith("whole:")]
+    )
     # Suggestions for a question without a platform: above anything an off-topic question got.
-    suggest_at = max((p for k, p, _ok in scores if k in asked_off), default=0.0)
-    suggest_at = min(max(suggest_at, 0.0), para_at)
+    suggest_at = max((p for k, p, _ok in scores if k.startswith("general:")), default=0.0)
+    suggest_at = min(suggest_at, para_at)
     dev_topic = topic_examples(reader, dev_q)
     dev_intent = intent_examples(reader, dev_q)
     return {
@@ -377,6 +391,7 @@ def fit_all(
         "thresholds": {
             "answer": round(answer_at, 6),
             "paraphrase": round(para_at, 6),
+            "own": round(own_at, 6),
             "suggest": round(suggest_at, 6),
         },
         "measured": {
@@ -390,6 +405,12 @@ def fit_all(
                 "precision": round(para_precision, 4),
                 "coverage": round(para_coverage, 4),
                 "on": "cross-validated (by entry) FAQ phrasings asked as questions",
+            },
+            "own": {
+                "precision": round(own_precision, 4),
+                "coverage": round(own_coverage, 4),
+                "on": "cross-validated FAQ phrasings and off-topic questions asked of all "
+                "entries at once (how a server's own entries are searched)",
             },
             "suggest": {
                 "on": "the highest cross-validated probability an off-topic training question "
