@@ -2,11 +2,14 @@
 
 Run: python bench/match.py [--queries 1000] [--entries 10000]
 
-Prints p50/p99 of the full matcher (platform + topic detection, FAQ ranking, clauses and
-opt-outs) next to raw ``rapidfuzz.process.extractOne`` over the very strings the matcher
-searches, in the same run, so the ratio does not depend on the machine. Two raw baselines are
-shown: extractOne with its default scorer (WRatio) on the raw question, and extractOne with the
-scorer the matcher uses (fuzz.ratio) on the preprocessed question — the stricter comparison.
+Prints p50/p99 of the full matcher (reading the question: platform, topic, intent, language;
+the paraphrase search in the understood pair's bucket; clauses, opt-outs and the timeline) next
+to raw ``rapidfuzz.process.extractOne`` over every string the matcher could search, in the same
+run, so the ratio does not depend on the machine. Two raw baselines are shown: extractOne with
+its default scorer (WRatio) on the raw question, and extractOne with the scorer the matcher
+uses (fuzz.ratio) on the question already reduced to its shape (computed before timing) — the
+stricter comparison. The matcher is faster than a scan because FAQ entries are indexed by
+(platform, topic): a question is compared with one pair's phrasings, not all of them.
 """
 
 from __future__ import annotations
@@ -26,12 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.config import DEFAULT_DATA_DIR
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.matcher import Matcher, shape_of
+from bot.knowledge.matcher import Matcher
 from bot.knowledge.model import FaqEntry, KnowledgeBase
 from bot.knowledge.topics import TOPIC_IDS
 
-P99_TARGET_MS = 5.0
-RATIO_TARGET = 3.0
+P99_TARGET_MS = 2.0
+RATIO_TARGET = 1.5
 
 SUBJECTS = [
     "my music", "my songs", "my beats", "my uploads", "my videos", "my vocals", "my artwork",
@@ -122,11 +125,11 @@ def pct(samples: list[float], q: float) -> float:
 def run(label: str, kb: KnowledgeBase, queries: list[str]) -> dict[str, float]:
     matcher = Matcher(kb)
     strings = matcher.global_index.choices
-    detector = matcher.detector
+    shapes = {q: matcher.shape_of(q) for q in queries}  # the raw call gets them for free
     ask = timed(lambda q: matcher.ask(q), queries)
     raw_default = timed(lambda q: process.extractOne(q, strings), queries)
     raw_same = timed(
-        lambda q: process.extractOne(shape_of(q, detector), strings, scorer=fuzz.ratio), queries
+        lambda q: process.extractOne(shapes[q], strings, scorer=fuzz.ratio), queries
     )
     row = {
         "entries": len(kb.faq),

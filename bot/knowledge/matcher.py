@@ -137,8 +137,8 @@ class FaqIndex:
 
     @property
     def choices(self) -> list[str]:
-        """Every searchable string (the benchmark's raw baseline searches all of them)."""
-        return [c for choices, _owners in self.buckets.values() for c in choices]
+        """Every searchable string, once (the benchmark's raw baseline searches all of them)."""
+        return list(dict.fromkeys(c for choices, _owners in self.buckets.values() for c in choices))
 
     def search(self, shape: str, key: tuple[str | None, str]) -> dict[int, tuple[float, str]]:
         """Best similarity per entry in one bucket, with the phrasing it came from."""
