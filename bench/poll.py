@@ -177,7 +177,7 @@ async def watcher_cycles(port: int, *, cycles: tuple[str, ...]) -> dict[str, flo
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(db_path=Path(tmp) / "bench.db", allow_private_networks=True)
-        db = await Database(settings.db_path).connect()
+        db = await Database(settings.database).connect()
         watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
         try:
             for name in cycles:

@@ -9,6 +9,7 @@ the tests exercise exactly what a Discord member gets.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -44,7 +45,8 @@ from bot.results import (
 )
 from bot.store import clock as store_clock
 from bot.store import faq_entries, feedback, reviews
-from bot.store.db import Database
+from bot.store.db import Database, is_postgres_url
+from bot.store.lock import InstanceLock
 from bot.watch.service import Watcher
 from bot.watch.sources import load_sources
 
@@ -385,16 +387,21 @@ async def open_app(
     *,
     watch: bool = False,
     sender: Sender | None = None,
-    db_path: Path | None = None,
+    db_path: Path | str | None = None,
     sources_path: Path | None = None,
     clock: Clock = store_clock.now,
+    lock: bool | None = None,
 ) -> AsyncIterator[App]:
     """Build the app once, complete: with ``watch`` its watcher, with a ``sender`` (the Discord
     client's) the deliverer that posts alerts through it.
 
-    ``db_path`` / ``sources_path`` override the settings (``watch --db/--sources``); ``clock``
-    is the deliverer's "now", which decides when a week closes and its digests go out (tests
-    pass one they can move; nothing sleeps for a week).
+    A process that polls or delivers on a SQLite file first takes its instance lock
+    (``bot.store.lock``; ``lock`` defaults to ``watch``): a second one on the same file is
+    refused with ``InstanceLocked``. (On PostgreSQL several processes share the work through
+    locks the database provides.) ``db_path`` (a file or a PostgreSQL URL) / ``sources_path``
+    override the settings
+    (``watch --db/--sources``); ``clock`` is the deliverer's "now", which decides when a week
+    closes and its digests go out (tests pass one they can move; nothing sleeps for a week).
     """
     kb = load_knowledge(settings.data_dir)
     specs = None
@@ -402,14 +409,17 @@ async def open_app(
         sources = sources_path or settings.sources_path
         specs = load_sources(sources, platforms=set(kb.platforms))
         log.info("watching %d sources from %s", len(specs), sources)
-    db = await Database(db_path or settings.db_path).connect()
-    watcher = None
-    try:
-        if specs is not None:
-            watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
-        deliverer = Deliverer(db, sender, kb=kb, now=clock) if sender is not None else None
-        yield App(settings, db, kb, watcher=watcher, deliverer=deliverer)
-    finally:
-        if watcher is not None:
-            await watcher.close()
-        await db.close()
+    target = db_path or settings.database
+    locked = (watch if lock is None else lock) and not is_postgres_url(str(target))
+    with InstanceLock(Path(target)) if locked else contextlib.nullcontext():
+        db = await Database(target).connect()
+        watcher = None
+        try:
+            if specs is not None:
+                watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
+            deliverer = Deliverer(db, sender, kb=kb, now=clock) if sender is not None else None
+            yield App(settings, db, kb, watcher=watcher, deliverer=deliverer)
+        finally:
+            if watcher is not None:
+                await watcher.close()
+            await db.close()

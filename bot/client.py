@@ -23,7 +23,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot import services
-from bot.alerts.delivery import DeliveryPermanent, DeliveryRetry
+from bot.alerts.delivery import DeliveryPermanent, DeliveryRejected, DeliveryRetry
 from bot.alerts.digest import Clock
 from bot.app import App, open_app
 from bot.config import ConfigError, Settings
@@ -184,6 +184,8 @@ class DiscordSender:
                 "I am missing a permission there (View Channel, Send Messages, Embed Links)"
             ) from exc
         except discord.HTTPException as exc:
+            if 400 <= exc.status < 500 and exc.status != 429:  # the same request fails again
+                raise DeliveryRejected(f"Discord answered {exc.status} ({exc.text[:200]})") from exc
             retry_after = getattr(exc, "retry_after", None)
             raise DeliveryRetry(f"Discord answered {exc.status}", retry_after) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:

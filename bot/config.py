@@ -35,6 +35,7 @@ SECRET_SETTINGS = ("DISCORD_TOKEN",)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off", "")
+POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
 class ConfigError(FinePrintError, ValueError):
@@ -50,6 +51,8 @@ class ConfigError(FinePrintError, ValueError):
 class Settings:
     token: str | None = field(default=None, repr=False)
     db_path: Path = Path("fineprint.db")
+    # FINEPRINT_DB=postgresql://…: PostgreSQL instead of the SQLite file (may hold a password)
+    db_url: str | None = field(default=None, repr=False)
     dev_guild: int | None = None
     sources_path: Path = DEFAULT_DATA_DIR / "sources.toml"
     data_dir: Path = DEFAULT_DATA_DIR
@@ -61,6 +64,11 @@ class Settings:
     @property
     def console_mode(self) -> bool:
         return not self.token
+
+    @property
+    def database(self) -> str | Path:
+        """What ``Database(...)`` opens: the PostgreSQL URL if one is set, else the SQLite file."""
+        return self.db_url or self.db_path
 
 
 def _read_config_file(path: Path) -> dict[str, str]:
@@ -141,11 +149,15 @@ def load_settings(
         raise ConfigError("FINEPRINT_SOURCES", f"{sources} does not exist")
 
     db_raw = merged.get("FINEPRINT_DB", "fineprint.db").strip() or "fineprint.db"
-    db_path = Path(db_raw)
-    if db_path.exists() and db_path.is_dir():
-        raise ConfigError("FINEPRINT_DB", f"{db_path} is a directory, expected a database file")
-    if not db_path.parent.exists():
-        raise ConfigError("FINEPRINT_DB", f"folder {db_path.parent} does not exist")
+    db_path, db_url = Path("fineprint.db"), None
+    if urlsplit(db_raw).scheme.lower() in POSTGRES_SCHEMES:
+        db_url = db_raw
+    else:
+        db_path = Path(db_raw)
+        if db_path.exists() and db_path.is_dir():
+            raise ConfigError("FINEPRINT_DB", f"{db_path} is a directory, expected a database file")
+        if not db_path.parent.exists():
+            raise ConfigError("FINEPRINT_DB", f"folder {db_path.parent} does not exist")
 
     api_base = merged.get("DISCORD_API_BASE", "").strip() or None
     if api_base:
@@ -157,6 +169,7 @@ def load_settings(
     return Settings(
         token=token,
         db_path=db_path,
+        db_url=db_url,
         dev_guild=dev_guild,
         sources_path=sources,
         data_dir=data_dir,

@@ -57,7 +57,8 @@ class TermsView:
     topic: str | None
     clauses: tuple[ClauseView, ...]  # empty: nothing curated on that topic
     other_topics: tuple[str, ...] = ()  # topics that do have a current clause
-    absences: tuple[Absence, ...] = ()  # "no AI clause found in <document> as of <date>"
+    # "no AI clause found in <document> as of <date>", or (research) "no verified clause"
+    absences: tuple[Absence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

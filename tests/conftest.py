@@ -1,6 +1,9 @@
 """Shared fixtures: settings on a temporary database, the shipped knowledge base, a built App.
 
-Everything is real: a SQLite file under tmp_path, the data/ files as shipped.
+Everything is real: a SQLite file under tmp_path, the data/ files as shipped. ``db_target`` is
+the database of a test that runs on both backends: a SQLite file, then (marked ``postgres``) a
+fresh database in a throwaway PostgreSQL cluster (``tests/pg.py``) — skipped with a one-line
+reason where the server is not installed, and an error under CI, which always installs it.
 """
 
 from __future__ import annotations
@@ -8,7 +11,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from bot.app import App, open_app
 from bot.config import DEFAULT_DATA_DIR, Settings, load_settings
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
+from tests.pg import Cluster, ClusterUnavailable, start_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 NO_SOURCES = ROOT / "tests" / "data" / "no_sources.toml"
@@ -47,6 +51,40 @@ def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 PYTHON = sys.executable
+BACKENDS = ("sqlite", pytest.param("postgres", marks=pytest.mark.postgres))
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    try:
+        cluster = start_cluster()
+    except ClusterUnavailable as exc:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI runs the PostgreSQL tests, but: {exc}")
+        pytest.skip(str(exc))
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
+    """A new, empty database of its own for this test."""
+    url = postgres_cluster.create_database()
+    try:
+        yield url
+    finally:
+        postgres_cluster.drop_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """What ``Database(...)`` opens, once per backend: a SQLite file, a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return tmp_path / "fineprint.db"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 @pytest.fixture

@@ -6,7 +6,11 @@ Discord's ``enforce_nonce`` returns the message it already created instead of po
 (Discord keeps nonces for a few minutes; beyond that a crash at that exact point can repeat one
 message, never lose one). 429 / 5xx / network errors are retried with exponential backoff,
 respecting ``retry_after``; a channel Discord refuses for good (deleted, missing permission) is
-marked failed, stops receiving alerts, and its guild is told once.
+marked failed, stops receiving alerts, and its guild is told once. Any other 4xx means Discord
+refused that one message (e.g. a 400 for a malformed embed): sending the same request again
+cannot succeed, so the row is failed at once — no retries — and the guild is told once; the
+channel keeps its subscription, so one bad item (from a feed anyone can publish) cannot switch
+off a server's alerts.
 
 Weekly digests travel the same road: each pass first builds the digests of the weeks that have
 closed (``bot.alerts.digest``), which queues their outbox rows, then sends what is due.
@@ -24,7 +28,13 @@ from typing import Protocol
 from bot.alerts import digest as weekly
 from bot.errors import FinePrintError
 from bot.knowledge.model import KnowledgeBase
-from bot.present.alerts import render_alert, render_delivery_problem, render_digest, render_notice
+from bot.present.alerts import (
+    render_alert,
+    render_delivery_problem,
+    render_delivery_rejected,
+    render_digest,
+    render_notice,
+)
 from bot.present.reply import Reply
 from bot.store import alerts as store
 from bot.store import clock, guild_config, subscriptions
@@ -50,6 +60,10 @@ class DeliveryPermanent(FinePrintError):
         self.reason = reason
 
 
+class DeliveryRejected(DeliveryPermanent):
+    """Discord refused this message for good (a 4xx other than 403/404/429); the channel is fine."""
+
+
 class Sender(Protocol):
     """What the Discord client (and the console) implement to deliver alerts."""
 
@@ -57,8 +71,9 @@ class Sender(Protocol):
         """Post ``reply`` in the channel with this nonce (enforced); return the message id.
 
         Raise ``DeliveryRetry`` for 429/5xx/network errors, ``DeliveryPermanent`` when the
-        channel is gone or the bot lacks permission. ``reply.mention_role_id`` is the only
-        mention allowed; everything else must be sent with mentions disabled.
+        channel is gone or the bot lacks permission, ``DeliveryRejected`` for any other 4xx.
+        ``reply.mention_role_id`` is the only mention allowed; everything else must be sent
+        with mentions disabled.
         """
         ...
 
@@ -160,13 +175,27 @@ class Deliverer:
                 report.retried += 1
                 log.warning("outbox %s: %s; retry in %.1fs", row.id, exc.reason, delay)
             report.errors.append(exc.reason)
+        except DeliveryRejected as exc:
+            await store.mark_failed(self.db, row.id, exc.reason)
+            report.failed += 1
+            report.errors.append(exc.reason)
+            log.error("outbox %s: Discord refused the message: %s", row.id, exc.reason)
+            await self._tell_guild_once(
+                row.guild_id,
+                subscriptions.rejected_key(row.channel_id),
+                render_delivery_rejected(row.channel_id, exc.reason),
+            )
         except DeliveryPermanent as exc:
             refused.add(row.channel_id)
             failed = await store.fail_channel(self.db, row.channel_id, exc.reason)
             report.failed += max(failed, 1)
             report.errors.append(exc.reason)
             log.error("channel %s refuses alerts: %s", row.channel_id, exc.reason)
-            await self._tell_guild_once(row.guild_id, row.channel_id, exc.reason)
+            await self._tell_guild_once(
+                row.guild_id,
+                subscriptions.refused_key(row.channel_id),
+                render_delivery_problem(row.channel_id, exc.reason),
+            )
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a Sender bug: retry later rather than lose the alert
@@ -178,14 +207,13 @@ class Deliverer:
             await store.mark_sent(self.db, row.id, message_id)
             report.sent += 1
 
-    async def _tell_guild_once(self, guild_id: int, channel_id: int, reason: str) -> None:
-        key = subscriptions.refused_key(channel_id)
+    async def _tell_guild_once(self, guild_id: int, key: str, reply: Reply) -> None:
         if not await guild_config.first_notice(self.db, guild_id, key):
             return
         try:
-            await self.sender.notify_guild(guild_id, render_delivery_problem(channel_id, reason))
+            await self.sender.notify_guild(guild_id, reply)
         except Exception:
-            log.exception("could not tell guild %s about channel %s", guild_id, channel_id)
+            log.exception("could not tell guild %s (%s)", guild_id, key)
             await guild_config.clear_notice(self.db, guild_id, key)  # try again next time
 
     async def run(self, wake: asyncio.Event | None = None) -> None:

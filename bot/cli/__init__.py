@@ -15,6 +15,8 @@ from bot.cli import ask, data, db, faq, feedback, run, sync, watch
 from bot.cli.base import ExitCode
 from bot.config import ConfigError, configure_logging, load_settings
 from bot.errors import ProblemsError
+from bot.store.db import DatabaseError
+from bot.store.lock import InstanceLocked
 from bot.store.migrations import MigrationError
 
 SUBCOMMANDS = (run, ask, watch, faq, feedback, db, data, sync)
@@ -48,8 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     except ProblemsError as exc:
         print(exc, file=sys.stderr)
         return ExitCode.FAILED
-    except MigrationError as exc:
+    except (MigrationError, DatabaseError) as exc:
         print(f"Database error — {exc}", file=sys.stderr)
+        return ExitCode.FAILED
+    except InstanceLocked as exc:
+        print(f"Not started — {exc}", file=sys.stderr)
         return ExitCode.FAILED
 
 

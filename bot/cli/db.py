@@ -1,4 +1,5 @@
-"""``python -m bot db migrate|backup|review``: the database, for operators."""
+"""``python -m bot db migrate|backup|review``: the database, for operators (SQLite or PostgreSQL,
+whichever ``FINEPRINT_DB`` names)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
 from bot.cli.base import ExitCode, run_async
 from bot.config import Settings
 from bot.store import reviews
-from bot.store.db import Database
-from bot.store.migrations import apply_migrations, known_migrations, schema_version
+from bot.store.db import BackupError, Database
 
 
 def add_parser(sub: Any) -> None:
@@ -21,7 +19,9 @@ def add_parser(sub: Any) -> None:
     actions.add_parser("migrate", help="apply pending migrations (safe to repeat)").set_defaults(
         handler=lambda a, s: run_async(migrate(s))
     )
-    backup = actions.add_parser("backup", help="write a consistent copy while the bot runs")
+    backup = actions.add_parser(
+        "backup", help="write a consistent copy while the bot runs (PostgreSQL: with pg_dump)"
+    )
     backup.add_argument("path", type=Path)
     backup.set_defaults(handler=lambda a, s: run_async(backup_to(s, a.path)))
     review = actions.add_parser("review", help="curated clauses whose quote vanished from a page")
@@ -30,31 +30,34 @@ def add_parser(sub: Any) -> None:
 
 
 async def migrate(settings: Settings) -> int:
-    async with aiosqlite.connect(str(settings.db_path)) as conn:
-        before = await schema_version(conn)
-        applied = await apply_migrations(conn)  # a MigrationError is reported by main (exit 1)
-    latest = known_migrations()[-1].version
+    db = await Database(settings.database).connect(migrate=False)
+    try:
+        before = await db.schema_version()
+        applied = await db.migrate()  # a MigrationError is reported by main (exit 1)
+        latest = await db.schema_version()
+    finally:
+        await db.close()
     if applied:
-        names = ", ".join(f"{m.version:03d}_{m.name}" for m in applied)
-        print(f"Migrated {settings.db_path} from version {before} to {latest}: {names}")
+        names = ", ".join(m.label for m in applied)
+        print(f"Migrated {db.name} from version {before} to {latest}: {names}")
     else:
-        print(f"{settings.db_path} is up to date (schema version {latest}).")
+        print(f"{db.name} is up to date (schema version {latest}).")
     return ExitCode.OK
 
 
 async def backup_to(settings: Settings, target: Path) -> int:
-    async with Database(settings.db_path) as db:
+    async with Database(settings.database) as db:
         try:
             path = await db.backup(target)
-        except OSError as exc:
+        except (BackupError, OSError) as exc:
             print(f"Backup failed — {exc}", file=sys.stderr)
             return ExitCode.FAILED
-    print(f"Backed up {settings.db_path} to {path}")
+    print(f"Backed up {db.name} to {path}")
     return ExitCode.OK
 
 
 async def review_clauses(settings: Settings, resolve: str | None) -> int:
-    async with Database(settings.db_path) as db:
+    async with Database(settings.database) as db:
         if resolve:
             done = await reviews.resolve(db, resolve)
             print(f"Marked {resolve} as reviewed." if done else "Nothing to resolve.")

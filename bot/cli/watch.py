@@ -37,7 +37,7 @@ def add_parser(sub: Any) -> None:
     sp.add_argument("--once", action="store_true", help="poll every enabled source once, exit")
     sp.add_argument("--json", action="store_true", help="print each new alert as a JSON line")
     sp.add_argument("--sources", type=Path, help="sources file (default: FINEPRINT_SOURCES)")
-    sp.add_argument("--db", type=Path, help="database file (default: FINEPRINT_DB)")
+    sp.add_argument("--db", help="database file or PostgreSQL URL (default: FINEPRINT_DB)")
     sp.add_argument("--status", action="store_true", help="print every source's health, exit")
     sp.add_argument("--resume", metavar="SOURCE_ID", help="un-pause a paused source, exit")
     sp.set_defaults(handler=handle)
@@ -58,7 +58,16 @@ def _printer(as_json: bool) -> Callable[[Alert], None]:
 
 
 async def _watch(args: argparse.Namespace, settings: Settings) -> int:
-    async with open_app(settings, watch=True, db_path=args.db, sources_path=args.sources) as app:
+    # Polling writes and alerts: one such process per database (bot.store.lock). --status and
+    # --resume only read or flip a flag, so they work while the bot runs.
+    operator_only = bool(args.resume or args.status)
+    async with open_app(
+        settings,
+        watch=True,
+        db_path=args.db,
+        sources_path=args.sources,
+        lock=not operator_only,
+    ) as app:
         watcher = app.watcher
         assert watcher is not None  # open_app(watch=True) always builds it
         if args.resume:

@@ -23,9 +23,8 @@ from bot.store import faq_audit, faq_entries
 from bot.store.faq_entries import EntryContent, StoredEntry, public_id, row_id
 
 if TYPE_CHECKING:
-    import aiosqlite
-
     from bot.app import App
+    from bot.store.db import Connection
 
 
 def snapshot(stored: StoredEntry) -> dict[str, Any]:
@@ -77,13 +76,19 @@ class ServiceBase:
         return given, tuple(notes)
 
     # -- checks and writes shared by the writers (run inside the transaction) ----------------
-    async def _get(self, conn: aiosqlite.Connection, guild_id: int, rid: int) -> StoredEntry:
+    async def _get(self, conn: Connection, guild_id: int, rid: int) -> StoredEntry:
         stored = await faq_entries.get_entry(self.db, guild_id, rid, conn=conn)
         if stored is None:  # pragma: no cover - only called for rows just seen in this tx
             raise NotFound("curation.no_entry", entry=public_id(rid))
         return stored
 
-    async def _check_cap(self, conn: aiosqlite.Connection, guild_id: int, adding: int) -> None:
+    async def _lock_guild(self, conn: Connection, guild_id: int) -> None:
+        """Checks below read, then the caller writes: on PostgreSQL, where transactions run
+        concurrently, two moderators' writes to one guild's FAQ must not interleave."""
+        await conn.lock(f"faq:{guild_id}")
+
+    async def _check_cap(self, conn: Connection, guild_id: int, adding: int) -> None:
+        await self._lock_guild(conn, guild_id)
         live = await faq_entries.count_live(self.db, guild_id, conn=conn)
         if live + adding > ENTRY_CAP:
             raise LimitReached(
@@ -95,12 +100,13 @@ class ServiceBase:
 
     async def _check_unique(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         guild_id: int,
         question: str,
         *,
         except_row: int | None = None,
     ) -> None:
+        await self._lock_guild(conn, guild_id)
         key = question_key(question)
         for other in await faq_entries.list_stored(self.db, guild_id, conn=conn):
             if question_key(other.entry.question) == key and row_id(other.entry.id) != except_row:
@@ -113,7 +119,7 @@ class ServiceBase:
 
     async def _update(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         guild_id: int,
         current: StoredEntry,
         content: EntryContent,
@@ -140,7 +146,7 @@ class ServiceBase:
 
     async def _insert(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         guild_id: int,
         content: EntryContent,
         *,
@@ -155,7 +161,7 @@ class ServiceBase:
 
     async def _audited(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         guild_id: int,
         rid: int,
         action: str,

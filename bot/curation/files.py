@@ -2,7 +2,10 @@
 
 An export must read back exactly (``tomllib`` and ``json`` are the readers), and an upload is
 read forgivingly (one entry at the top level, a bare JSON list, a file without an extension)
-but refused with one clear sentence when it cannot be read at all.
+but refused with one clear sentence when it cannot be read at all — including a file nested so
+deeply (``[[[[…]]]]``) that the parsers run out of stack: that is refused by name, not a
+traceback, and so is any file nested deeper than an FAQ file can be (``MAX_NESTING``), so that
+nothing downstream walks a structure that deep either.
 """
 
 from __future__ import annotations
@@ -19,6 +22,33 @@ from bot.knowledge.loader import _Source
 from bot.knowledge.model import FaqEntry
 
 ENTRY_KEYS = ("id", "question", "answer", "platforms", "topics", "links", "phrasings", "verified")
+MAX_NESTING = 16  # an FAQ file needs 4 levels: {"faq": [{"links": ["…"]}]}
+
+
+def _too_deep(filename: str) -> str:
+    return (
+        f"{filename} is nested too deeply (more than {MAX_NESTING} levels of lists or tables): "
+        "an FAQ file is a list of entries whose values are text or lists of text."
+    )
+
+
+def nesting(value: Any) -> int:
+    """How deep lists and tables nest in ``value`` (iterative: safe at any depth)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def to_json(rows: list[dict[str, Any]]) -> str:
@@ -94,11 +124,15 @@ def read_file(filename: str, data: bytes) -> tuple[list[Any], _Source, bool] | s
     if as_json:
         try:
             raw = json.loads(text)
+        except RecursionError:
+            return _too_deep(filename)
         except json.JSONDecodeError as exc:
             if suffix == ".json":
                 return f"The file is not valid JSON: {exc}"
             as_json = False  # "[[faq]]" also starts with "[": try TOML
         else:
+            if nesting(raw) > MAX_NESTING:
+                return _too_deep(filename)
             if isinstance(raw, list):
                 return raw, src, False
             if isinstance(raw, dict) and "question" in raw:
@@ -109,8 +143,12 @@ def read_file(filename: str, data: bytes) -> tuple[list[Any], _Source, bool] | s
     src = _Source(Path(filename), text)
     try:
         raw = tomllib.loads(text)
+    except RecursionError:
+        return _too_deep(filename)
     except tomllib.TOMLDecodeError as exc:
         return f"The file is not valid TOML or JSON: {exc}"
+    if nesting(raw) > MAX_NESTING:
+        return _too_deep(filename)
     if "question" in raw and set(raw) <= set(ENTRY_KEYS):
         return [raw], src, True  # one entry written at the top level (handy for `faq add`)
     unknown = sorted(set(raw) - {"faq"})

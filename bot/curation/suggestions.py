@@ -38,7 +38,7 @@ from bot.store.faq_entries import EntryContent, row_id
 from bot.store.suggestions import SuggestionRow
 
 if TYPE_CHECKING:
-    import aiosqlite
+    from bot.store.db import Connection
 
 
 class SuggestionOps(ServiceBase):
@@ -77,6 +77,7 @@ class SuggestionOps(ServiceBase):
             raise Invalid([STRINGS["curation.suggest.bad_text"]])
         now = self.clock()
         async with self.db.transaction() as conn:
+            await conn.lock(f"faq-suggestions:{guild_id}")  # rate limit, cap and dedupe hold
             recent = await suggestions.member_suggestions_since(
                 self.db, guild_id, member_id, iso(now - SUGGESTION_WINDOW), conn=conn
             )
@@ -117,7 +118,7 @@ class SuggestionOps(ServiceBase):
         return EntryForm(question=s.question, answer=s.answer or "")
 
     async def _pending(
-        self, guild_id: int, suggestion_id: int, conn: aiosqlite.Connection | None = None
+        self, guild_id: int, suggestion_id: int, conn: Connection | None = None
     ) -> SuggestionRow:
         s = await suggestions.get_suggestion(self.db, guild_id, suggestion_id, conn=conn)
         if s is None:

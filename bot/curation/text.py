@@ -7,11 +7,11 @@ keeps its Markdown but can never ping (``safe``); members' text is shown literal
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from bot import limits
+from bot.curation.confusables import skeleton
 from bot.knowledge.model import FaqEntry
 from bot.knowledge.text import clip, fold, squash
 from bot.present.markdown import escape_markdown, neutralize_mentions
@@ -20,10 +20,12 @@ from bot.present.markdown import escape_markdown, neutralize_mentions
 def question_key(text: str) -> str:
     """How two questions count as "the same" (imports map rows by it; duplicates are refused).
 
-    Case, spacing and a trailing question mark are ignored. Unlike ``fold`` it keeps non-Latin
-    letters, so two different Japanese questions never collide.
+    Case, spacing and a trailing question mark are ignored, and so is what cannot be seen: the
+    key is built on a confusables skeleton (``bot.curation.confusables``), so a Cyrillic "о", a
+    zero-width space or a right-to-left override does not make a new question. Unlike ``fold``
+    it keeps non-Latin letters, so two different Japanese questions never collide.
     """
-    text = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    text = " ".join(skeleton(text).casefold().split())
     return text.rstrip(" ?!.？！。")
 
 

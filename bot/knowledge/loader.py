@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.errors import Problem, ProblemsError
 from bot.knowledge.model import (
+    ABSENCE_BASES,
     CLAUSE_STATUSES,
     DATE_BASES,
     GLOBAL,
@@ -42,6 +43,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 COMMIT = re.compile(r"^[0-9a-f]{10,40}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+OTA_PREFIX = "https://github.com/OpenTermsArchive/"
 REQUIRED_FAQ_LANGUAGES = ("en", "fr", "it", "es", "de", "pt", "id")
 
 MAX_TITLE = 100
@@ -573,26 +575,47 @@ class Loader:
                 "checked_commit",
                 "source_url",
                 "note",
+                "basis",
             )
         )
         aid = e.slug()
+        basis = e.choice("basis", ABSENCE_BASES, default="archive")
+        research = basis == "research"
         topics = e.strings("topics")
         if not topics:
             e.problem("needs at least one topic it found no clause about", "topics")
         for t in topics:
             if t not in TOPIC_IDS:
                 e.problem(f"unknown topic {t!r} (known: {', '.join(TOPIC_IDS)})", "topics")
+        if research:
+            # Nothing archived was read: no capture date or commit to give, and the note carries
+            # what the sources did say (marked unverified), since it is all the member gets.
+            for key in ("checked", "checked_commit", "ota_document"):
+                if key in e.raw:
+                    e.problem(
+                        f"a research absence read no archived version: no {key!r} "
+                        '(an absence from an archived document has basis = "archive")',
+                        key,
+                    )
         values: dict[str, Any] = dict(
             document=e.text("document", limit=80),
-            ota_document=e.text("ota_document", required=False, limit=80),
-            checked=e.day("checked"),
-            checked_commit=e.commit("checked_commit"),
+            ota_document=None if research else e.text("ota_document", required=False, limit=80),
+            checked=None if research else e.day("checked"),
+            checked_commit=None if research else e.commit("checked_commit"),
             source_url=e.url("source_url"),
-            note=e.text("note", required=False, limit=400),
+            note=e.text("note", required=research, limit=400),
         )
-        if not e.ok or aid is None or not self._claim(e, "absence", aid):
+        if research and (values["source_url"] or "").startswith(OTA_PREFIX):
+            e.problem(
+                "a research absence cites an Open Terms Archive version: an absence read in an "
+                'archived document has basis = "archive", with checked and checked_commit',
+                "source_url",
+            )
+        if not e.ok or aid is None or basis is None or not self._claim(e, "absence", aid):
             return
-        self.kb.absences[aid] = Absence(id=aid, platform=platform.id, topics=topics, **values)
+        self.kb.absences[aid] = Absence(
+            id=aid, platform=platform.id, topics=topics, basis=basis, **values
+        )
 
     # -- FAQ ---------------------------------------------------------------------------------
     def _faq_file(self, src: _Source, raw: dict[str, Any]) -> None:

@@ -22,6 +22,10 @@ QUOTE_SOURCES = ("primary", "secondary")
 GUILD_ID_PREFIX = "guild-"  # the public ids of moderators' own entries: guild-<row>
 DATE_BASES = ("effective", "captured", "announced", "reported")
 OPTOUT_EXISTS = ("yes", "no", "unknown")
+# What an absence rests on: an archived version read in full ("no AI clause found in <document>
+# as of <date>"), or only the research sources, when no copy of the terms is archived ("I have
+# no verified clause from <platform>'s terms").
+ABSENCE_BASES = ("archive", "research")
 GLOBAL = "global"
 # "rest-of-world": everywhere the platform's other regional versions do not cover.
 REGIONS = (
@@ -144,17 +148,28 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Absence:
-    """ "No AI clause found in <document> as of <checked>": an answer worth giving."""
+    """ "No AI clause found in <document> as of <checked>": an answer worth giving.
+
+    With ``basis = "research"`` nothing archived was read: the platform's terms have no copy to
+    quote, and the research sources (``source_url`` the main one, findings in ``note``) give no
+    exact, dated wording. Such an absence has no ``checked`` date, because no version was read,
+    and says so to the member instead of "no AI clause found".
+    """
 
     id: str
     platform: str
     document: str
     topics: tuple[str, ...]
-    checked: date
+    checked: date | None  # capture date of the archived version read; None for research
     source_url: str
     checked_commit: str | None = None
     note: str | None = None
     ota_document: str | None = None
+    basis: str = "archive"
+
+    @property
+    def from_research(self) -> bool:
+        return self.basis == "research"
 
     @property
     def document_in_archive(self) -> str:

@@ -18,7 +18,8 @@ For every clause whose ``source_url`` is an Open Terms Archive document present 
     before a captured ``since``, nor on or before ``since_after``;
 (e) ``source_url`` names the clause's own service (one of its platform's ``ota`` services), its
     document, the version's collection and commit;
-(f) every ``absence`` points at an existing version, the newest one, with its capture date;
+(f) every ``absence`` points at an existing version, the newest one, with its capture date
+    (an absence with ``basis = "research"`` cites no archived document: skipped and counted);
 (g) an opt-out's supporting ``quote`` is verbatim in the version its ``source_url`` names, when
     that is an Open Terms Archive version in the corpus.
 
@@ -467,6 +468,9 @@ class _Verifier:
 
     # -- absences ------------------------------------------------------------------------------
     def absence(self, absence: Absence) -> None:
+        if absence.from_research:  # it cites no archived document: nothing to read again
+            self.report.skipped[absence.id] = "research absence, no archived document"
+            return
         url, doc, version = self.locate(absence.id, absence.source_url, absence.checked_commit)
         if doc is None:
             return

@@ -17,6 +17,7 @@ from bot.knowledge.text import clip
 from bot.present.markdown import escape_markdown
 from bot.present.reply import COLOR_ALERT, COLOR_MUTED, COLOR_NOTICE, Card, Field, Reply
 from bot.present.texts import ENGLISH, Texts
+from bot.watch.urls import clean_url
 
 FIELD_ROOM = limits.EMBED_FIELD_VALUE - 24
 PASSAGE_CHARS = 600
@@ -26,7 +27,8 @@ DIGEST_ROOM = limits.EMBED_DESCRIPTION - 100  # what is left is for the "and N m
 
 
 def _safe_url(url: str | None) -> str | None:
-    return url if url and url.startswith(("https://", "http://")) else None
+    """One clean absolute http(s) URL, or none: a feed's link can carry Markdown tricks."""
+    return clean_url(url)
 
 
 def _quoted(passages: tuple[str, ...]) -> list[str]:
@@ -197,3 +199,14 @@ def render_digest(digest: Digest, mention_role_id: int | None = None, t: Texts =
     )
     content = f"<@&{mention_role_id}>" if mention_role_id else None
     return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit()
+
+
+def render_delivery_rejected(channel_id: int, reason: str, t: Texts = ENGLISH) -> Reply:
+    """Told once to a guild when Discord refused an alert message itself (a 4xx, not 403/404)."""
+    card = Card(
+        title=t("alert.rejected.title"),
+        description=t("alert.rejected.text", channel=channel_id, reason=escape_markdown(reason)),
+        color=COLOR_NOTICE,
+        footer=t("alert.refused.footer"),
+    )
+    return Reply(cards=[card]).fit()

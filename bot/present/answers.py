@@ -15,7 +15,15 @@ from urllib.parse import urlsplit
 from bot import limits
 from bot.actions import Action, Alternatives, MoreTerms, Pick, ShowHistory, ShowItem, ShowOptOuts
 from bot.knowledge.matcher import Match
-from bot.knowledge.model import DATE_BASES, GLOBAL, OPTOUT_EXISTS, Clause, Event, Platform
+from bot.knowledge.model import (
+    DATE_BASES,
+    GLOBAL,
+    OPTOUT_EXISTS,
+    Absence,
+    Clause,
+    Event,
+    Platform,
+)
 from bot.knowledge.text import clip
 from bot.knowledge.topics import TOPICS
 from bot.present.buttons import encode
@@ -371,8 +379,7 @@ def uncurated(view: AnswerView, platform: Platform, t: Texts = ENGLISH) -> Reply
         )
     ]
     lines += [
-        t("terms.absence", document=a.document, url=a.source_url, checked=t.date(a.checked))
-        + (f" {a.note}" if a.note else "")
+        absence_line(a, platform.name, t) + (f" {a.note}" if a.note else "")
         for a in view.absences
     ]
     if offers:
@@ -426,6 +433,24 @@ def alternatives(view: AlternativesView, t: Texts = ENGLISH) -> Reply:
     )
 
 
+def absence_line(absence: Absence, platform: str, t: Texts = ENGLISH) -> str:
+    """ "No AI clause found in <document> as of <date>" when an archived version was read;
+    when only research sources were, that nothing verified is known, and why."""
+    if absence.checked is None or absence.from_research:
+        return t(
+            "terms.absence.research",
+            platform=platform,
+            document=absence.document,
+            url=absence.source_url,
+        )
+    return t(
+        "terms.absence",
+        document=absence.document,
+        url=absence.source_url,
+        checked=t.date(absence.checked),
+    )
+
+
 def terms(view: TermsView, t: Texts = ENGLISH) -> Reply:
     platform = view.platform
     if not view.clauses:
@@ -436,9 +461,7 @@ def terms(view: TermsView, t: Texts = ENGLISH) -> Reply:
             else ""
         )
         absent = "".join(
-            "\n"
-            + t("terms.absence", document=a.document, url=a.source_url, checked=t.date(a.checked))
-            + (f" {a.note}" if a.note else "")
+            "\n" + absence_line(a, platform.name, t) + (f" {a.note}" if a.note else "")
             for a in view.absences
         )
         card = Card(

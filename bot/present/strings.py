@@ -132,6 +132,10 @@ STRINGS: dict[str, str] = {
     ),
     "terms.nothing.have": "I do have: {topics}.",
     "terms.absence": "No AI clause found in the [{document}]({url}) as of {checked}.",
+    "terms.absence.research": (
+        "I have no verified clause from {platform}'s {document}: they are not archived where I "
+        "can quote them, and the [sources I read]({url}) give no exact, dated wording."
+    ),
     "optouts.none.title": "{platform}: no opt-out on record",
     "optouts.none.text": "I have no verified opt-out information for this platform yet.",
     "unknown_platform.title": "Unknown platform",
@@ -482,6 +486,11 @@ STRINGS: dict[str, str] = {
         "subscribe the channel again."
     ),
     "alert.refused.footer": "Fine Print · delivery",
+    "alert.rejected.title": "Fine Print could not post an alert",
+    "alert.rejected.text": (
+        "Discord refused an alert for <#{channel}>: {reason}. That alert was dropped; the "
+        "channel still receives the others. If it happens again, please tell the bot's operator."
+    ),
     "digest.title": "Weekly digest · {start} – {end}",
     "digest.count.one": "1 alert from Fine Print this week.",
     "digest.count.other": "{count} alerts from Fine Print this week.",

@@ -1,1 +1,2 @@
-"""Storage: one SQLite file through aiosqlite, numbered migrations, one module per table group."""
+"""Storage: SQLite (aiosqlite) or PostgreSQL (asyncpg) behind one interface (``bot.store.db``),
+numbered migrations per dialect, one module per table group."""

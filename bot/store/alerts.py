@@ -60,10 +60,10 @@ async def record_alert(db: Database, alert: Alert, conn: Connection) -> int | No
 
     ``None``: the alert id already exists (the same thing seen again) and nothing was queued.
     """
-    cur = await conn.execute(
-        "INSERT OR IGNORE INTO alert (id, source_id, guild_id, platform, document, kind, title, "
+    inserted = await conn.execute(
+        "INSERT INTO alert (id, source_id, guild_id, platform, document, kind, title, "
         "url, relevance, ai_relevant, added, removed, why, fingerprint, detected_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
         (
             alert.id,
             alert.source,
@@ -82,7 +82,7 @@ async def record_alert(db: Database, alert: Alert, conn: Connection) -> int | No
             alert.detected_at,
         ),
     )
-    if cur.rowcount == 0:
+    if inserted == 0:
         return None
     channels = await subs.recipients(
         db, alert.platform, ai_relevant=alert.ai_relevant, guild_id=alert.guild_id, conn=conn
@@ -94,9 +94,9 @@ async def record_alert(db: Database, alert: Alert, conn: Connection) -> int | No
 
 
 async def record_notice(db: Database, notice: Notice, conn: Connection) -> int:
-    cur = await conn.execute(
-        "INSERT OR IGNORE INTO notice (id, source_id, guild_id, platform, title, body, created_at) "
-        "VALUES (?,?,?,?,?,?,?)",
+    inserted = await conn.execute(
+        "INSERT INTO notice (id, source_id, guild_id, platform, title, body, created_at) "
+        "VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
         (
             notice.id,
             notice.source,
@@ -107,7 +107,7 @@ async def record_notice(db: Database, notice: Notice, conn: Connection) -> int:
             notice.created_at,
         ),
     )
-    if cur.rowcount == 0:
+    if inserted == 0:
         return 0
     channels = await subs.recipients(
         db, notice.platform, ai_relevant=True, guild_id=notice.guild_id, conn=conn, notice=True
@@ -130,8 +130,8 @@ async def _queue(conn: Connection, column: str, ref: str, channels: list[subs.Su
         for s in channels
     ]
     await conn.executemany(
-        f"INSERT OR IGNORE INTO outbox ({column}, guild_id, channel_id, mention_role_id, nonce, "
-        "next_try_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO outbox ({column}, guild_id, channel_id, mention_role_id, nonce, "
+        "next_try_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         rows,
     )
     return len(rows)
@@ -172,7 +172,7 @@ async def similar_recent(
         return None
     rows = await db.fetchall(
         "SELECT id, fingerprint FROM alert WHERE kind = 'terms-change' AND platform = ? "
-        "AND document IS ? AND detected_at >= ?",
+        "AND document IS NOT DISTINCT FROM ? AND detected_at >= ?",
         (platform, document, since),
         conn=conn,
     )
@@ -279,13 +279,13 @@ async def mark_failed(db: Database, row_id: int, error: str) -> None:
 async def fail_channel(db: Database, channel_id: int, reason: str) -> int:
     """Discord refuses this channel for good: fail its pending rows and stop queueing for it."""
     async with db.transaction() as conn:
-        cur = await conn.execute(
+        failed = await conn.execute(
             "UPDATE outbox SET status = 'failed', last_error = ?, done_at = ? "
             "WHERE channel_id = ? AND status = 'pending'",
             (reason, clock.now_iso(), channel_id),
         )
         await subs.pause_channel(db, channel_id, reason, conn)
-        return cur.rowcount
+        return failed
 
 
 async def counts(db: Database) -> dict[str, int]:

@@ -84,19 +84,19 @@ async def claim(
     item detected before ``week_end``; return its id, or ``None`` when there is nothing to claim
     or this week's digest already exists (what came late waits for next week's)."""
     did = digest_id(channel_id, week_start)
-    cur = await conn.execute(
+    created = await conn.execute(
         "INSERT INTO digest (id, guild_id, channel_id, week_start, created_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (did, guild_id, channel_id, week_start, clock.now_iso()),
     )
-    if cur.rowcount == 0:
+    if created == 0:
         return None
-    cur = await conn.execute(
+    claimed = await conn.execute(
         "UPDATE digest_item SET digest_id = ? "
         "WHERE channel_id = ? AND digest_id IS NULL AND detected_at < ?",
         (did, channel_id, week_end),
     )
-    if cur.rowcount == 0:  # someone else claimed them first: no empty digest
+    if claimed == 0:  # someone else claimed them first: no empty digest
         await conn.execute("DELETE FROM digest WHERE id = ?", (did,))
         return None
     return did
@@ -130,7 +130,6 @@ async def pending_count(db: Database, channel_id: int) -> int:
 
 async def drop_waiting(conn: Connection, channel_id: int) -> int:
     """Forget what an unsubscribed channel collected (it asked for no more alerts)."""
-    cur = await conn.execute(
+    return await conn.execute(
         "DELETE FROM digest_item WHERE channel_id = ? AND digest_id IS NULL", (channel_id,)
     )
-    return cur.rowcount

@@ -7,13 +7,10 @@ describe, so the log never lies.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
-from bot.store.db import Database
+from bot.store.db import Connection, Database, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +25,7 @@ class AuditRow:
     after: dict[str, Any] | None
 
 
-def _audit(row: sqlite3.Row) -> AuditRow:
+def _audit(row: Row) -> AuditRow:
     return AuditRow(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -42,7 +39,7 @@ def _audit(row: sqlite3.Row) -> AuditRow:
 
 
 async def add_audit(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     entry_ref: str,
     action: str,
@@ -53,9 +50,9 @@ async def add_audit(
     after: dict[str, Any] | None,
 ) -> int:
     """Record one change; call in the transaction that makes it, so the log never lies."""
-    cur = await conn.execute(
+    new_id = await conn.fetchval(
         "INSERT INTO faq_audit (guild_id, entry_ref, action, actor_id, at, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             guild_id,
             entry_ref,
@@ -66,8 +63,7 @@ async def add_audit(
             json.dumps(after, ensure_ascii=False) if after is not None else None,
         ),
     )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
+    return int(new_id)
 
 
 async def audit_trail(
@@ -77,7 +73,7 @@ async def audit_trail(
     *,
     limit: int = 50,
     offset: int = 0,
-    conn: aiosqlite.Connection | None = None,
+    conn: Connection | None = None,
 ) -> list[AuditRow]:
     """One entry's changes, newest first."""
     rows = await db.fetchall(
@@ -90,7 +86,7 @@ async def audit_trail(
 
 
 async def audit_count(
-    db: Database, guild_id: int, entry_ref: str, *, conn: aiosqlite.Connection | None = None
+    db: Database, guild_id: int, entry_ref: str, *, conn: Connection | None = None
 ) -> int:
     row = await db.fetchone(
         "SELECT count(*) AS n FROM faq_audit WHERE guild_id = ? AND entry_ref = ?",
@@ -100,9 +96,7 @@ async def audit_count(
     return int(row["n"]) if row else 0
 
 
-async def audited_refs(
-    db: Database, guild_id: int, *, conn: aiosqlite.Connection | None = None
-) -> list[str]:
+async def audited_refs(db: Database, guild_id: int, *, conn: Connection | None = None) -> list[str]:
     """Every entry reference with at least one audit record in the guild, newest change first."""
     rows = await db.fetchall(
         "SELECT entry_ref, max(id) AS last FROM faq_audit WHERE guild_id = ? "

@@ -13,14 +13,11 @@ instead of a silent overwrite.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.knowledge.model import GUILD_ID_PREFIX, FaqEntry
-from bot.store.db import Database
+from bot.store.db import Connection, Database, Row
 
 
 def public_id(row_id: int) -> str:
@@ -34,7 +31,7 @@ def row_id(public: str) -> int | None:
     return int(tail) if tail.isdigit() else None
 
 
-def entry_from_row(row: sqlite3.Row) -> FaqEntry:
+def entry_from_row(row: Row) -> FaqEntry:
     return FaqEntry(
         id=public_id(row["id"]),
         question=row["question"],
@@ -48,20 +45,18 @@ def entry_from_row(row: sqlite3.Row) -> FaqEntry:
     )
 
 
-async def generation(
-    db: Database, guild_id: int, *, conn: aiosqlite.Connection | None = None
-) -> int:
+async def generation(db: Database, guild_id: int, *, conn: Connection | None = None) -> int:
     row = await db.fetchone(
         "SELECT generation FROM guild_faq_state WHERE guild_id = ?", (guild_id,), conn=conn
     )
     return int(row["generation"]) if row else 0
 
 
-async def bump_generation(conn: aiosqlite.Connection, guild_id: int) -> None:
+async def bump_generation(conn: Connection, guild_id: int) -> None:
     """Call inside the transaction that changes a guild's entries or hidden set."""
     await conn.execute(
         "INSERT INTO guild_faq_state (guild_id, generation) VALUES (?, 1) "
-        "ON CONFLICT (guild_id) DO UPDATE SET generation = generation + 1",
+        "ON CONFLICT (guild_id) DO UPDATE SET generation = guild_faq_state.generation + 1",
         (guild_id,),
     )
 
@@ -71,7 +66,7 @@ async def list_entries(
     guild_id: int,
     *,
     include_deleted: bool = False,
-    conn: aiosqlite.Connection | None = None,
+    conn: Connection | None = None,
 ) -> list[FaqEntry]:
     sql = "SELECT * FROM guild_faq WHERE guild_id = ?"
     if not include_deleted:
@@ -81,7 +76,7 @@ async def list_entries(
 
 
 async def hidden_ids(
-    db: Database, guild_id: int, *, conn: aiosqlite.Connection | None = None
+    db: Database, guild_id: int, *, conn: Connection | None = None
 ) -> frozenset[str]:
     rows = await db.fetchall(
         "SELECT entry_id FROM guild_hidden_faq WHERE guild_id = ?", (guild_id,), conn=conn
@@ -149,7 +144,7 @@ class StoredEntry:
         return EntryContent.of(self.entry)
 
 
-def _stored(row: sqlite3.Row) -> StoredEntry:
+def _stored(row: Row) -> StoredEntry:
     return StoredEntry(
         entry=entry_from_row(row),
         created_by=row["created_by"],
@@ -178,7 +173,7 @@ def _columns(content: EntryContent) -> tuple[str, ...]:
 
 
 async def get_entry(
-    db: Database, guild_id: int, entry_row: int, *, conn: aiosqlite.Connection | None = None
+    db: Database, guild_id: int, entry_row: int, *, conn: Connection | None = None
 ) -> StoredEntry | None:
     """One entry of this guild, removed or not; None when it does not belong to the guild."""
     row = await db.fetchone(
@@ -192,7 +187,7 @@ async def list_stored(
     guild_id: int,
     *,
     deleted: bool | None = False,
-    conn: aiosqlite.Connection | None = None,
+    conn: Connection | None = None,
 ) -> list[StoredEntry]:
     """This guild's entries: live (``deleted=False``), removed (``True``) or all (``None``)."""
     sql = "SELECT * FROM guild_faq WHERE guild_id = ?"
@@ -204,9 +199,7 @@ async def list_stored(
     return [_stored(r) for r in rows]
 
 
-async def count_live(
-    db: Database, guild_id: int, *, conn: aiosqlite.Connection | None = None
-) -> int:
+async def count_live(db: Database, guild_id: int, *, conn: Connection | None = None) -> int:
     row = await db.fetchone(
         "SELECT count(*) AS n FROM guild_faq WHERE guild_id = ? AND deleted_at IS NULL",
         (guild_id,),
@@ -216,22 +209,21 @@ async def count_live(
 
 
 async def insert_entry(
-    conn: aiosqlite.Connection, guild_id: int, content: EntryContent, *, actor_id: int, now: str
+    conn: Connection, guild_id: int, content: EntryContent, *, actor_id: int, now: str
 ) -> int:
     """A new live entry at version 1; returns its row id."""
-    cur = await conn.execute(
+    new_id = await conn.fetchval(
         "INSERT INTO guild_faq (guild_id, question, phrasings, answer, platforms, topics, links, "
         "version, created_by, created_at, updated_by, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id",
         (guild_id, *_columns(content), actor_id, now, actor_id, now),
     )
     await bump_generation(conn, guild_id)
-    assert cur.lastrowid is not None
-    return cur.lastrowid
+    return int(new_id)
 
 
 async def update_entry(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     entry_row: int,
     content: EntryContent,
@@ -242,20 +234,20 @@ async def update_entry(
 ) -> bool:
     """Optimistic update: False (nothing written) unless the live entry is still at
     ``expected_version`` — the caller then reports a conflict instead of overwriting."""
-    cur = await conn.execute(
+    updated = await conn.execute(
         "UPDATE guild_faq SET question = ?, phrasings = ?, answer = ?, platforms = ?, "
         "topics = ?, links = ?, version = version + 1, updated_by = ?, updated_at = ? "
         "WHERE id = ? AND guild_id = ? AND version = ? AND deleted_at IS NULL",
         (*_columns(content), actor_id, now, entry_row, guild_id, expected_version),
     )
-    if cur.rowcount != 1:
+    if updated != 1:
         return False
     await bump_generation(conn, guild_id)
     return True
 
 
 async def set_removed(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     entry_row: int,
     removed: bool,
@@ -272,37 +264,37 @@ async def set_removed(
     else:
         change, state = "deleted_by = NULL, deleted_at = NULL", "deleted_at IS NOT NULL"
         params = ()
-    cur = await conn.execute(
+    updated = await conn.execute(
         f"UPDATE guild_faq SET {change}, version = version + 1, updated_by = ?, updated_at = ? "
         f"WHERE id = ? AND guild_id = ? AND version = ? AND {state}",
         (*params, actor_id, now, entry_row, guild_id, expected_version),
     )
-    if cur.rowcount != 1:
+    if updated != 1:
         return False
     await bump_generation(conn, guild_id)
     return True
 
 
 async def hide_global(
-    conn: aiosqlite.Connection, guild_id: int, entry_id: str, *, actor_id: int, now: str
+    conn: Connection, guild_id: int, entry_id: str, *, actor_id: int, now: str
 ) -> bool:
     """Hide a shipped entry in one guild; False when it already was."""
-    cur = await conn.execute(
-        "INSERT OR IGNORE INTO guild_hidden_faq (guild_id, entry_id, hidden_by, hidden_at) "
-        "VALUES (?, ?, ?, ?)",
+    hidden = await conn.execute(
+        "INSERT INTO guild_hidden_faq (guild_id, entry_id, hidden_by, hidden_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (guild_id, entry_id, actor_id, now),
     )
-    if cur.rowcount != 1:
+    if hidden != 1:
         return False
     await bump_generation(conn, guild_id)
     return True
 
 
-async def unhide_global(conn: aiosqlite.Connection, guild_id: int, entry_id: str) -> bool:
-    cur = await conn.execute(
+async def unhide_global(conn: Connection, guild_id: int, entry_id: str) -> bool:
+    shown = await conn.execute(
         "DELETE FROM guild_hidden_faq WHERE guild_id = ? AND entry_id = ?", (guild_id, entry_id)
     )
-    if cur.rowcount != 1:
+    if shown != 1:
         return False
     await bump_generation(conn, guild_id)
     return True

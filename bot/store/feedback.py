@@ -7,12 +7,9 @@ Only the first pick counts (a member browsing the other answers afterwards is no
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
-import aiosqlite
-
-from bot.store.db import Database
+from bot.store.db import Connection, Database, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +25,12 @@ class FeedbackRow:
     chosen_at: str | None
 
 
-def _row(row: sqlite3.Row) -> FeedbackRow:
+def _row(row: Row) -> FeedbackRow:
     return FeedbackRow(**dict(row))
 
 
 async def record_press(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int | None,
     query: str,
     shown: tuple[str, str] | None,
@@ -42,26 +39,24 @@ async def record_press(
 ) -> int:
     """A "Not what I asked" press; returns the id the alternatives' buttons carry."""
     kind, item = shown if shown else (None, None)
-    async with conn.execute(
+    new_id = await conn.fetchval(
         "INSERT INTO answer_feedback (guild_id, query, shown_kind, shown_id, pressed_at) "
         "VALUES (?, ?, ?, ?, ?) RETURNING id",
         (guild_id, query, kind, item, now),
-    ) as cur:
-        row = await cur.fetchone()
-    assert row is not None
-    return int(row[0])
+    )
+    return int(new_id)
 
 
 async def record_choice(
-    conn: aiosqlite.Connection, feedback_id: int, kind: str, item_id: str, *, now: str
+    conn: Connection, feedback_id: int, kind: str, item_id: str, *, now: str
 ) -> bool:
     """The alternative picked after a press; False if one was already recorded (or no row)."""
-    cur = await conn.execute(
+    changed = await conn.execute(
         "UPDATE answer_feedback SET chosen_kind = ?, chosen_id = ?, chosen_at = ? "
         "WHERE id = ? AND chosen_kind IS NULL",
         (kind, item_id, now, feedback_id),
     )
-    return cur.rowcount == 1
+    return changed == 1
 
 
 async def list_feedback(
@@ -69,10 +64,11 @@ async def list_feedback(
     *,
     guild_id: int | None = None,
     chosen_only: bool = False,
-    conn: aiosqlite.Connection | None = None,
+    conn: Connection | None = None,
 ) -> list[FeedbackRow]:
     """Presses, oldest first; only one server's with ``guild_id``."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if guild_id is not None:
         where.append("guild_id = ?")
         params.append(guild_id)

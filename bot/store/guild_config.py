@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.store import clock
-from bot.store.db import Database
+from bot.store.db import Connection, Database
 
 
 async def mod_role(db: Database, guild_id: int) -> int | None:
@@ -19,7 +17,7 @@ async def set_mod_role(
     role_id: int | None,
     actor_id: int,
     *,
-    conn: aiosqlite.Connection | None = None,
+    conn: Connection | None = None,
 ) -> None:
     async with db.use(conn) as c:
         await c.execute(
@@ -32,19 +30,20 @@ async def set_mod_role(
 
 
 async def first_notice(
-    db: Database, guild_id: int, key: str, *, conn: aiosqlite.Connection | None = None
+    db: Database, guild_id: int, key: str, *, conn: Connection | None = None
 ) -> bool:
     """True exactly once per (guild, key): the caller should then tell the guild."""
     async with db.use(conn) as c:
-        cur = await c.execute(
-            "INSERT OR IGNORE INTO guild_notice (guild_id, key, created_at) VALUES (?, ?, ?)",
+        inserted = await c.execute(
+            "INSERT INTO guild_notice (guild_id, key, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             (guild_id, key, clock.now_iso()),
         )
-        return cur.rowcount == 1
+        return inserted == 1
 
 
 async def clear_notice(
-    db: Database, guild_id: int, key: str, *, conn: aiosqlite.Connection | None = None
+    db: Database, guild_id: int, key: str, *, conn: Connection | None = None
 ) -> None:
     async with db.use(conn) as c:
         await c.execute("DELETE FROM guild_notice WHERE guild_id = ? AND key = ?", (guild_id, key))

@@ -35,21 +35,21 @@ async def resolve(db: Database, clause_id: str, *, resolution: str = "reviewed")
 
 
 async def resolve_in(conn: Connection, clause_id: str, resolution: str) -> bool:
-    cur = await conn.execute(
+    resolved = await conn.execute(
         "UPDATE clause_review SET resolved_at = ?, resolution = ? "
         "WHERE clause_id = ? AND resolved_at IS NULL",
         (clock.now_iso(), resolution, clause_id),
     )
-    return cur.rowcount > 0
+    return resolved > 0
 
 
 async def flag(conn: Connection, clause_id: str, source_id: str) -> bool:
     """Flag a clause (again, if it was resolved before); False when it is already pending."""
-    cur = await conn.execute(
+    flagged = await conn.execute(
         "INSERT INTO clause_review (clause_id, source_id, flagged_at) VALUES (?, ?, ?) "
         "ON CONFLICT (clause_id) DO UPDATE SET source_id = excluded.source_id, "
         "flagged_at = excluded.flagged_at, resolved_at = NULL, resolution = NULL "
         "WHERE clause_review.resolved_at IS NOT NULL",
         (clause_id, source_id, clock.now_iso()),
     )
-    return cur.rowcount > 0
+    return flagged > 0

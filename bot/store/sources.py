@@ -108,12 +108,12 @@ async def resume(db: Database, source_id: str, *, guild_id: int | None = None) -
             conn=conn,
         ):
             return False
-        cur = await conn.execute(
+        resumed = await conn.execute(
             "UPDATE source_state SET paused_at = NULL, paused_reason = NULL, failures = 0, "
             "next_poll_at = NULL WHERE source_id = ? AND paused_at IS NOT NULL",
             (source_id,),
         )
-        return cur.rowcount > 0
+        return resumed > 0
 
 
 async def paused(db: Database) -> list[SourceState]:
@@ -181,6 +181,7 @@ async def add_guild_source(
         stored[key] = json.dumps(selectors_to_json(parsed))
     source_id = _guild_source_id(guild_id, url)
     async with db.transaction() as conn:
+        await conn.lock(f"guild-sources:{guild_id}")  # the cap check and the insert, together
         row = await db.fetchone(
             "SELECT count(*) AS n FROM guild_source WHERE guild_id = ?", (guild_id,), conn=conn
         )
@@ -196,7 +197,9 @@ async def add_guild_source(
             )
         await conn.execute(
             "INSERT INTO guild_source (id, guild_id, kind, url, platform, document, select_css, "
-            "remove_css, interval_s, added_by, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "remove_css, interval_s, added_by, added_at, position) VALUES "
+            "(?,?,?,?,?,?,?,?,?,?,?, (SELECT coalesce(max(position), 0) + 1 FROM guild_source "
+            "WHERE guild_id = ?))",
             (
                 source_id,
                 guild_id,
@@ -209,6 +212,7 @@ async def add_guild_source(
                 int(interval) if interval else None,
                 actor,
                 clock.now_iso(),
+                guild_id,
             ),
         )
         row = await db.fetchone("SELECT * FROM guild_source WHERE id = ?", (source_id,), conn=conn)
@@ -218,10 +222,10 @@ async def add_guild_source(
 async def remove_guild_source(db: Database, guild_id: int, source_id: str) -> bool:
     """Delete a guild's source and what it remembered; False when the guild has no such source."""
     async with db.transaction() as conn:
-        cur = await conn.execute(
+        deleted = await conn.execute(
             "DELETE FROM guild_source WHERE id = ? AND guild_id = ?", (source_id, guild_id)
         )
-        if cur.rowcount == 0:
+        if deleted == 0:
             return False
         for table in ("source_state", "seen_item", "snapshot"):
             await conn.execute(f"DELETE FROM {table} WHERE source_id = ?", (source_id,))
@@ -230,13 +234,13 @@ async def remove_guild_source(db: Database, guild_id: int, source_id: str) -> bo
 
 async def list_guild_sources(db: Database, guild_id: int) -> list[SourceSpec]:
     rows = await db.fetchall(
-        "SELECT * FROM guild_source WHERE guild_id = ? ORDER BY added_at, id", (guild_id,)
+        "SELECT * FROM guild_source WHERE guild_id = ? ORDER BY position, added_at, id", (guild_id,)
     )
     return [_spec(r) for r in rows]
 
 
 async def all_guild_sources(db: Database) -> list[SourceSpec]:
-    rows = await db.fetchall("SELECT * FROM guild_source ORDER BY guild_id, added_at, id")
+    rows = await db.fetchall("SELECT * FROM guild_source ORDER BY guild_id, position, added_at, id")
     return [_spec(r) for r in rows]
 
 

@@ -96,15 +96,20 @@ def refused_key(channel_id: int) -> str:
     return f"delivery-refused:{channel_id}"
 
 
+def rejected_key(channel_id: int) -> str:
+    """The "told once" key for messages Discord refused in a channel (``guild_notice``)."""
+    return f"delivery-rejected:{channel_id}"
+
+
 async def unsubscribe(db: Database, guild_id: int, channel_id: int) -> bool:
     """Remove the channel's subscription; alerts still queued for it (e.g. while Discord was
     failing) are dropped too, and so is what a weekly channel collected for its next digest, so
     "no more alerts" holds from this moment on."""
     async with db.transaction() as conn:
-        cur = await conn.execute(
+        deleted = await conn.execute(
             "DELETE FROM subscription WHERE channel_id = ? AND guild_id = ?", (channel_id, guild_id)
         )
-        if cur.rowcount == 0:
+        if deleted == 0:
             return False
         await conn.execute(
             "UPDATE outbox SET status = 'failed', last_error = 'unsubscribed', done_at = ? "
@@ -117,7 +122,8 @@ async def unsubscribe(db: Database, guild_id: int, channel_id: int) -> bool:
 
 async def _load(db: Database, where: str, params: tuple, conn: Connection | None) -> list:
     rows = await db.fetchall(
-        "SELECT s.*, group_concat(p.platform) AS platform_list FROM subscription s "
+        f"SELECT s.*, {db.dialect.string_agg}(p.platform, ',') AS platform_list "
+        "FROM subscription s "
         "LEFT JOIN subscription_platform p ON p.channel_id = s.channel_id "
         f"WHERE {where} GROUP BY s.channel_id ORDER BY s.guild_id, s.channel_id",
         params,

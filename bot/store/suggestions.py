@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
-import aiosqlite
-
-from bot.store.db import Database
+from bot.store.db import Connection, Database, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +23,12 @@ class SuggestionRow:
     entry_id: int | None = None
 
 
-def _suggestion(row: sqlite3.Row) -> SuggestionRow:
+def _suggestion(row: Row) -> SuggestionRow:
     return SuggestionRow(**dict(row))
 
 
 async def insert_suggestion(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     member_id: int,
     channel_id: int | None,
@@ -40,13 +37,12 @@ async def insert_suggestion(
     *,
     now: str,
 ) -> int:
-    cur = await conn.execute(
+    new_id = await conn.fetchval(
         "INSERT INTO faq_suggestion (guild_id, member_id, channel_id, question, answer, "
-        "status, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+        "status, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?) RETURNING id",
         (guild_id, member_id, channel_id, question, answer, now),
     )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
+    return int(new_id)
 
 
 async def member_suggestions_since(
@@ -55,7 +51,7 @@ async def member_suggestions_since(
     member_id: int,
     since: str,
     *,
-    conn: aiosqlite.Connection | None = None,
+    conn: Connection | None = None,
 ) -> list[str]:
     """Creation times of a member's suggestions after ``since`` (oldest first): the rate limit."""
     rows = await db.fetchall(
@@ -73,7 +69,7 @@ async def pending_suggestions(
     *,
     limit: int = 1000,
     offset: int = 0,
-    conn: aiosqlite.Connection | None = None,
+    conn: Connection | None = None,
 ) -> list[SuggestionRow]:
     """The queue, oldest first (first come, first reviewed)."""
     rows = await db.fetchall(
@@ -85,9 +81,7 @@ async def pending_suggestions(
     return [_suggestion(r) for r in rows]
 
 
-async def pending_count(
-    db: Database, guild_id: int, *, conn: aiosqlite.Connection | None = None
-) -> int:
+async def pending_count(db: Database, guild_id: int, *, conn: Connection | None = None) -> int:
     row = await db.fetchone(
         "SELECT count(*) AS n FROM faq_suggestion WHERE guild_id = ? AND status = 'pending'",
         (guild_id,),
@@ -97,7 +91,7 @@ async def pending_count(
 
 
 async def get_suggestion(
-    db: Database, guild_id: int, suggestion_id: int, *, conn: aiosqlite.Connection | None = None
+    db: Database, guild_id: int, suggestion_id: int, *, conn: Connection | None = None
 ) -> SuggestionRow | None:
     row = await db.fetchone(
         "SELECT * FROM faq_suggestion WHERE id = ? AND guild_id = ?",
@@ -108,7 +102,7 @@ async def get_suggestion(
 
 
 async def review_suggestion(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     suggestion_id: int,
     *,
@@ -119,9 +113,9 @@ async def review_suggestion(
     entry_row: int | None = None,
 ) -> bool:
     """Close a pending suggestion; False when someone else already reviewed it."""
-    cur = await conn.execute(
+    reviewed = await conn.execute(
         "UPDATE faq_suggestion SET status = ?, reviewed_by = ?, reviewed_at = ?, reason = ?, "
         "entry_id = ? WHERE id = ? AND guild_id = ? AND status = 'pending'",
         (status, reviewer_id, now, reason, entry_row, suggestion_id, guild_id),
     )
-    return cur.rowcount == 1
+    return reviewed == 1

@@ -1,10 +1,12 @@
 """The HTTP fetcher: one session, polite limits, hard caps, and short human error reasons.
 
 Everything a hostile or broken server can do becomes a ``FetchError`` with a reason a moderator
-can read in ``/feeds status`` ("timed out after 15s", "body over 5 MB", "refused private address
-10.0.0.5", "too many redirects", "HTTP 503"):
+can read in ``/feeds status`` ("connecting to news.example:443 timed out after 5s", "body over
+5 MB", "refused private address 10.0.0.5", "too many redirects", "HTTP 503"):
 
-- connect and total timeouts cover the whole fetch, redirects included;
+- DNS (its own threads and limit, ``bot.watch.dns``), connect and total timeouts; the total
+  covers the whole fetch, redirects included, and a timeout says which phase ran out of time
+  and after how long (``bot.watch.phases``);
 - the body cap is enforced while streaming, on the bytes received AND on the decompressed
   bytes (we decompress ourselves, with a length limit, so a gzip bomb stops at the cap);
 - redirects are followed by hand (at most 5), each hop re-checked by the SSRF guard;
@@ -27,7 +29,8 @@ from yarl import URL
 
 from bot import PROJECT_URL, __version__
 from bot.config import Settings
-from bot.watch import guard
+from bot.watch import guard, phases
+from bot.watch.dns import DnsTimeout, PooledResolver
 from bot.watch.errors import WatchError
 
 log = logging.getLogger(__name__)
@@ -87,6 +90,7 @@ class FetchError(WatchError):
 class FetchLimits:
     total_timeout: float = 15.0
     connect_timeout: float = 5.0
+    dns_timeout: float = 5.0
     max_bytes: int = 5 * MB
     max_redirects: int = 5
     global_concurrency: int = 32
@@ -185,6 +189,7 @@ class Fetcher:
         self.user_agent = user_agent
         self.requests = 0  # HTTP requests made (redirect hops included)
         self._session: aiohttp.ClientSession | None = None
+        self._resolver: guard.GuardedResolver | None = None
         self._global: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
@@ -194,21 +199,25 @@ class Fetcher:
 
     def _ensure(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
+            # DNS on threads of its own (bot.watch.dns); aiohttp leaves closing it to us.
+            self._resolver = guard.GuardedResolver(
+                allow_private=self.allow_private,
+                exempt=self.exempt,
+                inner=PooledResolver(timeout=self.limits.dns_timeout),
+            )
             connector = aiohttp.TCPConnector(
-                resolver=guard.GuardedResolver(
-                    allow_private=self.allow_private, exempt=self.exempt
-                ),
+                resolver=self._resolver,
                 limit=self.limits.global_concurrency,
                 limit_per_host=self.limits.per_host_concurrency,
                 ttl_dns_cache=300,
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
+                # DNS has its own limit (the resolver's): "connect" is the socket's alone.
                 timeout=aiohttp.ClientTimeout(
-                    total=None,
-                    sock_connect=self.limits.connect_timeout,
-                    connect=self.limits.connect_timeout,
+                    total=None, connect=None, sock_connect=self.limits.connect_timeout
                 ),
+                trace_configs=[phases.trace_config()],
                 headers={"User-Agent": self.user_agent},
                 auto_decompress=False,
                 trust_env=False,
@@ -228,6 +237,9 @@ class Fetcher:
         if self._session is not None:
             await self._session.close()
             self._session = None
+        if self._resolver is not None:
+            await self._resolver.close()
+            self._resolver = None
 
     async def fetch(
         self,
@@ -240,19 +252,23 @@ class Fetcher:
         """GET ``url`` (conditionally when validators are given); raises ``FetchError``."""
         session = self._ensure()
         assert self._global is not None
-        timeout = self.limits.total_timeout
         async with self._global, self._host_gate(url):
+            progress = phases.Progress()
             try:
-                async with asyncio.timeout(timeout):
-                    return await self._follow(session, url, etag, last_modified, accept)
+                async with asyncio.timeout(self.limits.total_timeout):
+                    return await self._follow(session, url, etag, last_modified, accept, progress)
             except FetchError:
                 raise
-            except TimeoutError as exc:
-                raise FetchError(f"timed out after {timeout:g}s") from exc
+            except aiohttp.ConnectionTimeoutError as exc:  # the socket connect's limit
+                raise FetchError(
+                    progress.timeout_reason(self.limits.connect_timeout, connect_limit=True)
+                ) from exc
+            except TimeoutError as exc:  # the whole fetch's limit
+                raise FetchError(progress.timeout_reason(self.limits.total_timeout)) from exc
             except aiohttp.ClientConnectorError as exc:
-                reason = guard.describe(exc)
-                if reason:
-                    raise FetchError(reason) from exc
+                refused = _dns_timeout(exc) or guard.describe(exc)
+                if refused:
+                    raise FetchError(refused) from exc
                 raise FetchError(f"cannot connect to {exc.host} ({_os_reason(exc)})") from exc
             except guard.AddressRefused as exc:
                 raise FetchError(exc.reason) from exc
@@ -263,8 +279,8 @@ class Fetcher:
             except aiohttp.InvalidURL as exc:
                 raise FetchError(f"invalid URL {str(exc.url)[:200]!r}") from exc
             except (aiohttp.ClientError, OSError) as exc:
-                reason = guard.describe(exc)
-                raise FetchError(reason or f"network error ({type(exc).__name__})") from exc
+                described = guard.describe(exc)
+                raise FetchError(described or f"network error ({type(exc).__name__})") from exc
 
     async def _follow(
         self,
@@ -273,6 +289,7 @@ class Fetcher:
         etag: str | None,
         last_modified: str | None,
         accept: str,
+        progress: phases.Progress,
     ) -> FetchResult:
         headers = {"Accept": accept, "Accept-Encoding": "gzip, deflate"}
         if etag:
@@ -283,7 +300,13 @@ class Fetcher:
         for _hop in range(self.limits.max_redirects + 1):
             guard.check_url(current, allow_private=self.allow_private, exempt=self.exempt)
             self.requests += 1
-            async with session.get(current, headers=headers, allow_redirects=False) as resp:
+            target = URL(current)
+            progress.host, progress.port = target.host or "", target.port
+            progress.enter(phases.CONNECT)
+            async with session.get(
+                current, headers=headers, allow_redirects=False, trace_request_ctx=progress
+            ) as resp:
+                progress.enter(phases.READ)
                 if resp.status in REDIRECTS:
                     location = resp.headers.get("Location")
                     if not location:
@@ -303,11 +326,11 @@ class Fetcher:
                     )
                 if resp.status != 200:
                     raise FetchError(f"unexpected HTTP {resp.status}", status=resp.status)
-                body = await self._read(resp)
+                body = await self._read(resp, progress)
                 return FetchResult(resp.status, str(resp.url), response_headers, body)
         raise FetchError("too many redirects")
 
-    async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
+    async def _read(self, resp: aiohttp.ClientResponse, progress: phases.Progress) -> bytes:
         cap = self.limits.max_bytes
         declared = resp.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > cap:
@@ -316,10 +339,26 @@ class Fetcher:
         received = 0
         async for chunk in resp.content.iter_chunked(CHUNK):
             received += len(chunk)
+            progress.received = received
             if received > cap:
                 raise FetchError(f"body over {_size(cap)}")
             decoder.feed(chunk)
         return decoder.finish()
+
+
+def _dns_timeout(exc: BaseException) -> str | None:
+    """The reason of a ``DnsTimeout`` that aiohttp wrapped (in ``ClientConnectorDNSError``)."""
+    current: BaseException | None = exc
+    for _ in range(8):
+        if current is None:
+            return None
+        if isinstance(current, DnsTimeout):
+            return current.reason
+        inner = getattr(current, "os_error", None)
+        if isinstance(inner, DnsTimeout):
+            return inner.reason
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _os_reason(exc: aiohttp.ClientConnectorError) -> str:

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.watch.errors import WatchError
-from bot.watch.sources import Range, Selector
+from bot.watch.markup import MarkupLimits, MarkupTooComplex, check_markup
+from bot.watch.normalize import normalize_lines
+from bot.watch.sources import Range, Selector, parse_selectors
 
 TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown", "text/md")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -77,18 +81,28 @@ def extract(
     select: tuple[Selector, ...] = (),
     remove: tuple[Selector, ...] = (),
     base_url: str = "",
+    limits: MarkupLimits | None = None,
 ) -> list[str]:
-    """The document's text lines (not yet normalised)."""
+    """The document's text lines (not yet normalised).
+
+    HTML is measured first (``bot.watch.markup``): a page that would build a tree too deep or
+    too large to parse in reasonable time is refused before the parser sees it.
+    """
     if is_text_type(content_type, body):
         lines = decode(body, charset, html=False).splitlines()
         if not any(line.strip() for line in lines):
             raise PageError("the document is empty")
         return lines
-    tree = LexborHTMLParser(decode(body, charset, html=True))
+    html = decode(body, charset, html=True)
+    try:
+        check_markup(html, limits)
+    except MarkupTooComplex as exc:
+        raise PageError(f"{exc}; not parsed") from exc
+    tree = LexborHTMLParser(html)
     root = tree.body or tree.root
     if root is None:
         raise PageError("the page has no body")
-    remove_ranges = []
+    remove_ranges: list[_Marks | None] = []
     for sel in remove:
         if isinstance(sel, Range):
             remove_ranges.append(_resolve_range(tree, sel, required=False))
@@ -96,16 +110,19 @@ def extract(
             for node in tree.css(sel):
                 node.decompose()
     select_nodes: set[int] = set()
-    select_ranges = []
+    select_ranges: list[_Marks] = []
     for sel in select:
         if isinstance(sel, Range):
-            select_ranges.append(_resolve_range(tree, sel, required=True))
+            marks = _resolve_range(tree, sel, required=True)
+            assert marks is not None  # required=True raises instead
+            select_ranges.append(marks)
         else:
             found = tree.css(sel)
             if not found:
                 raise PageError(f"select {sel!r} matched nothing")
             select_nodes.update(n.mem_id for n in found)
-    walker = _Walker(base_url, select_nodes, select_ranges, [r for r in remove_ranges if r])
+    removals = [r for r in remove_ranges if r is not None]
+    walker = _Walker(base_url, select_nodes, select_ranges, removals)
     walker.walk(root, everything=not select)
     lines = walker.lines
     if not lines:
@@ -114,6 +131,14 @@ def extract(
 
 
 _Marks = tuple[int, bool, int, bool]  # start mem_id, start_after, end mem_id, end_after
+
+
+@dataclass(slots=True)
+class _Toggle:
+    """A range selector while walking: its marks, and whether the walk is inside it now."""
+
+    marks: _Marks
+    active: bool = False
 
 
 def _resolve_range(tree: LexborHTMLParser, sel: Range, *, required: bool) -> _Marks | None:
@@ -152,8 +177,8 @@ class _Walker:
         self._buffer: list[str] = []
         self._prefix = ""
         self._selected_depth = 0
-        self._ranges = [[m, False] for m in select_ranges]
-        self._removals = [[m, False] for m in remove_ranges]
+        self._ranges: list[_Toggle] = [_Toggle(m) for m in select_ranges]
+        self._removals: list[_Toggle] = [_Toggle(m) for m in remove_ranges]
         self._marks = {i for m in (*select_ranges, *remove_ranges) for i in (m[0], m[2])}
         self._links: list[str | None] = []
         self._everything = False
@@ -200,21 +225,21 @@ class _Walker:
 
     # -- state -------------------------------------------------------------------------------
     def _recompute(self) -> None:
-        if any(active for _, active in self._removals):
+        if any(r.active for r in self._removals):
             self._on = False
         else:
             self._on = (
-                self._everything or self._selected_depth > 0 or any(a for _, a in self._ranges)
+                self._everything or self._selected_depth > 0 or any(r.active for r in self._ranges)
             )
 
     def _toggle(self, node_id: int, *, entering: bool) -> None:
         # "before" edges act on the way down, "after" edges on the way up.
         for item in (*self._ranges, *self._removals):
-            (start, start_after, end, end_after), _active = item
+            start, start_after, end, end_after = item.marks
             if node_id == start and start_after != entering:
-                item[1] = True
+                item.active = True
             if node_id == end and end_after != entering:
-                item[1] = False
+                item.active = False
         self._recompute()
 
     # -- events ------------------------------------------------------------------------------
@@ -280,3 +305,41 @@ class _Walker:
         if text and text not in ("[", "|"):
             self.lines.append(self._prefix + text)
         self._prefix = ""
+
+
+def page_lines(
+    body: bytes,
+    *,
+    content_type: str = "",
+    charset: str | None = None,
+    select: tuple[Selector, ...] = (),
+    remove: tuple[Selector, ...] = (),
+    base_url: str = "",
+    limits: MarkupLimits | None = None,
+) -> list[str]:
+    """Extracted and normalised lines: what a document version is compared by."""
+    lines = extract(
+        body,
+        content_type=content_type,
+        charset=charset,
+        select=select,
+        remove=remove,
+        base_url=base_url,
+        limits=limits,
+    )
+    return normalize_lines(lines)
+
+
+def page_job(params: dict[str, Any], body: bytes) -> list[str]:
+    """``page_lines`` as a parse-worker job (``bot.watch.workers``): JSON parameters in."""
+    select, _ = parse_selectors(params["select"]) if params.get("select") else ((), [])
+    remove, _ = parse_selectors(params["remove"]) if params.get("remove") else ((), [])
+    return page_lines(
+        body,
+        content_type=params.get("content_type", ""),
+        charset=params.get("charset"),
+        select=select,
+        remove=remove,
+        base_url=params.get("base_url", ""),
+        limits=MarkupLimits(**params["limits"]) if params.get("limits") else None,
+    )

@@ -35,6 +35,9 @@ class Outcome:
     content_hash: str | None = None
     baseline: bool = False
     changed: bool = False
+    # A read of the feed: the keys of the items it showed that are now seen (new or known; an
+    # OTA feed's unprocessed versions left out). Recording them numbers the read and refreshes
+    # them; older keys are pruned (bot.store.seen).
     keys: list[str] = field(default_factory=list)
     snapshots: list[tuple[str, str, str | None]] = field(default_factory=list)  # hash, text, url
     alerts: list[Alert] = field(default_factory=list)
@@ -66,7 +69,7 @@ async def record(
         now = clock.now()
         now_iso = clock.iso(now)
         ok_rows = []
-        key_rows: list[tuple[str, str]] = []
+        reads: dict[str, list[str]] = {}
         snapshot_rows: list[tuple[str, str, str, str | None]] = []
         for outcome, result in zip(outcomes, results, strict=True):
             spec = outcome.spec
@@ -89,9 +92,11 @@ async def record(
                     now_iso,
                     now_iso if outcome.changed else None,
                     clock.iso(now + timedelta(seconds=delay)),
+                    1 if outcome.keys else 0,
                 )
             )
-            key_rows += [(spec.id, k) for k in outcome.keys]
+            if outcome.keys:
+                reads[spec.id] = outcome.keys
             snapshot_rows += [(spec.id, h, text, url) for h, text, url in outcome.snapshots]
             for clause_id in outcome.missing_clauses:
                 if await reviews.flag(conn, clause_id, spec.id):
@@ -108,19 +113,41 @@ async def record(
             await conn.executemany(
                 "INSERT INTO source_state (source_id, etag, last_modified, body_hash, "
                 "content_hash, baseline_at, last_checked_at, last_ok_at, last_change_at, "
-                "failures, next_poll_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) "
+                "failures, next_poll_at, key_polls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) "
                 "ON CONFLICT (source_id) DO UPDATE SET etag = excluded.etag, "
                 "last_modified = excluded.last_modified, body_hash = excluded.body_hash, "
                 "content_hash = excluded.content_hash, "
                 "baseline_at = coalesce(source_state.baseline_at, excluded.baseline_at), "
                 "last_checked_at = excluded.last_checked_at, last_ok_at = excluded.last_ok_at, "
                 "last_change_at = coalesce(excluded.last_change_at, source_state.last_change_at), "
-                "failures = 0, next_poll_at = excluded.next_poll_at",
+                "failures = 0, next_poll_at = excluded.next_poll_at, "
+                "key_polls = source_state.key_polls + excluded.key_polls",
                 ok_rows,
             )
-        await seen.add_keys(conn, key_rows)
+        await _record_reads(conn, reads)
         await seen.add_snapshots(conn, snapshot_rows)
     return results
+
+
+async def _record_reads(conn: Connection, reads: dict[str, list[str]]) -> None:
+    """Mark each read's keys seen under the read's number, then prune that source's keys."""
+    if not reads:
+        return
+    numbers: dict[str, int] = {}
+    ids = list(reads)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = await conn.fetchall(
+            "SELECT source_id, key_polls FROM source_state WHERE source_id IN "
+            f"({','.join('?' * len(chunk))})",
+            tuple(chunk),
+        )
+        numbers.update({row["source_id"]: int(row["key_polls"]) for row in rows})
+    await seen.add_keys(
+        conn, [(sid, key, numbers[sid]) for sid, keys in reads.items() for key in keys]
+    )
+    for sid in ids:
+        await seen.prune_keys(conn, sid, numbers[sid])
 
 
 async def _alert(
@@ -154,7 +181,7 @@ async def _failure(
     now_iso: str,
 ) -> None:
     spec = outcome.spec
-    cur = await conn.execute(
+    row = await conn.fetchone(
         "INSERT INTO source_state (source_id, failures, last_error, last_error_at, "
         "last_checked_at) VALUES (?, 1, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET "
         "failures = source_state.failures + 1, last_error = excluded.last_error, "
@@ -162,8 +189,6 @@ async def _failure(
         "RETURNING failures, paused_at",
         (spec.id, outcome.error, now_iso, now_iso),
     )
-    row = await cur.fetchone()
-    await cur.close()
     assert row is not None  # the upsert above always returns its row
     failures, paused_at = int(row[0]), row[1]
     delay = backoff(failures, policy, outcome.retry_after)

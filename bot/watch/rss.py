@@ -19,17 +19,21 @@ from __future__ import annotations
 import calendar
 import hashlib
 import logging
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html import unescape
 from urllib.parse import urljoin
 
 import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
 from bot.watch.errors import WatchError
+from bot.watch.markup import MarkupTooComplex, check_markup
 from bot.watch.normalize import strip_tracking
+from bot.watch.urls import clean_url
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +65,7 @@ class ItemRef:
 class FeedItem:
     keys: tuple[str, ...]
     title: str
-    link: str
+    link: str  # a clean absolute http(s) URL (bot.watch.urls), or "" when the feed's was not
     summary: str
     published: datetime | None = None
 
@@ -162,9 +166,21 @@ def scan_items(body: bytes, base_url: str = "") -> list[ItemRef] | None:
     return None
 
 
+_TAG = re.compile(r"<[^<>]*>")
+
+
 def _plain(html: str) -> str:
+    """An item's HTML title or summary as plain text.
+
+    The markup is measured first (``bot.watch.markup``): a summary built to stall the HTML
+    parser has its tags stripped by a regex instead, which is linear whatever the nesting.
+    """
     if "<" not in html and "&" not in html:
         return " ".join(html.split())
+    try:
+        check_markup(html)
+    except MarkupTooComplex:
+        return " ".join(unescape(_TAG.sub(" ", html)).split())
     tree = LexborHTMLParser(html)
     node = tree.body or tree.root
     return " ".join((node.text(separator=" ") if node else "").split())
@@ -195,6 +211,8 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> list[FeedIt
         link = entry.get("link") or ""
         if link:
             link = urljoin(url, link)
+        # Keys come from the link as written (stable across versions of this code); what an
+        # alert may show is the clean URL, or nothing (bot.watch.urls).
         title = _plain(entry.get("title") or "")
         summary = _plain(entry.get("summary") or entry.get("description") or "")
         parsed = entry.get("published_parsed") or entry.get("updated_parsed")
@@ -205,7 +223,7 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> list[FeedIt
             FeedItem(
                 keys=item_keys(entry.get("id"), link, entry.get("title")),
                 title=title,
-                link=link,
+                link=clean_url(link) or "",
                 summary=summary[:SUMMARY_CHARS],
                 published=published,
             )

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TypeVar
 
@@ -30,18 +31,23 @@ from bot.store.sources import SourceState
 from bot.watch import clauses, ota
 from bot.watch.diff import diff_lines
 from bot.watch.fetch import Fetcher, FetchError, FetchResult
-from bot.watch.normalize import comparable, normalize_lines
-from bot.watch.page import PageError, extract
+from bot.watch.markup import MarkupLimits
+from bot.watch.normalize import comparable
+from bot.watch.page import PageError
 from bot.watch.record import Outcome, Recorded, record
 from bot.watch.relevance import judge_change, score_text
 from bot.watch.rss import FeedError, FeedItem, parse_feed, scan_items
 from bot.watch.scheduler import Batcher, WatchPolicy
-from bot.watch.sources import SourceSpec
+from bot.watch.sources import Selector, SourceSpec, selectors_to_json
+from bot.watch.urls import clean_url
+from bot.watch.workers import JobError, ParseBudget, ParseFailed, ParsePool
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-INLINE_PARSE_BYTES = 256 * 1024  # smaller bodies are scanned on the loop, larger in a thread
+INLINE_PARSE_BYTES = 256 * 1024  # smaller feeds are scanned on the loop, larger in a thread
+FEED_THREADS = 2  # feedparser runs here: never in the pool DNS lookups use
+PAGE_JOB = "bot.watch.page:page_job"
 NEWS_SUMMARY_CHARS = 400
 FEED_RESET_SHARE = 0.5  # more than this share of a feed "new" at once: a reset, not news
 FEED_RESET_MIN = 6
@@ -64,6 +70,9 @@ class Watcher:
         *,
         fetcher: Fetcher | None = None,
         policy: WatchPolicy | None = None,
+        parse_budget: ParseBudget | None = None,
+        markup_limits: MarkupLimits | None = None,
+        parsers: ParsePool | None = None,
     ) -> None:
         self.db = db
         self.kb = kb
@@ -73,6 +82,12 @@ class Watcher:
         self.policy = policy or WatchPolicy()
         self.fetcher = fetcher or Fetcher.from_settings(settings)
         self._own_fetcher = fetcher is None
+        # Pages are parsed in killable processes, feeds in threads of their own: a hostile
+        # document can use up neither the DNS resolver's threads nor the other's workers.
+        self.parsers = parsers or ParsePool(parse_budget)
+        self._own_parsers = parsers is None
+        self.markup_limits = markup_limits or MarkupLimits()
+        self._feed_threads = ThreadPoolExecutor(FEED_THREADS, thread_name_prefix="fp-feeds")
         self.on_new_outbox = asyncio.Event()
         self._wake = asyncio.Event()
         self._states: dict[str, SourceState] = {}
@@ -138,6 +153,9 @@ class Watcher:
         self._wake.set()
 
     async def close(self) -> None:
+        if self._own_parsers:
+            await self.parsers.close()
+        self._feed_threads.shutdown(wait=False, cancel_futures=True)
         if self._own_fetcher:
             await self.fetcher.close()
 
@@ -179,7 +197,7 @@ class Watcher:
                 outcome = await self._check_page(spec, state)
             else:
                 outcome = await self._check_ota(spec, state)
-        except (FetchError, FeedError, PageError) as exc:
+        except (FetchError, FeedError, PageError, ParseFailed) as exc:
             outcome = Outcome(spec, error=str(exc), retry_after=getattr(exc, "retry_after", None))
         except asyncio.CancelledError:
             raise
@@ -228,7 +246,7 @@ class Watcher:
         outcome, res = await self._fetch_new(spec, state, known=bool(state.has_baseline))
         if res is None:
             return outcome
-        refs = await _cpu(scan_items, len(res.body), res.body, res.url)
+        refs = await self._feed_cpu(scan_items, len(res.body), res.body, res.url)
         if refs is not None:
             keys = [k for r in refs for k in r.keys]
             if not state.has_baseline:
@@ -237,9 +255,9 @@ class Watcher:
                 return outcome
             known = await seen.seen_keys(self.db, spec.id, keys)
             if all(set(r.keys) & known for r in refs):
-                outcome.keys = [k for k in keys if k not in known]
+                outcome.keys = list(dict.fromkeys(keys))  # all seen now: refreshed, kept
                 return outcome
-        items = await asyncio.to_thread(parse_feed, res.body, res.headers, res.url)
+        items = await self._in_feed_thread(parse_feed, res.body, res.headers, res.url)
         keys = [k for i in items for k in i.keys]
         if refs is not None:
             keys += [k for r in refs for k in r.keys]
@@ -249,7 +267,7 @@ class Watcher:
             outcome.keys = keys
             return outcome
         known = await seen.seen_keys(self.db, spec.id, keys)
-        outcome.keys = [k for k in keys if k not in known]
+        outcome.keys = keys
         new = [i for i in items if not set(i.keys) & known]
         if len(new) >= FEED_RESET_MIN and len(new) > FEED_RESET_SHARE * len(items):
             log.warning(
@@ -284,7 +302,7 @@ class Watcher:
             platform=platform,
             kind="news",
             title=clip(item.title or item.link or "(untitled)", 250),
-            url=item.link or spec.url,
+            url=item.link or clean_url(spec.url) or "",
             relevance=rel.score,
             ai_relevant=True,
             added=(clip(item.summary, NEWS_SUMMARY_CHARS),) if item.summary else (),
@@ -301,15 +319,8 @@ class Watcher:
         outcome, res = await self._fetch_new(spec, state, known=bool(state.content_hash))
         if res is None:
             return outcome
-        lines = await _cpu(
-            _page_lines,
-            len(res.body),
-            res.body,
-            res.content_type,
-            res.charset,
-            spec.select,
-            spec.remove,
-            res.url,
+        lines = await self._page_lines(
+            res.body, res.content_type, res.charset, spec.select, spec.remove, res.url
         )
         await self._version(spec, state, outcome, lines, spec.url, None)
         return outcome
@@ -384,7 +395,7 @@ class Watcher:
                 platform=spec.platform,
                 kind="terms-change",
                 title=title,
-                url=url,
+                url=clean_url(url) or clean_url(spec.url) or "",
                 relevance=verdict.relevance.score,
                 ai_relevant=verdict.relevance.ai_relevant,
                 added=tuple(p.text for p in verdict.added),
@@ -411,7 +422,7 @@ class Watcher:
         outcome, res = await self._fetch_new(spec, state, known=bool(state.has_baseline))
         if res is None:
             return outcome
-        items = await asyncio.to_thread(parse_feed, res.body, res.headers, res.url)
+        items = await self._in_feed_thread(parse_feed, res.body, res.headers, res.url)
         if not items:
             raise FeedError("the change feed has no entries")
         # Oldest first: feeds list newest first unless dates say otherwise.
@@ -427,6 +438,7 @@ class Watcher:
             await self._version(spec, state, outcome, lines, latest.link or spec.url, version)
             return outcome
         known = await seen.seen_keys(self.db, spec.id, keys)
+        outcome.keys = [k for k in keys if k in known]  # refreshed; new ones once processed
         new = [i for i in items if not set(i.keys) & known]
         new = new[: self.policy.max_versions_per_poll]
         previous: tuple[str, str] | None = None
@@ -446,45 +458,54 @@ class Watcher:
 
     async def _version_lines(self, url: str) -> list[str]:
         res = await self.fetcher.fetch(url)
-        return await _cpu(
-            _page_lines, len(res.body), res.body, res.content_type, res.charset, (), (), url
-        )
+        return await self._page_lines(res.body, res.content_type, res.charset, (), (), url)
+
+    async def _page_lines(
+        self,
+        body: bytes,
+        content_type: str,
+        charset: str | None,
+        select: tuple[Selector, ...],
+        remove: tuple[Selector, ...],
+        base_url: str,
+    ) -> list[str]:
+        """A document's normalised lines, parsed in a worker process under the time budget."""
+        params = {
+            "content_type": content_type,
+            "charset": charset,
+            "select": selectors_to_json(select),
+            "remove": selectors_to_json(remove),
+            "base_url": base_url,
+            "limits": {
+                "max_depth": self.markup_limits.max_depth,
+                "max_elements": self.markup_limits.max_elements,
+            },
+        }
+        try:
+            return await self.parsers.run(PAGE_JOB, params, body)
+        except JobError as exc:
+            if exc.kind == "PageError":
+                raise PageError(exc.message) from None
+            raise ParseFailed(f"the parser failed ({exc.kind}: {exc.message[:120]})") from None
+
+    async def _in_feed_thread(self, func: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._feed_threads, func, *args)
+
+    async def _feed_cpu(self, func: Callable[..., T], size: int, *args: object) -> T:
+        """Scan a feed inline when it is small, in a feed thread when it is large.
+
+        A worker thread doing CPU-bound Python holds the GIL in 5 ms slices, which stalls every
+        socket call of the event loop (the convoy effect): for the usual 10-200 KB feed,
+        scanning it right here is faster for everyone. Big feeds still go to a thread so the
+        loop (and the Discord gateway sharing it) never blocks for long.
+        """
+        if size <= INLINE_PARSE_BYTES:
+            return func(*args)
+        return await self._in_feed_thread(func, *args)
 
     def _platform_name(self, platform: str | None) -> str | None:
         found = self.kb.platforms.get(platform or "")
         return found.name if found else None
-
-
-async def _cpu(func: Callable[..., T], size: int, *args: object) -> T:
-    """Run parsing work inline when the input is small, in a worker thread when it is large.
-
-    A worker thread doing CPU-bound Python holds the GIL in 5 ms slices, which stalls every
-    socket call of the event loop (the convoy effect): for the usual 10-200 KB document,
-    parsing it right here is faster for everyone. Big documents still go to a thread so the
-    loop (and the Discord gateway sharing it) never blocks for long.
-    """
-    if size <= INLINE_PARSE_BYTES:
-        return func(*args)
-    return await asyncio.to_thread(func, *args)
-
-
-def _page_lines(
-    body: bytes,
-    content_type: str,
-    charset: str | None,
-    select: tuple,
-    remove: tuple,
-    base_url: str,
-) -> list[str]:
-    lines = extract(
-        body,
-        content_type=content_type,
-        charset=charset,
-        select=select,
-        remove=remove,
-        base_url=base_url,
-    )
-    return normalize_lines(lines)
 
 
 def _epoch(iso: str | None) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 # Discord: ^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$ ; Python's unicode \w is the closest.
 NAME_RE = re.compile(r"^[-_\w]{1,32}$")
@@ -378,7 +379,12 @@ def validate_autocomplete_choices(data: Any) -> list[Violation]:
 
 
 def _is_url(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(URL_SCHEMES) and len(value) <= 2048
+    """Discord's "Not a well formed URL": a scheme it knows, a host, no whitespace."""
+    if not isinstance(value, str) or not value.startswith(URL_SCHEMES) or len(value) > 2048:
+        return False
+    if value.startswith("attachment://"):
+        return True
+    return not any(c.isspace() for c in value) and bool(urlsplit(value).hostname)
 
 
 def validate_embeds(embeds: Any, out: list[Violation]) -> None:

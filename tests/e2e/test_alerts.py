@@ -396,3 +396,76 @@ async def test_alerts_commands_are_for_moderators(
     assert r.ephemeral
     assert "You need the Manage Server permission" in r.message.text()
     assert await subscriptions.list_subscriptions(fineprint.app.db, server.guild.id) == []
+
+
+# --------------------------------------------------------------------------- 8. hostile links
+
+
+MASKED_LINK = "https://x/a [SoundCloud official terms](https://evil.example)"
+
+
+async def test_a_masked_link_in_a_feed_item_is_neither_a_link_nor_a_refused_message(
+    emulator: DiscordEmulator,
+    start_fineprint: StartFinePrint,
+    server: Server,
+    web: FakeWeb,
+    tmp_path: Path,
+) -> None:
+    alerts = emulator.add_text_channel(server.guild, "ai-alerts")
+    old = ("old-1", "SoundCloud launches a new app", "Nothing about AI here.")
+    web.set(FEED, rss(old), content_type="application/rss+xml")
+    source = {"id": "music-news", "kind": "rss", "platform": "soundcloud", "url": web.url(FEED)}
+    fp = await start_fineprint(env=watching(tmp_path, source))
+    await subscribe(emulator, server, alerts, platforms="soundcloud")
+    await Outbox(fp.app.db).wait_baseline("music-news")
+
+    item = ("new-1", "SoundCloud will train AI on your uploads", "It may train AI models.")
+    body = rss(item, old).replace("https://news.example/new-1", MASKED_LINK)
+    web.set(FEED, body, content_type="application/rss+xml")
+    assert len(await fp.app.watcher.poll_once()) == 1
+    [row] = await Outbox(fp.app.db).wait_delivered()
+
+    assert row["status"] == "sent" and sends_to(emulator, alerts) == [200]  # no 400
+    [message] = emulator.channel_messages(alerts)
+    [embed] = message.embeds
+    assert embed["url"] == web.url(FEED)  # the item's "link" was not a URL
+    assert field(message, "Source") == web.url(FEED)
+    assert "evil.example" not in str(message.data) and "](" not in str(embed)
+
+
+async def test_a_message_discord_refuses_with_a_400_is_not_retried_and_the_guild_is_told_once(
+    emulator: DiscordEmulator,
+    start_fineprint: StartFinePrint,
+    server: Server,
+    web: FakeWeb,
+    tmp_path: Path,
+    bot_log: LogWatch,
+) -> None:
+    alerts = emulator.add_text_channel(server.guild, "ai-alerts")
+    mod_log = emulator.add_text_channel(server.guild, "mod-log")
+    emulator.set_system_channel(server.guild, mod_log)
+    serve_page(web, TERMS, LICENSE)
+    fp = await start_fineprint(env=watching(tmp_path, terms_source(web)))
+    await subscribe(emulator, server, alerts, platforms="soundcloud")
+    await Outbox(fp.app.db).wait_baseline("soundcloud-terms")
+
+    fault = emulator.fail(
+        "POST", MESSAGES, status=400, code=50035, message="Invalid Form Body", times=1
+    )
+    serve_page(web, TERMS, LICENSE, AI_PASSAGE)
+    await fp.app.watcher.poll_once()
+    [row] = await Outbox(fp.app.db).wait_delivered()
+    assert fault.hits == 1
+    assert row["status"] == "failed" and row["attempts"] == 1 and "400" in row["last_error"]
+    assert sends_to(emulator, alerts) == [400]
+    [told] = emulator.channel_messages(mod_log)
+    assert told.embeds[0]["title"] == "Fine Print could not post an alert"
+    assert any("Discord refused the message" in t for t in bot_log.take())
+
+    # The channel keeps its subscription: the next alert arrives; nobody is told twice.
+    serve_page(web, TERMS, LICENSE, AI_PASSAGE, AI_PASSAGE_2)
+    await fp.app.watcher.poll_once()
+    await Outbox(fp.app.db).wait_delivered()
+    assert sends_to(emulator, alerts) == [400, 200]
+    assert len(emulator.channel_messages(alerts)) == 1
+    assert len(emulator.channel_messages(mod_log)) == 1

@@ -1,4 +1,7 @@
-"""Shared fixtures for the watcher and delivery tests: real SQLite, real HTTP on 127.0.0.1.
+"""Shared fixtures for the watcher and delivery tests: a real database, real HTTP on 127.0.0.1.
+
+Every test here that uses ``settings`` or ``db`` runs twice: on a SQLite file and on a fresh
+PostgreSQL database (``db_target`` in tests/conftest.py; those runs are marked ``postgres``).
 
 ``web`` is a real aiohttp server whose routes the test changes between polls; it honours
 conditional GET (ETag / Last-Modified → 304) and counts requests. ``FakeDiscord`` is a real
@@ -123,13 +126,15 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(db_path=tmp_path / "fp.db", allow_private_networks=True)
+def settings(tmp_path: Path, db_target: str | Path) -> Settings:
+    if isinstance(db_target, Path):
+        return Settings(db_path=db_target, allow_private_networks=True)
+    return Settings(db_url=db_target, allow_private_networks=True)
 
 
 @pytest.fixture
 async def db(settings: Settings):
-    database = await Database(settings.db_path).connect()
+    database = await Database(settings.database).connect()
     try:
         yield database
     finally:
@@ -150,13 +155,17 @@ async def fetcher():
 
 
 @pytest.fixture
-def make_watcher(kb: KnowledgeBase, settings: Settings, fetcher: Fetcher):
-    """Build a Watcher over the given sources (and database; a "restart" passes a new one)."""
+async def make_watcher(kb: KnowledgeBase, settings: Settings, fetcher: Fetcher):
+    """Build a Watcher over the given sources (and database; a "restart" passes a new one).
+
+    Watchers are closed at the end of the test (their page-parser processes stop).
+    """
+    built: list[Watcher] = []
 
     def build(
-        db: Database, sources: list[SourceSpec], *, policy: WatchPolicy = TEST_POLICY
+        db: Database, sources: list[SourceSpec], *, policy: WatchPolicy = TEST_POLICY, **kw
     ) -> Watcher:
-        return Watcher(
+        watcher = Watcher(
             db,
             kb,
             PlatformDetector(kb.platforms),
@@ -164,9 +173,14 @@ def make_watcher(kb: KnowledgeBase, settings: Settings, fetcher: Fetcher):
             sources,
             fetcher=fetcher,
             policy=policy,
+            **kw,
         )
+        built.append(watcher)
+        return watcher
 
-    return build
+    yield build
+    for watcher in built:
+        await watcher.close()
 
 
 @dataclass

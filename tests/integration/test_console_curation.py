@@ -305,3 +305,11 @@ async def test_console_approves_and_rejects_suggestions(app) -> None:
     declined = await console.handle("/faq reject 2 out of scope")
     assert "declined" in declined and "out of scope" in declined
     assert "No suggestions waiting" in await console.handle("/faq queue")
+
+
+async def test_a_deeply_nested_import_is_a_clear_message(console: Console, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"faq": [' + '{"a": ' * 50_000 + "1" + "}" * 50_000 + "]}")
+    out = await console.handle(f"/faq import {deep}")
+    assert "deep.json is nested too deeply" in out
+    assert "failed unexpectedly" not in out

@@ -24,7 +24,7 @@ links = ["https://example.org/server-rules"]
 """
 
 
-def faq(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def faq(db: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [PYTHON, "-m", "bot", "faq", *args],
         cwd=ROOT,
@@ -137,10 +137,23 @@ async def test_cli_change_reaches_a_running_app_without_restart(app: App, tmp_pa
     guild = int(GUILD)
     assert (await app.ask(QUESTION, guild_id=guild)).answer is None  # view cached, generation 0
     (tmp_path / "one.toml").write_text(ENTRY, encoding="utf-8")
-    result = faq(app.db.path, "add", "--guild", GUILD, str(tmp_path / "one.toml"))
+    result = faq(app.settings.database, "add", "--guild", GUILD, str(tmp_path / "one.toml"))
     assert result.returncode == 0, result.stderr
     answer = (await app.ask(QUESTION, guild_id=guild)).answer
     assert answer is not None and answer.id == "guild-1"
     assert await faq_entries.generation(app.db, guild) == 1
     reply = present.answer(await app.answer(QUESTION, guild_id=guild))
     assert "@everyone" not in reply.cards[0].description  # moderators' text never pings
+
+
+def test_a_deeply_nested_file_is_refused_by_name(tmp_path: Path) -> None:
+    db = tmp_path / "fp.db"
+    deep_json = tmp_path / "deep.json"
+    deep_json.write_text("[" * 100_000 + "]" * 100_000)
+    deep_toml = tmp_path / "deep.toml"
+    deep_toml.write_text("question = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    for path, command in ((deep_json, "import"), (deep_toml, "add")):
+        result = faq(db, command, "--guild", GUILD, str(path))
+        assert result.returncode == 1, result.stderr
+        assert f"{path.name} is nested too deeply" in result.stderr
+        assert "Traceback" not in result.stderr and "RecursionError" not in result.stderr

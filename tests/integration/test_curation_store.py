@@ -1,4 +1,4 @@
-"""Moderator curation on a real SQLite file with the real App and matcher.
+"""Moderator curation on a real database (SQLite, then PostgreSQL) with the real App and matcher.
 
 Covers what moderators rely on: their entries answer at once and only in their server, win a tie
 over a shipped entry, hide/remove/restore work and are audited, a concurrent edit is a conflict
@@ -7,10 +7,13 @@ over a shipped entry, hide/remove/restore work and are audited, a concurrent edi
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -52,7 +55,7 @@ def form(question: str = SHOWCASE, answer: str = "No, human-made only.", **kw: s
 async def make_app(settings: Settings, kb: KnowledgeBase) -> App:
     """A real App whose shipped FAQ also holds ``SHIPPED`` (the data/ checkout may have none)."""
     kb = dataclasses.replace(kb, faq={**kb.faq, SHIPPED.id: SHIPPED})
-    return App(settings, await Database(settings.db_path).connect(), kb)
+    return App(settings, await Database(settings.database).connect(), kb)
 
 
 @pytest.fixture
@@ -217,6 +220,62 @@ async def test_duplicate_questions_are_refused(gapp: App, cur: Curation) -> None
     await cur.add(OTHER, MOD, form())
 
 
+@pytest.mark.parametrize(
+    "lookalike",
+    [
+        SHOWCASE.replace("o", "\u043e", 1),  # a Cyrillic "о"
+        SHOWCASE.replace("AI", "\u0410\u0399"),  # Cyrillic А, Greek Ι
+        SHOWCASE.replace("server", "ser\u200bver"),  # a zero-width space
+        "\u202e" + SHOWCASE,  # a right-to-left override
+        SHOWCASE.replace(" ", " \u2066\u200d", 3),  # bidi isolate + zero-width joiner
+        SHOWCASE.replace("tracks", "\uff54racks"),  # fullwidth t (NFKC)
+    ],
+)
+async def test_lookalike_questions_are_refused_as_duplicates(
+    gapp: App, cur: Curation, lookalike: str
+) -> None:
+    ref = (await cur.add(GUILD, MOD, form())).stored.entry.id
+    assert lookalike != SHOWCASE
+    with pytest.raises(CurationError, match=f"{ref} already asks"):
+        await cur.add(GUILD, MOD, form(lookalike))
+    # and an import row with it updates the entry instead of adding a twin
+    data = json.dumps([{"question": lookalike, "answer": "Changed.", "topics": ["ai-content"]}])
+    plan = await cur.plan_import(GUILD, "rows.json", data.encode())
+    assert not plan.added and [r.target.entry.id for r in plan.changed] == [ref]
+
+
+def stall_until_together(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, n: int) -> None:
+    """Make ``module.name`` (a read a check relies on) wait, after reading, until ``n`` callers
+    have read (or 0.3 s passed): without a lock, concurrent writers all pass the check."""
+    real = getattr(module, name)
+    arrived: list[int] = []
+    together = asyncio.Event()
+
+    async def stalled(*args: Any, **kwargs: Any) -> Any:
+        result = await real(*args, **kwargs)
+        arrived.append(1)
+        if len(arrived) >= n:
+            together.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(together.wait(), 0.3)
+        return result
+
+    monkeypatch.setattr(module, name, stalled)
+
+
+async def test_moderators_adding_one_question_at_once_store_it_once(
+    gapp: App, cur: Curation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL transactions run side by side: the duplicate check must hold anyway."""
+    stall_until_together(monkeypatch, faq_entries, "list_stored", 2)
+    results = await asyncio.gather(
+        cur.add(GUILD, MOD, form()), cur.add(GUILD, MOD2, form()), return_exceptions=True
+    )
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(refused) == 1 and isinstance(refused[0], CurationError), results
+    assert len(await faq_entries.list_entries(gapp.db, GUILD)) == 1
+
+
 async def test_audit_trail_records_who_what_when_before_and_after(gapp: App, cur: Curation) -> None:
     ref = (await cur.add(GUILD, MOD, form(links="https://example.org/rules"))).stored.entry.id
     await cur.edit(
@@ -331,6 +390,20 @@ async def test_suggestion_rate_limit_per_member(gapp: App) -> None:
     await cur.suggest(OTHER, MEMBER, 5, "Does YouTube train AI on my videos?")  # elsewhere too
     now += timedelta(minutes=61)
     await cur.suggest(GUILD, MEMBER, 5, "Does Deezer train AI on my tracks?")
+
+
+async def test_suggestion_rate_limit_holds_for_suggestions_sent_at_once(
+    gapp: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cur = Curation(gapp)
+    sent = curation.SUGGESTION_RATE + 1
+    stall_until_together(monkeypatch, suggestions, "member_suggestions_since", sent)
+    asked = [f"Does Spotify train AI on my song number {n}?" for n in range(sent)]
+    results = await asyncio.gather(
+        *(cur.suggest(GUILD, MEMBER, 5, q) for q in asked), return_exceptions=True
+    )
+    assert [type(r) for r in results].count(LimitReached) == 1, results
+    assert await suggestions.pending_count(gapp.db, GUILD) == curation.SUGGESTION_RATE
 
 
 async def test_suggestion_queue_cap_and_duplicates(gapp: App, cur: Curation) -> None:

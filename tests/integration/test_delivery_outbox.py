@@ -6,7 +6,13 @@ import asyncio
 
 import pytest
 
-from bot.alerts.delivery import Deliverer, DeliveryPermanent, DeliveryPolicy, DeliveryRetry
+from bot.alerts.delivery import (
+    Deliverer,
+    DeliveryPermanent,
+    DeliveryPolicy,
+    DeliveryRejected,
+    DeliveryRetry,
+)
 from bot.alerts.model import Alert, delivery_nonce
 from bot.store import alerts as alert_store
 from bot.store import clock, subscriptions
@@ -61,7 +67,7 @@ async def test_routing_follows_subscriptions(db, discord):
 
 
 async def test_crash_after_send_before_mark_is_delivered_once_after_restart(settings, discord):
-    db = await Database(settings.db_path).connect()
+    db = await Database(settings.database).connect()
     await subscriptions.subscribe(db, 1, 11, [], actor=9)
     await record(db, make_alert(7))
     [row] = await alert_store.due(db)
@@ -83,7 +89,7 @@ async def test_crash_after_send_before_mark_is_delivered_once_after_restart(sett
     assert len(discord.posted) == 1
 
     # A new process: new Database object, new Deliverer, same file, same "Discord".
-    db2 = await Database(settings.db_path).connect()
+    db2 = await Database(settings.database).connect()
     try:
         report = await Deliverer(db2, discord).deliver_due()
         assert report.sent == 1
@@ -96,11 +102,11 @@ async def test_crash_after_send_before_mark_is_delivered_once_after_restart(sett
 
 
 async def test_recorded_but_never_sent_is_sent_after_restart(settings, discord):
-    db = await Database(settings.db_path).connect()
+    db = await Database(settings.database).connect()
     await subscriptions.subscribe(db, 1, 11, [], actor=9)
     await record(db, make_alert(8))
     await db.close()  # the process stops before delivery ran
-    db2 = await Database(settings.db_path).connect()
+    db2 = await Database(settings.database).connect()
     try:
         assert (await Deliverer(db2, discord).deliver_due()).sent == 1
         assert len(discord.posted) == 1
@@ -158,6 +164,33 @@ async def test_refused_channel_is_failed_and_its_guild_told_once(db, discord):
     await subscriptions.subscribe(db, 1, 11, [], actor=9)
     del discord.refused[11]
     assert await record(db, make_alert(21)) == 2
+
+
+async def test_a_message_discord_rejects_with_a_400_is_not_retried(db, discord):
+    await subscriptions.subscribe(db, 1, 11, [], actor=9)
+    discord.fail_next(11, DeliveryRejected("Discord answered 400 (Invalid Form Body)"))
+    for n in range(2):
+        await record(db, make_alert(30 + n))
+    deliverer = Deliverer(db, discord, policy=FAST)
+    report = await deliverer.deliver_due()
+    assert (report.sent, report.failed, report.retried) == (1, 1, 0)
+    rows = {r["alert_id"]: r for r in await db.fetchall("SELECT * FROM outbox")}
+    bad = rows["alert0030"]
+    assert bad["status"] == "failed" and bad["attempts"] == 1
+    assert "400" in bad["last_error"]
+    # Never sent again, however long we wait; the channel still gets everything else.
+    await asyncio.sleep(0.1)
+    await deliverer.deliver_due()
+    assert discord.calls == 2
+    assert [p.nonce for p in discord.posted] == [delivery_nonce("alert0031", 11)]
+    sub = await subscriptions.get(db, 11)
+    assert sub is not None and sub.paused_reason is None
+    # The guild is told once, however many messages Discord rejects there.
+    discord.fail_next(11, DeliveryRejected("Discord answered 400 (Invalid Form Body)"))
+    await record(db, make_alert(32))
+    await deliverer.deliver_due()
+    [(guild, notice)] = discord.guild_notices
+    assert guild == 1 and "refused an alert" in notice.to_text() and "400" in notice.to_text()
 
 
 async def test_run_loop_wakes_on_new_outbox(db, discord):

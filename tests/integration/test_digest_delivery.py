@@ -1,8 +1,8 @@
-"""Weekly digests on a real SQLite file: one message per weekly channel per week, listing that
-week's alerts, exactly once — across restarts, a crash at the worst moment, alerts racing the
-builder, and moderators changing their minds. ``FakeDiscord`` answers a repeated nonce with the
-message it already created, as Discord's ``enforce_nonce`` does; the clock is a
-``MovableClock`` the test moves (nothing sleeps for a week)."""
+"""Weekly digests on a real database (SQLite, then PostgreSQL): one message per weekly channel
+per week, listing that week's alerts, exactly once — across restarts, a crash at the worst
+moment, alerts racing the builder, and moderators changing their minds. ``FakeDiscord`` answers
+a repeated nonce with the message it already created, as Discord's ``enforce_nonce`` does; the
+clock is a ``MovableClock`` the test moves (nothing sleeps for a week)."""
 
 from __future__ import annotations
 
@@ -124,8 +124,8 @@ async def test_alerts_racing_the_digest_builder_each_land_in_exactly_one_digest(
 ) -> None:
     """Two processes on one database file: one records alerts (the watcher), the other builds
     digests as weeks close, interleaved at random. Every alert ends up in exactly one digest."""
-    watcher_db = await Database(settings.db_path).connect()
-    builder_db = await Database(settings.db_path).connect()
+    watcher_db = await Database(settings.database).connect()
+    builder_db = await Database(settings.database).connect()
     try:
         await weekly(watcher_db)
         rng = random.Random(11)
@@ -166,7 +166,7 @@ async def test_alerts_racing_the_digest_builder_each_land_in_exactly_one_digest(
 async def test_a_crash_after_discord_accepted_the_digest_does_not_post_it_twice(
     settings, discord
 ) -> None:
-    db = await Database(settings.db_path).connect()
+    db = await Database(settings.database).connect()
     await weekly(db)
     await record(db, make_alert(1, MONDAY + timedelta(days=1)))
     now = MovableClock(MONDAY + timedelta(days=7, hours=2))
@@ -186,7 +186,7 @@ async def test_a_crash_after_discord_accepted_the_digest_does_not_post_it_twice(
     await db.close()
     assert len(discord.posted) == 1
 
-    db2 = await Database(settings.db_path).connect()  # a new process, same file
+    db2 = await Database(settings.database).connect()  # a new process, same file
     try:
         report = await Deliverer(db2, discord, now=now).deliver_due()
         assert report.sent == 1
@@ -279,45 +279,73 @@ async def test_the_delivery_loop_posts_the_digest_when_the_week_ends(db, discord
     assert now() >= MONDAY + timedelta(days=7)
 
 
+OLD_ROWS = (
+    "INSERT INTO subscription (channel_id, guild_id, all_platforms, only_ai, updated_by, "
+    "updated_at) VALUES (11, 1, 1, 1, 9, '2025-03-01T00:00:00.000+00:00')",
+    "INSERT INTO alert (id, source_id, platform, kind, title, url, relevance, "
+    "ai_relevant, added, removed, why, fingerprint, detected_at) VALUES ('old1', 's', "
+    "'soundcloud', 'terms-change', 'Queued before the upgrade', 'https://x.example/', "
+    "0.9, 1, '[]', '[]', '[]', '[]', '2025-03-01T00:00:00.000+00:00')",
+    "INSERT INTO outbox (alert_id, guild_id, channel_id, nonce, next_try_at, created_at) "
+    "VALUES ('old1', 1, 11, 'n-old1', '2025-03-01T00:00:00.000+00:00', "
+    "'2025-03-01T00:00:00.000+00:00')",
+)
+
+
+async def upgraded_delivers_as_before(db: Database, refused: type[Exception]) -> None:
+    """After migration 4 the queued row is delivered as before, the subscription is instant,
+    and an outbox row is still exactly one thing (``refused``: the backend's integrity error)."""
+    [sub] = await subscriptions.list_subscriptions(db, 1)
+    assert sub.mode == "instant"
+    discord = FakeDiscord()
+    assert (await Deliverer(db, discord).deliver_due()).sent == 1
+    [posted] = discord.posted
+    assert posted.nonce == "n-old1" and posted.reply.cards[0].title == "Queued before the upgrade"
+    with pytest.raises(refused):
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO outbox (guild_id, channel_id, nonce, next_try_at, created_at) "
+                "VALUES (1, 11, 'n', 'x', 'x')"
+            )
+
+
 async def test_upgrading_keeps_queued_alerts_and_subscriptions(tmp_path) -> None:
-    """A database from before digests (schema 3) with an alert still queued: after migration 4
-    the row is delivered as before and the subscription is an instant one."""
+    """A database from before digests (schema 3) with an alert still queued."""
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:
-        for migration in known_migrations()[:3]:
+        for migration in known_migrations("sqlite")[:3]:
             conn.executescript(migration.sql)
         conn.execute("PRAGMA user_version = 3")
-        conn.execute(
-            "INSERT INTO subscription (channel_id, guild_id, all_platforms, only_ai, updated_by, "
-            "updated_at) VALUES (11, 1, 1, 1, 9, '2025-03-01T00:00:00.000+00:00')"
-        )
-        conn.execute(
-            "INSERT INTO alert (id, source_id, platform, kind, title, url, relevance, "
-            "ai_relevant, added, removed, why, fingerprint, detected_at) VALUES ('old1', 's', "
-            "'soundcloud', 'terms-change', 'Queued before the upgrade', 'https://x.example/', "
-            "0.9, 1, '[]', '[]', '[]', '[]', '2025-03-01T00:00:00.000+00:00')"
-        )
-        conn.execute(
-            "INSERT INTO outbox (alert_id, guild_id, channel_id, nonce, next_try_at, created_at) "
-            "VALUES ('old1', 1, 11, 'n-old1', '2025-03-01T00:00:00.000+00:00', "
-            "'2025-03-01T00:00:00.000+00:00')"
-        )
+        for sql in OLD_ROWS:
+            conn.execute(sql)
     conn.close()
     db = await Database(path).connect()
     try:
-        [sub] = await subscriptions.list_subscriptions(db, 1)
-        assert sub.mode == "instant"
-        discord = FakeDiscord()
-        assert (await Deliverer(db, discord).deliver_due()).sent == 1
-        [posted] = discord.posted
-        assert (
-            posted.nonce == "n-old1" and posted.reply.cards[0].title == "Queued before the upgrade"
+        await upgraded_delivers_as_before(db, sqlite3.IntegrityError)
+    finally:
+        await db.close()
+
+
+@pytest.mark.postgres
+async def test_upgrading_postgres_keeps_queued_alerts_and_subscriptions(postgres_url) -> None:
+    """The same on PostgreSQL, where migration 4 alters the outbox in place."""
+    import asyncpg
+
+    raw = await asyncpg.connect(postgres_url)
+    try:
+        for migration in known_migrations("postgres")[:3]:
+            await raw.execute(migration.sql)
+        await raw.execute(
+            "CREATE TABLE fineprint_schema (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+            "applied_at TEXT NOT NULL); "
+            "INSERT INTO fineprint_schema SELECT v, 'old', 'x' FROM generate_series(1, 3) v"
         )
-        with pytest.raises(sqlite3.IntegrityError):  # a row is still exactly one thing
-            async with db.transaction() as tx:
-                await tx.execute(
-                    "INSERT INTO outbox (guild_id, channel_id, nonce, next_try_at, created_at) "
-                    "VALUES (1, 11, 'n', 'x', 'x')"
-                )
+        for sql in OLD_ROWS:
+            await raw.execute(sql)
+    finally:
+        await raw.close()
+    db = await Database(postgres_url).connect()
+    try:
+        await upgraded_delivers_as_before(db, asyncpg.CheckViolationError)
     finally:
         await db.close()

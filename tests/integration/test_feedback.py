@@ -3,7 +3,6 @@ user ids), and ``python -m bot feedback export`` writes them as labelled questio
 
 from __future__ import annotations
 
-import sqlite3
 import tomllib
 from pathlib import Path
 
@@ -45,10 +44,9 @@ async def test_press_then_pick_is_recorded_without_user_ids(app: App) -> None:
     assert (row.guild_id, row.query) == (GUILD, QUESTION)
     assert (row.shown_kind, row.shown_id) == (answered.kind, answered.id)
     assert (row.chosen_kind, row.chosen_id) == (first.kind, first.item_id)
-    columns = {c[1] for c in sqlite3.connect(app.settings.db_path).execute(
-        "PRAGMA table_info(answer_feedback)"
-    )}  # fmt: skip
-    assert not {c for c in columns if "user" in c or "member" in c}
+    stored = await app.db.fetchone("SELECT * FROM answer_feedback")
+    assert stored is not None
+    assert not {c for c in dict(stored) if "user" in c or "member" in c}
 
 
 async def test_export_writes_labelled_questions_in_the_query_format(

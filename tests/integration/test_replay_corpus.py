@@ -32,6 +32,7 @@ from bot.watch.fetch import Fetcher
 from bot.watch.scheduler import WatchPolicy
 from bot.watch.service import Watcher
 from bot.watch.sources import SourceSpec
+from bot.watch.workers import ParsePool
 from tests.integration.conftest import REPO, FakeWeb
 
 PLATFORMS = {
@@ -92,10 +93,11 @@ async def replay(root: Path, documents: list[str] | None = None) -> list[Step]:
     web = FakeWeb()
     await web.start()
     fetcher = Fetcher(allow_private=True)
+    parsers = ParsePool()  # one pool for all the documents' watchers, as one bot has one
     steps: list[Step] = []
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(db_path=Path(tmp) / "replay.db", allow_private_networks=True)
-        db = await Database(settings.db_path).connect()
+        db = await Database(settings.database).connect()
         try:
             doc_dirs = sorted(p for p in (root / "ota").glob("*/*") if p.is_dir())
             for doc_dir in doc_dirs:
@@ -112,22 +114,26 @@ async def replay(root: Path, documents: list[str] | None = None) -> list[Step]:
                 )
                 watcher = Watcher(
                     db, kb, PlatformDetector(kb.platforms), settings, [spec],
-                    fetcher=fetcher, policy=WatchPolicy(jitter=0),
+                    fetcher=fetcher, policy=WatchPolicy(jitter=0), parsers=parsers,
                 )  # fmt: skip
-                for index, (date, label, text) in enumerate(versions(doc_dir)):
-                    web.set(path, text, content_type="text/markdown; charset=utf-8")
-                    alerts = await watcher.poll_once()
-                    a = alerts[0] if alerts else None
-                    steps.append(
-                        Step(
-                            name, index, date, label, a is not None,
-                            bool(a and a.ai_relevant), a.why[:4] if a else (),
-                            a.added if a else (), a.removed if a else (),
-                        )
-                    )  # fmt: skip
+                try:
+                    for index, (date, label, text) in enumerate(versions(doc_dir)):
+                        web.set(path, text, content_type="text/markdown; charset=utf-8")
+                        alerts = await watcher.poll_once()
+                        a = alerts[0] if alerts else None
+                        steps.append(
+                            Step(
+                                name, index, date, label, a is not None,
+                                bool(a and a.ai_relevant), a.why[:4] if a else (),
+                                a.added if a else (), a.removed if a else (),
+                            )
+                        )  # fmt: skip
+                finally:
+                    await watcher.close()
         finally:
             await db.close()
             await fetcher.close()
+            await parsers.close()
             await web.stop()
     return steps
 

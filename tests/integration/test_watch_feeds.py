@@ -51,7 +51,7 @@ async def test_baseline_then_one_alert_and_no_duplicate_after_restart(
 
     # Restart: a new Database object and a new Watcher on the same file.
     await db.close()
-    db2 = await Database(settings.db_path).connect()
+    db2 = await Database(settings.database).connect()
     try:
         again = make_watcher(db2, [spec])
         assert await again.poll_once() == []
@@ -146,6 +146,7 @@ async def test_each_broken_source_fails_alone(web_server, db, kb, settings):
         assert await watcher.poll_once() == []
         await _check_failures(db, watcher, web_server)
     finally:
+        await watcher.close()
         await guarded.close()
 
 
@@ -156,7 +157,10 @@ async def _check_failures(db, watcher, web_server) -> None:
     assert "not a readable feed" in errors["s1"]
     assert errors["s2"] == "body over 256 KB"
     assert errors["s3"] == "body over 256 KB (decompressed)"
-    assert errors["s4"] == "timed out after 1.5s"
+    assert errors["s4"] == (
+        f"reading the response timed out after 1.5s: connected to 127.0.0.1:{web_server.port}, "
+        "but the server sent nothing"
+    )
     assert errors["s5"] == "refused private address 10.0.0.5"
     assert errors["s6"] == "HTTP 503"
     for sid in ("s1", "s2", "s3", "s4", "s5", "s6"):
@@ -183,3 +187,37 @@ async def test_at_everyone_in_a_feed_title_does_not_ping(web_server, db, make_wa
     text = reply.cards[0].title + reply.to_text()
     assert "@everyone" not in text and "@here" not in text and "<@&123>" not in text
     assert "@\u200beveryone" in text
+
+
+MASKED_LINK = "https://x/a [SoundCloud official terms](https://evil.example)"
+
+
+async def test_a_masked_link_in_a_feed_item_never_reaches_the_alert(web_server, db, make_watcher):
+    from bot.present.alerts import render_alert
+
+    web_server.set("/feed.xml", rss(OLD_ITEM), content_type="application/rss+xml")
+    spec = feed_spec(web_server, platform="soundcloud")
+    watcher = make_watcher(db, [spec])
+    await watcher.poll_once()
+    body = rss(AI_ITEM, OLD_ITEM).replace("https://news.example/sc-ai", MASKED_LINK)
+    assert MASKED_LINK in body
+    web_server.set("/feed.xml", body, content_type="application/rss+xml")
+    [alert] = await watcher.poll_once()
+    assert alert.url == spec.url  # the item's link is not a URL: the feed's own instead
+    card = render_alert(alert).cards[0]
+    assert card.url == spec.url
+    shown = card.title + card.description + "".join(f.name + f.value for f in card.fields)
+    assert "evil.example" not in shown and "](" not in shown
+    [source] = [f.value for f in card.fields if f.name == "Source"]
+    assert source == spec.url
+
+
+async def test_a_tricky_but_real_link_is_cleaned_not_dropped(web_server, db, make_watcher):
+    web_server.set("/feed.xml", rss(OLD_ITEM), content_type="application/rss+xml")
+    watcher = make_watcher(db, [feed_spec(web_server, platform="soundcloud")])
+    await watcher.poll_once()
+    tricky = "https://soundcloud.com@evil.example/terms_(2024)"
+    body = rss(AI_ITEM, OLD_ITEM).replace("https://news.example/sc-ai", tricky)
+    web_server.set("/feed.xml", body, content_type="application/rss+xml")
+    [alert] = await watcher.poll_once()
+    assert alert.url == "https://evil.example/terms_%282024%29"  # where it really goes

@@ -13,6 +13,15 @@ def test_defaults_mean_console_mode(tmp_path: Path) -> None:
     assert s.sources_path.name == "sources.toml"
 
 
+def test_a_postgresql_url_selects_postgresql_and_stays_out_of_repr(tmp_path: Path) -> None:
+    url = "postgresql://fineprint:s3cret@db.internal:5432/fineprint"
+    s = load_settings({"FINEPRINT_DB": url})
+    assert s.db_url == url and s.database == url
+    assert "s3cret" not in repr(s)
+    sqlite = load_settings({"FINEPRINT_DB": str(tmp_path / "x.db")})
+    assert sqlite.db_url is None and sqlite.database == tmp_path / "x.db"
+
+
 @pytest.mark.parametrize(
     ("env", "setting"),
     [

@@ -49,3 +49,21 @@ async def test_terms_without_a_clause_names_the_documents_that_had_none(app) -> 
     [card] = reply.cards
     assert "No AI clause found in the [Threads Terms of Use](" in card.description
     assert "as of 2026-06-29" in card.description
+
+
+async def test_terms_of_an_unarchived_platform_say_nothing_is_verified_not_none_found(app) -> None:
+    # Suno's terms are not archived: only research sources were read. The member must not be
+    # told "no AI clause found" (no document was read), nor be given a date nobody checked.
+    [card] = present.render(await app.terms("suno")).cards
+    absence = app.kb.absences["suno-terms-no-verified-clause"]
+    assert (
+        "I have no verified clause from Suno's Terms of Service: they are not archived where I "
+        f"can quote them, and the [sources I read]({absence.source_url}) give no exact, dated "
+        "wording."
+    ) in card.description
+    assert "unverified" in card.description  # the research's own finding, from the note
+    assert "No AI clause found" not in card.description and " as of " not in card.description
+    for pid in ("deezer", "patreon", "udio"):
+        [card] = present.render(await app.terms(pid, "license")).cards
+        name = app.kb.platforms[pid].name
+        assert f"I have no verified clause from {name}'s " in card.description, pid

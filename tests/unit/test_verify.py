@@ -227,6 +227,25 @@ def test_absence_points_at_the_newest_existing_version(corpus: Path) -> None:
     )
 
 
+def test_research_absence_is_skipped_counted_and_covers_its_platform(corpus: Path) -> None:
+    # "Other" has no clause: without an absence it is a coverage warning. A research absence
+    # (its terms are not archived) cites no corpus version, so there is nothing to read again.
+    research = Absence(
+        id="other-terms-no-verified-clause",
+        platform="other",
+        document="terms",
+        topics=("ai-training",),
+        checked=None,
+        source_url="https://press.example/other-terms",
+        note="Commentators say Other may train on uploads; unverified.",
+        basis="research",
+    )
+    report = verify(kb_with(GOOD, absences=(research,)), corpus)
+    assert report.ok and report.warnings == []
+    assert report.skipped == {research.id: "research absence, no archived document"}
+    assert render_report(report).endswith("skipped 1 (1 research absence, no archived document)")
+
+
 def test_optout_quote_is_checked_in_its_source_version(corpus: Path) -> None:
     opt = OptOut(
         id="demo-nothing-to-switch-off",

@@ -59,3 +59,14 @@ def test_bozo_rules():
         parse_feed(b'<?xml version="1.0"?><rss><channel><title>Tom & Jerry</titl', {}, "u")
     with pytest.raises(FeedError):
         parse_feed(b"<html><body>Not a feed</body></html>", {"content-type": "text/html"}, "u")
+
+
+def test_a_summary_built_to_stall_the_html_parser_is_stripped_instead():
+    nested = "<div>" * 50_000 + "SoundCloud trains AI" + "</div>" * 50_000
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+        "<guid>g</guid><title>Hostile</title><link>https://news.example/g</link>"
+        f"<description><![CDATA[{nested}]]></description></item></channel></rss>"
+    ).encode()
+    [item] = parse_feed(body, {}, "https://news.example/feed")
+    assert item.summary == "SoundCloud trains AI"
