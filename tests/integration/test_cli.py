@@ -10,7 +10,7 @@ ANSWER_KEYS = {"kind", "id", "platform", "topic", "title", "score"}
 
 
 def run(
-    args: list[str], tmp_path: Path, stdin: str | None = None, *, db: Path | None = None
+    args: list[str], tmp_path: Path, stdin: str | None = None, *, db: str | Path | None = None
 ) -> subprocess.CompletedProcess:
     return subprocess.run(
         [PYTHON, "-m", "bot", *args],

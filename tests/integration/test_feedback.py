@@ -62,7 +62,7 @@ async def test_export_writes_labelled_questions_in_the_query_format(
     await app.db.close()
 
     out = tmp_path / "feedback.toml"
-    result = run(["feedback", "export", "--out", str(out)], tmp_path, db=app.settings.db_path)
+    result = run(["feedback", "export", "--out", str(out)], tmp_path, db=app.settings.database)
     assert result.returncode == 0, result.stderr
     assert "Wrote 2 labelled questions" in result.stderr
     text = out.read_text()
