@@ -128,9 +128,7 @@ def run(label: str, kb: KnowledgeBase, queries: list[str]) -> dict[str, float]:
     shapes = {q: matcher.shape_of(q) for q in queries}  # the raw call gets them for free
     ask = timed(lambda q: matcher.ask(q), queries)
     raw_default = timed(lambda q: process.extractOne(q, strings), queries)
-    raw_same = timed(
-        lambda q: process.extractOne(shapes[q], strings, scorer=fuzz.ratio), queries
-    )
+    raw_same = timed(lambda q: process.extractOne(shapes[q], strings, scorer=fuzz.ratio), queries)
     row = {
         "entries": len(kb.faq),
         "strings": len(strings),

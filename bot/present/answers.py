@@ -379,8 +379,7 @@ def uncurated(view: AnswerView, platform: Platform, t: Texts = ENGLISH) -> Reply
         )
     ]
     lines += [
-        absence_line(a, platform.name, t) + (f" {a.note}" if a.note else "")
-        for a in view.absences
+        absence_line(a, platform.name, t) + (f" {a.note}" if a.note else "") for a in view.absences
     ]
     if offers:
         lines.append("\n" + t("uncurated.have", platform=platform.name))
