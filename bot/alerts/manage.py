@@ -8,6 +8,7 @@ leave moderators guessing in other bots.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -16,7 +17,7 @@ from bot.store import alerts as alert_store
 from bot.store import clock, digests, subscriptions
 from bot.store import sources as source_store
 from bot.store.sources import GuildSourceError, SourceStatus
-from bot.watch.sources import SourceSpec
+from bot.watch.sources import PLATFORM_SLUG, SourceSpec, slug_name
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -115,8 +116,11 @@ class FeedResumed:
     outcome: Literal["resumed", "not-paused", "unknown"]
 
 
-def parse_platforms(app: App, text: str | None) -> PlatformChoice:
-    """ "soundcloud, yt, Instagram" -> ids; "all" or nothing -> every platform."""
+def parse_platforms(app: App, text: str | None, watched: Collection[str] = ()) -> PlatformChoice:
+    """ "soundcloud, yt, Instagram" -> ids; "all" or nothing -> every platform.
+
+    ``watched``: platforms without curated data that a source watches ("bluesky"); they are
+    named by their slug."""
     if text is None or text.strip().lower() in ALL_WORDS:
         return PlatformChoice((), ())
     found: list[str] = []
@@ -126,6 +130,8 @@ def parse_platforms(app: App, text: str | None) -> PlatformChoice:
         if not part:
             continue
         pid = app.resolve_platform(part)
+        if pid is None and part.lower() in watched:
+            pid = part.lower()
         if pid is None:
             unknown.append(part)
         elif pid not in found:
@@ -134,11 +140,20 @@ def parse_platforms(app: App, text: str | None) -> PlatformChoice:
 
 
 def _names(app: App, platforms: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(app.kb.platforms[p].name for p in platforms if p in app.kb.platforms)
+    return tuple(
+        app.kb.platforms[p].name if p in app.kb.platforms else slug_name(p) for p in platforms
+    )
 
 
-def _unknown(app: App, typed: tuple[str, ...]) -> UnknownPlatforms:
-    return UnknownPlatforms(typed, tuple(sorted(p.name for p in app.kb.platforms.values())))
+def _unknown(app: App, typed: tuple[str, ...], watched: Collection[str] = ()) -> UnknownPlatforms:
+    names = {p.name for p in app.kb.platforms.values()} | {slug_name(p) for p in watched}
+    return UnknownPlatforms(typed, tuple(sorted(names)))
+
+
+async def watched_platforms(app: App, guild_id: int) -> set[str]:
+    """Platforms without curated data that Fine Print's or this server's sources watch."""
+    specs = _shipped(app) + await source_store.list_guild_sources(app.db, guild_id)
+    return {s.platform for s in specs if s.platform and s.platform not in app.kb.platforms}
 
 
 async def subscribe(
@@ -155,9 +170,10 @@ async def subscribe(
 ) -> Subscribed | UnknownPlatforms:
     """Set the channel's subscription; ``mode`` is ``instant`` or ``weekly`` (one digest a
     week, ``bot.alerts.digest``)."""
-    choice = parse_platforms(app, platforms)
+    watched = await watched_platforms(app, guild_id)
+    choice = parse_platforms(app, platforms, watched)
     if choice.unknown:
-        return _unknown(app, choice.unknown)
+        return _unknown(app, choice.unknown, watched)
     sub = await subscriptions.subscribe(
         app.db,
         guild_id,
@@ -223,7 +239,7 @@ def sample_alert(app: App, platform_id: str = SAMPLE_PLATFORM) -> Alert:
         removed=(),
         detected_at=clock.now_iso(),
         document=None,
-        platform_name=platform.name if platform else platform_id,
+        platform_name=platform.name if platform else slug_name(platform_id),
         why=("sample",),
     )
 
@@ -245,7 +261,7 @@ async def preview(app: App, guild_id: int, platform: str) -> AlertPreview | Unkn
     if pid is None:
         return _unknown(app, (platform,))
     curated = app.kb.platforms.get(pid)
-    name = curated.name if curated else pid
+    name = curated.name if curated else slug_name(pid)
     if latest is None:
         return AlertPreview(name, sample_alert(app, pid), sample=True)
     return AlertPreview(name, replace(latest, platform_name=name), sample=False)
@@ -265,6 +281,8 @@ async def add_feed(
     pid = None
     if platform and platform.strip():
         pid = app.resolve_platform(platform)
+        if pid is None and PLATFORM_SLUG.match(platform.strip().lower()):
+            pid = platform.strip().lower()  # a platform without curated data: any slug
         if pid is None:
             return _unknown(app, (platform,))
     try:
@@ -276,13 +294,12 @@ async def add_feed(
             actor=actor,
             platform=pid,
             select=select or None,
-            known_platforms=set(app.kb.platforms),
         )
     except GuildSourceError as exc:
         return FeedRefused(str(exc))
     if app.watcher is not None:
         app.watcher.wake()
-    return FeedAdded(spec, app.kb.platforms[pid].name if pid else None)
+    return FeedAdded(spec, _names(app, (pid,))[0] if pid else None)
 
 
 async def remove_feed(app: App, guild_id: int, source_id: str) -> FeedRemoved:

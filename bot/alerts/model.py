@@ -1,9 +1,10 @@
 """An alert: one new news item or one change to a watched terms document.
 
 ``to_json`` is the line ``python -m bot watch --once --json`` prints (DESIGN.md); the other
-fields (document, the matched terms, the guild of a guild-added source) serve rendering and
-routing. Ids are deterministic hashes of what was seen, so detecting the same thing twice — after
-a crash, from a second process — can never make a second alert.
+fields (document, the matched terms, the guild of a guild-added source, the per-passage
+verdicts) serve rendering and routing and never appear in that line. Ids are deterministic
+hashes of what was seen, so detecting the same thing twice — after a crash, from a second
+process — can never make a second alert.
 """
 
 from __future__ import annotations
@@ -11,9 +12,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 KINDS = ("news", "terms-change")
+DIRECTIONS = ("added", "removed", "edited")
+ACTORS = ("platform", "third-parties", "users")
+STANCES = ("permits", "forbids")
+# The topics a changed passage can be about: DESIGN.md's vocabulary minus "history" (every
+# change is history).
+PASSAGE_TOPICS = ("ai-training", "third-party", "license", "opt-out", "ai-content")
+
+Direction = Literal["added", "removed", "edited"]
+Actor = Literal["platform", "third-parties", "users"]
+Stance = Literal["permits", "forbids"]
 ID_LENGTH = 20
 NONCE_LENGTH = 24  # Discord accepts nonces up to 25 characters
 
@@ -30,6 +41,58 @@ def stable_id(*parts: str, length: int = ID_LENGTH) -> str:
 def delivery_nonce(message_id: str, channel_id: int) -> str:
     """The same (alert, channel) always yields the same nonce, in any process."""
     return stable_id(message_id, str(channel_id), length=NONCE_LENGTH)
+
+
+@dataclass(frozen=True, slots=True)
+class PassageVerdict:
+    """What one changed passage of a terms change says, for the alert layout to render.
+
+    One per added, removed or edited sentence (an edited sentence is ONE verdict holding both
+    wordings, so the layout can mark the words that changed). ``topic``, ``actor`` and
+    ``stance`` come from lexicon cues, never from generated text, and are set only for
+    AI-relevant passages: the layout builds its headline from them with templates (topic ×
+    direction × actor, stance), e.g. ai-training / added / third-parties / permits → "now lets
+    third parties train AI on your data". ``text`` is the display form (Markdown links reduced
+    to their text), clipped around what matched; ``before`` is the old wording of an edited
+    sentence and ``None`` otherwise.
+    """
+
+    direction: Direction
+    text: str  # added/edited: the new wording; removed: the old one
+    ai_relevant: bool
+    score: float  # 0-1, the fitted model's probability that the passage is AI-relevant
+    before: str | None = None  # edited: the old wording
+    topic: str | None = None  # one of PASSAGE_TOPICS (AI-relevant passages only)
+    actor: Actor | None = None  # who uses or may use the content
+    stance: Stance | None = None  # whether the passage permits or forbids that use
+    terms: tuple[str, ...] = ()  # the matched words: why it is AI-relevant
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "direction": self.direction,
+            "text": self.text,
+            "before": self.before,
+            "ai_relevant": self.ai_relevant,
+            "score": round(self.score, 3),
+            "topic": self.topic,
+            "actor": self.actor,
+            "stance": self.stance,
+            "terms": list(self.terms),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PassageVerdict:
+        return cls(
+            direction=data["direction"],
+            text=data["text"],
+            before=data.get("before"),
+            ai_relevant=bool(data["ai_relevant"]),
+            score=float(data["score"]),
+            topic=data.get("topic"),
+            actor=data.get("actor"),
+            stance=data.get("stance"),
+            terms=tuple(data.get("terms", ())),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +113,11 @@ class Alert:
     why: tuple[str, ...] = ()
     guild_id: int | None = None
     fingerprint: tuple[str, ...] = field(default=(), repr=False)
+    # terms-change only: every changed passage's verdict, AI-relevant first (then by score,
+    # then document order), and how many substantive passages changed in all (an edited
+    # sentence counts once; trivial edits not at all) — "and 14 other edits".
+    passages: tuple[PassageVerdict, ...] = ()
+    edits: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.alerts.model import Alert, Notice, delivery_nonce
+from bot.alerts.model import Alert, Notice, PassageVerdict, delivery_nonce
 from bot.store import clock, digests
 from bot.store import subscriptions as subs
 from bot.store.db import Connection, Database
@@ -32,6 +32,13 @@ class OutboxRow:
     mention_role_id: int | None
     nonce: str
     attempts: int
+    first_try_at: str | None = None
+
+    @property
+    def marker(self) -> str:
+        """What the posted message carries so it can be found again (its footer): the id of the
+        alert, notice or digest."""
+        return self.alert_id or self.notice_id or self.digest_id or self.nonce
 
 
 def _alert(row: Any) -> Alert:
@@ -51,6 +58,9 @@ def _alert(row: Any) -> Alert:
         why=tuple(json.loads(row["why"])),
         guild_id=row["guild_id"],
         fingerprint=tuple(json.loads(row["fingerprint"])),
+        platform_name=row["platform_name"],
+        passages=tuple(PassageVerdict.from_dict(p) for p in json.loads(row["passages"])),
+        edits=row["edits"],
     )
 
 
@@ -62,8 +72,9 @@ async def record_alert(db: Database, alert: Alert, conn: Connection) -> int | No
     """
     inserted = await conn.execute(
         "INSERT INTO alert (id, source_id, guild_id, platform, document, kind, title, "
-        "url, relevance, ai_relevant, added, removed, why, fingerprint, detected_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+        "url, relevance, ai_relevant, added, removed, why, fingerprint, detected_at, passages, "
+        "edits, platform_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT DO NOTHING",
         (
             alert.id,
             alert.source,
@@ -80,6 +91,9 @@ async def record_alert(db: Database, alert: Alert, conn: Connection) -> int | No
             json.dumps(list(alert.why), ensure_ascii=False),
             json.dumps(list(alert.fingerprint)),
             alert.detected_at,
+            json.dumps([p.to_dict() for p in alert.passages], ensure_ascii=False),
+            alert.edits,
+            alert.platform_name,
         ),
     )
     if inserted == 0:
@@ -167,7 +181,10 @@ async def similar_recent(
     conn: Connection | None = None,
     threshold: float = 0.6,
 ) -> str | None:
-    """A recent terms-change alert about the same passages (another source saw it first)."""
+    """A recent terms-change alert about the same change (another source saw it first).
+
+    The fingerprints hash each passage WITH its direction (``change_fingerprint``), so the
+    same sentence added by one source and removed by another are different changes."""
     if not fingerprint or platform is None:
         return None
     rows = await db.fetchall(
@@ -237,7 +254,7 @@ async def due(db: Database, *, limit: int = 100) -> list[OutboxRow]:
     """Pending rows whose time has come, oldest first."""
     rows = await db.fetchall(
         "SELECT id, alert_id, notice_id, digest_id, guild_id, channel_id, mention_role_id, nonce, "
-        "attempts "
+        "attempts, first_try_at "
         "FROM outbox WHERE status = 'pending' AND next_try_at <= ? ORDER BY id LIMIT ?",
         (clock.now_iso(), limit),
     )
@@ -247,6 +264,15 @@ async def due(db: Database, *, limit: int = 100) -> list[OutboxRow]:
 async def next_due_at(db: Database) -> str | None:
     row = await db.fetchone("SELECT min(next_try_at) AS t FROM outbox WHERE status = 'pending'")
     return row["t"] if row else None
+
+
+async def mark_trying(db: Database, row_id: int) -> None:
+    """Record the first time a row is handed to Discord, before the send."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET first_try_at = ? WHERE id = ? AND first_try_at IS NULL",
+            (clock.now_iso(), row_id),
+        )
 
 
 async def mark_sent(db: Database, row_id: int, message_id: int) -> None:

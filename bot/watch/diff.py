@@ -5,7 +5,13 @@ Terms pages put a whole clause in one long paragraph, so a line diff alone would
 (``difflib``), then sentences inside each changed block, so the alert shows the sentences that
 changed. Sentences that merely moved (same words elsewhere in the document) are not changes.
 A sentence edited only in trivia — a typo, punctuation, a date or number — is kept but marked
-``trivial`` so it never makes a change AI-relevant.
+``trivial`` so it never makes a change AI-relevant. So is a sentence that says nothing the other
+version did not already say, word for word: every run of three words in it (links and list
+markers aside) occurs in the other version. That is a list reflowed into one paragraph, a
+sentence split in two, or a link whose text a capture lost or restored — not a new rule.
+
+An edited sentence is reported as a removed and an added passage that share a ``pair`` number,
+so the alert can show the before/after pair with a word-level diff.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ from bot.watch.normalize import comparable
 
 SIMILAR = 0.55  # sentences this alike (0-1) are one sentence edited, not two different ones
 MAX_PAIRINGS = 40_000
+SHINGLE = 3  # words per run when asking "did the other version already say this?"
+_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)")
+_ENUMERATOR = re.compile(r"(?:^|(?<=\s))\(?(?:[ivxlc]{1,5}|[a-z]|\d{1,3})[.)](?=\s|$)|\(\w{1,4}\)")
 _SENTENCE_END = re.compile(
     r"(?:(?<=[.!?;])|(?<=[.!?;][\"')\]]))\s+(?=[\"'(\[*]*[A-Z0-9\u00c0-\u024f])"
 )
@@ -41,6 +50,7 @@ _MONTHS = frozenset(
 class Passage:
     text: str
     trivial: bool = False
+    pair: int | None = None  # an edited sentence: its removed and added halves share the number
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +80,28 @@ def _typo(x: str, y: str) -> bool:
     return Levenshtein.distance(x, y) <= (1 if shorter < 8 else 2)
 
 
+def _links_lost(old: str, new: str) -> bool:
+    """The two differ only in links one capture lost (text and all) and the other kept."""
+    if skeleton(old) != skeleton(new):
+        return False
+    a, b = _LINK.findall(old), _LINK.findall(new)
+    if len(a) == len(b):  # the same links, some with their text lost
+        pairs = zip((comparable(x) for x in a), (comparable(y) for y in b), strict=True)
+        return all(x == y or not x or not y for x, y in pairs)
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    rest = [comparable(x) for x in longer]
+    for link in shorter:
+        if comparable(link) not in rest:
+            return False
+        rest.remove(comparable(link))
+    return True
+
+
 def _trivial_edit(old: str, new: str) -> bool:
-    """Only typos, punctuation, dates or numbers differ between the two sentences."""
-    a, b = comparable(old).split(), comparable(new).split()
+    """Only typos, punctuation, dates, numbers or lost links differ between the sentences."""
+    if _links_lost(old, new):
+        return True
+    a, b = comparable(old.replace("'", "")).split(), comparable(new.replace("'", "")).split()
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -105,10 +134,38 @@ def diff_lines(old: list[str], new: list[str]) -> Change:
     gone = {comparable(p.text) for p in removed}
     came = {comparable(p.text) for p in added}
     moved = gone & came
-    return Change(
-        added=tuple(p for p in added if comparable(p.text) not in moved),
-        removed=tuple(p for p in removed if comparable(p.text) not in moved),
-    )
+    added = [p for p in added if comparable(p.text) not in moved]
+    removed = [p for p in removed if comparable(p.text) not in moved]
+    # An edit whose other half moved away is a plain add or remove.
+    pairs = {p.pair for p in added} & {p.pair for p in removed}
+    if added:
+        old_runs = _runs(old)
+        added = [_restated(p, old_runs, pairs) for p in added]
+    if removed:
+        new_runs = _runs(new)
+        removed = [_restated(p, new_runs, pairs) for p in removed]
+    return Change(added=tuple(added), removed=tuple(removed))
+
+
+def skeleton(text: str) -> list[str]:
+    """The words that carry meaning: links (text and address) and list markers dropped."""
+    return comparable(_ENUMERATOR.sub(" ", _LINK.sub(" ", text))).split()
+
+
+def _runs(lines: list[str]) -> set[tuple[str, ...]]:
+    words = [w for line in lines for w in skeleton(line)]
+    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def _restated(p: Passage, other: set[tuple[str, ...]], pairs: set[int | None]) -> Passage:
+    """Mark a passage trivial when the other version already says every run of its words."""
+    pair = p.pair if p.pair in pairs else None
+    if p.trivial:
+        return Passage(p.text, True, pair)
+    words = skeleton(p.text)
+    runs = [tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+    restated = bool(runs) and all(r in other for r in runs)
+    return Passage(p.text, restated, pair)
 
 
 def _diff_sentences(
@@ -126,8 +183,9 @@ def _diff_sentences(
             for o, n in paired:
                 if o is not None and n is not None:
                     trivial = _trivial_edit(o, n)
-                    removed.append(Passage(o, trivial))
-                    added.append(Passage(n, trivial))
+                    pair = len(removed)  # unique: the list only grows
+                    removed.append(Passage(o, trivial, pair))
+                    added.append(Passage(n, trivial, pair))
                 elif o is not None:
                     removed.append(Passage(o, not comparable(o)))
                 elif n is not None:

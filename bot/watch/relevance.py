@@ -1,66 +1,60 @@
 """Is a change (or a news item) about AI use of creators' content? A score, a verdict and why.
 
 The question (corpus README, DESIGN.md): does the added or removed text talk about training or
-using AI / machine learning on users' content or data, about licences that feed it, or about
-opting out of it? An AI word alone is not enough — Instagram adding "If you use our AI products
-and features, the Meta AI Terms also apply" changes nothing about your uploads.
+using AI / machine learning on users' content or data, about licences that feed it, about
+opting out of it, or about rules for AI-generated uploads? An AI word alone is not enough —
+Instagram adding "If you use our AI products and features, the Meta AI Terms also apply"
+changes nothing about your uploads — and the word "AI" is not needed either: "will not permit
+others to use any Artist's Music to train models to generate sound recordings" is about AI.
 
-Each sentence is scored on its own, from the lexicon's groups (``bot.knowledge.lexicon``):
+Each passage is read against the concept groups of ``data/lexicon/relevance.toml`` (AI, model,
+train, scrape, dataset, generate, voice/likeness, users' content, consent, licence, third
+parties… in seven languages); a logistic model over those groups and their combinations, fitted
+on labelled terms histories by ``tools/fit_relevance.py`` (``relevance_model.toml``), gives the
+probability that the passage is AI-relevant, and the fitted threshold decides. Trivial edits
+(typos, dates, punctuation, a link a capture lost, a reflowed list: ``bot.watch.diff``) are
+never scored, and neither is an AI sentence edited only in words that carry no AI meaning
+(``edit_matters``), so they never make a change AI-relevant.
 
-- AI_TERMS (about AI at all) is required;
-- with AI_USE_TERMS (train, ingest, scrape, dataset…) the sentence is relevant;
-- without them, users' content (AI_DATA_TERMS) tied to consent, a licence or AI imitation
-  (AI_CONSENT_TERMS, AI_LICENSE_TERMS, AI_OUTPUT_TERMS) is relevant too.
-
-News items are judged more strictly (``news=True``): besides AI use, the item must be about
-content, consent, licences or terms/policy (AI_POLICY_TERMS), since "X trains a bigger model"
-is not news about creators' rights.
+News items are judged more strictly (``news=True``): besides being AI-relevant, the item must
+name content, consent, licences, third parties or terms/policy (the ``policy`` group), since "X
+trains a bigger model" is not news about creators' rights.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.knowledge.lexicon import (
-    AI_CONSENT_TERMS,
-    AI_DATA_TERMS,
-    AI_LICENSE_TERMS,
-    AI_OUTPUT_TERMS,
-    AI_POLICY_TERMS,
-    AI_TERMS,
-    AI_USE_TERMS,
-)
-from bot.knowledge.terms import Hit, TermSet
-from bot.knowledge.text import tokens
+from bot.alerts.model import Direction, PassageVerdict
+from bot.knowledge.text import fold
+from bot.watch.aspects import describe
 from bot.watch.diff import Change, Passage
 from bot.watch.normalize import plain
+from bot.watch.reading import Reading, read
+from bot.watch.relevance_lexicon import Model, lexicon, model
 
-THRESHOLD = 0.6
 MAX_PASSAGES = 10
 PASSAGE_CHARS = 400
+VERDICT_CHARS = 1000  # stored per passage verdict: room for a word-level diff
+MAX_VERDICTS = 40  # verdicts stored with one alert (AI-relevant ones first)
 MAX_WHY = 8
-# Phrases that are about AI training by themselves.
-SELF_EVIDENT = frozenset(
-    {"text and data mining", "do not train", "dont train", "noai", "noimageai"}
-)
-
-_GROUPS = {
-    "ai": TermSet(AI_TERMS),
-    "use": TermSet(AI_USE_TERMS),
-    "data": TermSet(AI_DATA_TERMS),
-    "consent": TermSet(AI_CONSENT_TERMS),
-    "license": TermSet(AI_LICENSE_TERMS),
-    "output": TermSet(AI_OUTPUT_TERMS),
-    "policy": TermSet(AI_POLICY_TERMS),
-}
-_WEIGHTS = {"use": 0.35, "data": 0.15, "consent": 0.15, "license": 0.1, "output": 0.1}
-# Order in which matched terms explain a verdict.
-_WHY_ORDER = ("use", "ai", "consent", "license", "output", "data", "policy")
+# News: besides AI use, the item must be about one of these (creators' rights, not products).
+NEWS_RIGHTS = frozenset({"content", "media", "consent", "license", "third", "policy"})
+_WORD = re.compile(r"\w+")
+# How a verdict is explained: what is done with the content first.
+WHAT_IS_DONE = ("train", "dataset", "mine", "generate")
+WHY_ORDER = (
+    *WHAT_IS_DONE, "ai", "ai_name", "model", "consent", "license", "third", "media", "content",
+    "improve",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class Relevance:
-    score: float  # 0-1
+    score: float  # 0-1: the fitted probability that the text is AI-relevant
     ai_relevant: bool
     terms: tuple[str, ...]  # the matched terms: why
 
@@ -73,48 +67,70 @@ class ScoredPassage:
 
 
 @dataclass(frozen=True, slots=True)
+class Unit:
+    """One changed sentence: added, removed, or edited (both wordings)."""
+
+    direction: Direction
+    before: Passage | None
+    after: Passage | None
+
+    @property
+    def trivial(self) -> bool:
+        return all(p.trivial for p in (self.before, self.after) if p is not None)
+
+    @property
+    def sides(self) -> tuple[Passage, ...]:
+        return tuple(p for p in (self.after, self.before) if p is not None)
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeVerdict:
     relevance: Relevance
     added: tuple[ScoredPassage, ...]  # the passages worth showing, most relevant first
     removed: tuple[ScoredPassage, ...]
+    passages: tuple[PassageVerdict, ...] = ()  # AI-relevant first, then by score, then order
+    edits: int = 0  # substantive changed sentences (an edit counts once)
+
+
+def score_reading(reading: Reading, *, news: bool = False, m: Model | None = None) -> Relevance:
+    m = m or model()
+    p = m.probability(reading.groups)
+    relevant = p >= m.threshold
+    if news:
+        relevant = relevant and bool(reading.groups & NEWS_RIGHTS)
+    return Relevance(round(p, 3), relevant, _why(reading, m) if relevant else ())
 
 
 def score_text(text: str, *, news: bool = False) -> Relevance:
     """Score one passage (or a news item's title + summary)."""
-    toks = tokens(plain(text))
-    hits: dict[str, list[Hit]] = {name: ts.find(toks) for name, ts in _GROUPS.items()}
-    found = {name: bool(h) for name, h in hits.items()}
-    self_evident = any(h.term in SELF_EVIDENT for group in hits.values() for h in group)
-    ai = found["ai"] or self_evident
-    if not ai:
-        return Relevance(0.0, False, ())
-    use = found["use"] or self_evident
-    tied = found["data"] and (found["consent"] or found["license"] or found["output"])
-    if not news:
-        hits["policy"] = []
-    if news:
-        about_rights = found["data"] or found["consent"] or found["license"] or found["policy"]
-        relevant = (use or found["output"] or found["consent"]) and about_rights
-    else:
-        relevant = use or tied
-    score = 0.3 + sum(w for name, w in _WEIGHTS.items() if found[name])
-    score = max(score, THRESHOLD) if relevant else min(score, THRESHOLD - 0.15)
-    return Relevance(round(min(score, 1.0), 3), relevant, _why(hits, toks) if relevant else ())
+    return score_reading(read(text), news=news)
 
 
-def _why(hits: dict[str, list[Hit]], toks: list[str]) -> tuple[str, ...]:
-    """The words as they appear (folded), longest match first, overlaps dropped."""
+def _why(reading: Reading, m: Model) -> tuple[str, ...]:
+    """The words as they appear (folded), the ones a person recognises as the point first:
+    what is done (train, scrape, generate), then AI, then to what and with whose say.
+
+    The order is for reading, not scoring: the fitted weights give overlapping groups (train
+    and AI usually come together) whatever share fits the labels best."""
+    counted = {g for feature, _ in m.contributions(reading.groups) for g in feature.groups}
+    order = [g for g in WHY_ORDER if g in reading.groups and (g in counted or g in WHAT_IS_DONE)]
+    # Longest matches win overlaps ("voice cloning" over "cloning"), then the order above.
+    candidates = sorted(
+        ((rank, hit) for rank, name in enumerate(order) for hit in reading.hits[name]),
+        key=lambda rh: (rh[1].start - rh[1].end, rh[0], rh[1].start),
+    )
     taken: set[int] = set()
+    chosen: list[tuple[int, int, str]] = []
+    for rank, hit in candidates:
+        span = set(range(hit.start, hit.end))
+        if span & taken:
+            continue
+        taken |= span
+        chosen.append((rank, hit.start, " ".join(reading.toks[hit.start : hit.end])))
     terms: list[str] = []
-    for name in _WHY_ORDER:
-        for hit in sorted(hits[name], key=lambda h: h.start - h.end):
-            span = set(range(hit.start, hit.end))
-            if span & taken:
-                continue
-            taken |= span
-            term = " ".join(toks[hit.start : hit.end])
-            if term not in terms:
-                terms.append(term)
+    for _, _, term in sorted(chosen):
+        if term not in terms:
+            terms.append(term)
     return tuple(terms[:MAX_WHY])
 
 
@@ -135,24 +151,131 @@ def clip_around(text: str, terms: tuple[str, ...], limit: int = PASSAGE_CHARS) -
     return ("…" if start > 0 else "") + piece
 
 
-def judge_change(change: Change, *, max_passages: int = MAX_PASSAGES) -> ChangeVerdict:
-    """Score every changed passage; keep the ones that matter, most relevant first."""
+def units(change: Change) -> list[Unit]:
+    """The change as sentences: an edited sentence's two halves become one unit."""
+    removed_by_pair = {p.pair: p for p in change.removed if p.pair is not None}
+    paired = {p.pair for p in change.added if p.pair in removed_by_pair}
+    out: list[Unit] = []
+    for p in change.added:
+        if p.pair in paired:
+            out.append(Unit("edited", removed_by_pair[p.pair], p))
+        else:
+            out.append(Unit("added", None, p))
+    out += [Unit("removed", p, None) for p in change.removed if p.pair not in paired]
+    return out
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """(folded, as written) for each word of the display form."""
+    out: list[tuple[str, str]] = []
+    for word in _WORD.findall(plain(text)):
+        out += [(w, word) for w in fold(word).split()]
+    return out
+
+
+def edit_matters(before: str, after: str) -> bool:
+    """Do the words an edit changed carry meaning for AI use?
+
+    An AI sentence edited elsewhere ("…personalize your experience and help you get things
+    done…") is still the same AI rule. The edit matters when a changed word (with one word of
+    context either side) hits a concept group or a negation, or names someone ("Epic" becoming
+    "KitBash": who gets the licence changed).
+    """
+    a, b = _words(before), _words(after)
+    matcher = difflib.SequenceMatcher(None, [w for w, _ in a], [w for w, _ in b], autojunk=False)
+    lx = lexicon()
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for words, lo, hi in ((a, i1, i2), (b, j1, j2)):
+            if any(
+                shown[:1].isupper() and k > 0 for k, (_, shown) in enumerate(words) if lo <= k < hi
+            ):
+                return True
+            toks = [w for w, _ in words[max(0, lo - 1) : hi + 1]]
+            if any(ts.find(toks) for name, ts in lx.groups.items() if name != "policy"):
+                return True
+            if lx.aspects["forbids"].find(toks):
+                return True
+    return False
+
+
+def counted(unit: Unit) -> tuple[Passage, ...]:
+    """The sides of a unit whose wording may make the change AI-relevant: not trivia, and for
+    an edited sentence only if the edit itself touched meaning (``edit_matters``)."""
+    sides = tuple(p for p in unit.sides if not p.trivial)
+    if unit.direction == "edited" and sides:
+        assert unit.before is not None and unit.after is not None
+        if not edit_matters(unit.before.text, unit.after.text):
+            return ()
+    return sides
+
+
+def judge_change(
+    change: Change, *, max_passages: int = MAX_PASSAGES, names: Iterable[str] = ()
+) -> ChangeVerdict:
+    """Score every changed passage; keep the ones that matter, most relevant first.
+
+    ``names``: how the platform calls itself (name, aliases), so "SoundCloud will not…" is read
+    as the platform speaking.
+    """
+    m = model()
+    platform_words = tuple(n for n in names if n)
+    unscored = Relevance(0.0, False, ())
+    readings: dict[int, Reading] = {}
+    scores: dict[int, Relevance] = {}
+    verdicts: list[tuple[int, PassageVerdict]] = []
+    for index, unit in enumerate(units(change)):
+        live = {id(p) for p in counted(unit)}
+        for p in unit.sides:
+            readings[id(p)] = reading = read(p.text)
+            scores[id(p)] = score_reading(reading, m=m) if id(p) in live else unscored
+        if unit.trivial:
+            continue
+        best = max(unit.sides, key=lambda p: scores[id(p)].score)
+        rel = scores[id(best)]
+        topic = actor = stance = None
+        if rel.ai_relevant:
+            topic, actor, stance = describe(readings[id(best)], platform_words)
+        shown = unit.after or unit.before
+        assert shown is not None  # a unit has at least one side
+        before = readings[id(unit.before)].text if unit.before is not None else None
+        verdicts.append(
+            (
+                index,
+                PassageVerdict(
+                    direction=unit.direction,
+                    text=clip_around(readings[id(shown)].text, rel.terms, VERDICT_CHARS),
+                    before=clip_around(before, rel.terms, VERDICT_CHARS)
+                    if unit.direction == "edited" and before is not None
+                    else None,
+                    ai_relevant=rel.ai_relevant,
+                    score=rel.score,
+                    topic=topic,
+                    actor=actor,
+                    stance=stance,
+                    terms=rel.terms,
+                ),
+            )
+        )
+    # The flat added/removed lists (the JSON line's shape): AI-relevant passages first, then
+    # other substantive ones, then trivia.
     scored: list[tuple[str, ScoredPassage]] = []
     for side, passages in (("added", change.added), ("removed", change.removed)):
         for p in passages:
-            scored.append((side, _score_passage(p)))
+            rel = scores[id(p)]
+            text = clip_around(readings[id(p)].text, rel.terms)
+            scored.append((side, ScoredPassage(text, rel, p.trivial)))
     relevant = [sp for _, sp in scored if sp.relevance.ai_relevant]
     if relevant:
-        best = max(sp.relevance.score for sp in relevant)
-        bonus = min(0.1, 0.02 * (len(relevant) - 1))
+        top = max(sp.relevance.score for sp in relevant)
         terms: list[str] = []
-        for sp in relevant:
+        for sp in sorted(relevant, key=lambda s: -s.relevance.score):
             terms += [t for t in sp.relevance.terms if t not in terms]
-        verdict = Relevance(round(min(1.0, best + bonus), 3), True, tuple(terms[:MAX_WHY]))
+        verdict = Relevance(top, True, tuple(terms[:MAX_WHY]))
     else:
-        best = max((sp.relevance.score for _, sp in scored if not sp.trivial), default=0.0)
-        verdict = Relevance(best, False, ())
-    # What to show: AI-relevant passages first, then other substantive ones, then trivia.
+        top = max((sp.relevance.score for _, sp in scored if not sp.trivial), default=0.0)
+        verdict = Relevance(top, False, ())
     order = sorted(
         range(len(scored)),
         key=lambda i: (
@@ -165,10 +288,7 @@ def judge_change(change: Change, *, max_passages: int = MAX_PASSAGES) -> ChangeV
     keep = sorted(order[:max_passages])
     added = tuple(scored[i][1] for i in keep if scored[i][0] == "added")
     removed = tuple(scored[i][1] for i in keep if scored[i][0] == "removed")
-    return ChangeVerdict(verdict, added, removed)
-
-
-def _score_passage(p: Passage) -> ScoredPassage:
-    text = plain(p.text)
-    rel = Relevance(0.0, False, ()) if p.trivial else score_text(text)
-    return ScoredPassage(clip_around(text, rel.terms), rel, p.trivial)
+    verdicts.sort(key=lambda iv: (not iv[1].ai_relevant, -iv[1].score * iv[1].ai_relevant, iv[0]))
+    return ChangeVerdict(
+        verdict, added, removed, tuple(v for _, v in verdicts[:MAX_VERDICTS]), len(verdicts)
+    )

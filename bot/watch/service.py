@@ -29,7 +29,7 @@ from bot.store import sources as source_store
 from bot.store.db import Database
 from bot.store.sources import SourceState
 from bot.watch import clauses, ota
-from bot.watch.diff import diff_lines
+from bot.watch.diff import Change, diff_lines
 from bot.watch.fetch import Fetcher, FetchError, FetchResult
 from bot.watch.markup import MarkupLimits
 from bot.watch.normalize import comparable
@@ -38,7 +38,7 @@ from bot.watch.record import Outcome, Recorded, record
 from bot.watch.relevance import judge_change, score_text
 from bot.watch.rss import FeedError, FeedItem, parse_feed, scan_items
 from bot.watch.scheduler import Batcher, WatchPolicy
-from bot.watch.sources import Selector, SourceSpec, selectors_to_json
+from bot.watch.sources import Selector, SourceSpec, selectors_to_json, slug_name
 from bot.watch.urls import clean_url
 from bot.watch.workers import JobError, ParseBudget, ParseFailed, ParsePool
 
@@ -377,17 +377,15 @@ class Watcher:
         if change.empty:
             log.info("source %s: only moved or reformatted text; no alert", spec.id)
             return (text_hash, text)
-        verdict = judge_change(change, max_passages=self.policy.max_passages)
-        name = self._platform_name(spec.platform) or spec.platform or "A platform"
+        name = self._platform_name(spec.platform) or "A platform"
+        verdict = judge_change(
+            change, max_passages=self.policy.max_passages, names=self._platform_words(spec)
+        )
         document = spec.document or "terms"
         title = f"{name} changed its {document}"
         if verdict.relevance.ai_relevant:
             title += ": AI-relevant wording"
-        fingerprint = tuple(
-            sorted(
-                {stable_id(comparable(p.text), length=12) for p in change.added + change.removed}
-            )
-        )
+        fingerprint = change_fingerprint(change)
         outcome.alerts.append(
             Alert(
                 id=stable_id(spec.id, current_hash or "", text_hash),
@@ -406,6 +404,8 @@ class Watcher:
                 why=verdict.relevance.terms,
                 guild_id=spec.guild_id,
                 fingerprint=fingerprint,
+                passages=verdict.passages,
+                edits=verdict.edits,
             )
         )
         return (text_hash, text)
@@ -504,8 +504,31 @@ class Watcher:
         return await self._in_feed_thread(func, *args)
 
     def _platform_name(self, platform: str | None) -> str | None:
+        """The curated name, or for a platform Fine Print has no data on, the name its source
+        gives it (the slug written as a name: "bluesky" -> "Bluesky")."""
         found = self.kb.platforms.get(platform or "")
-        return found.name if found else None
+        if found:
+            return found.name
+        return slug_name(platform) if platform else None
+
+    def _platform_words(self, spec: SourceSpec) -> tuple[str, ...]:
+        """How a document may name its own platform ("SoundCloud will not…")."""
+        found = self.kb.platforms.get(spec.platform or "")
+        if found:
+            return (found.name, *found.aliases)
+        return (slug_name(spec.platform),) if spec.platform else ()
+
+
+def change_fingerprint(change: Change) -> tuple[str, ...]:
+    """What changed, for recognising the same change seen by two sources: one hash per
+    passage, with its direction — a sentence gained and the same sentence lost are opposite
+    changes, never twins."""
+    return tuple(
+        sorted(
+            {stable_id("+", comparable(p.text), length=12) for p in change.added}
+            | {stable_id("-", comparable(p.text), length=12) for p in change.removed}
+        )
+    )
 
 
 def _epoch(iso: str | None) -> float:

@@ -22,6 +22,9 @@ from bot.errors import Problem, ProblemsError
 from bot.knowledge.loader import URL, _Entry, _Source
 
 KINDS = ("rss", "page", "ota")
+# Any platform may be watched: a lowercase slug. Those in data/platforms get their curated name
+# and clauses; the others are shown under the name their slug spells (``slug_name``).
+PLATFORM_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 KEYS = ("id", "kind", "platform", "document", "url", "select", "remove", "interval", "enabled")
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -141,10 +144,19 @@ def selectors_to_json(selectors: tuple[Selector, ...]) -> list[Any]:
     return out
 
 
+def slug_name(slug: str) -> str:
+    """A readable name for an uncurated platform's slug: "stack-overflow" -> "Stack Overflow"."""
+    return " ".join(part.capitalize() for part in slug.split("-") if part)
+
+
 def parse_sources_text(
     text: str, path: Path, *, platforms: Collection[str] | None = None
 ) -> list[SourceSpec]:
-    """Validate a sources file's text; ``platforms`` (known ids) checks platform references."""
+    """Validate a sources file's text.
+
+    ``platforms`` (the curated ids) only sharpens the message for a malformed platform: any
+    lowercase slug may be watched, curated or not.
+    """
     collector = _Collector()
     try:
         raw = tomllib.loads(text)
@@ -199,8 +211,12 @@ def _parse_one(e: _Entry, platforms: Collection[str] | None) -> SourceSpec | Non
     kind = e.choice("kind", KINDS)
     url = e.url("url")
     platform = e.text("platform", required=kind in ("page", "ota"))
-    if platform is not None and platforms is not None and platform not in platforms:
-        e.problem(f"unknown platform {platform!r} (not in data/platforms)", "platform")
+    if platform is not None and not PLATFORM_SLUG.match(platform):
+        known = platform.strip().lower()
+        hint = f" (did you mean {known!r}?)" if platforms and known in platforms else ""
+        e.problem(
+            f"'platform' must be a lowercase slug (a-z, 0-9, '-'): {platform!r}{hint}", "platform"
+        )
     document = e.text("document", required=kind in ("page", "ota"))
     select: tuple[Selector, ...] = ()
     remove: tuple[Selector, ...] = ()

@@ -11,6 +11,7 @@ from bot.alerts.delivery import Deliverer
 from bot.store import alerts as alert_store
 from bot.store import subscriptions
 from bot.store.db import Database
+from bot.watch.relevance_lexicon import model
 from tests.integration.conftest import REPO, rss
 
 KEYS = [
@@ -60,7 +61,7 @@ async def test_watch_once_json_twice(web_server, tmp_path, discord):
     assert list(alert) == KEYS
     assert alert["source"] == "news" and alert["platform"] == "soundcloud"
     assert alert["kind"] == "news" and alert["ai_relevant"] is True
-    assert 0.6 <= alert["relevance"] <= 1 and alert["removed"] == []
+    assert model().threshold <= alert["relevance"] <= 1 and alert["removed"] == []
     assert alert["url"] == "https://news.example/new"
 
     code, out, _ = await run_cli(*args)

@@ -10,6 +10,7 @@ from bot.store import sources as source_store
 from bot.store import subscriptions
 from bot.store.db import Database
 from bot.watch.fetch import Fetcher
+from bot.watch.relevance_lexicon import model
 from bot.watch.service import Watcher
 from bot.watch.sources import SourceSpec
 from tests.integration.conftest import TEST_LIMITS, TEST_POLICY, rss
@@ -44,7 +45,7 @@ async def test_baseline_then_one_alert_and_no_duplicate_after_restart(
     assert [a.kind for a in alerts] == ["news"]
     alert = alerts[0]
     assert alert.platform == "soundcloud"  # detected from the title
-    assert alert.ai_relevant and alert.relevance >= 0.6
+    assert alert.ai_relevant and alert.relevance >= model().threshold
     assert "train" in alert.why
     assert watcher.on_new_outbox.is_set()
     assert await alert_store.counts(db) == {"pending": 1}

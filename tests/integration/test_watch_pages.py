@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.store import alerts as alert_store
 from bot.store import reviews, seen
 from bot.store import sources as source_store
+from bot.watch.relevance_lexicon import model
 from bot.watch.sources import Range, SourceSpec
 
 HEAD = "<html><body><nav>Home | Help</nav><main><h1>Terms of Use</h1>"
@@ -100,7 +101,7 @@ async def test_non_ai_change_alerts_but_is_not_ai_relevant(web_server, db, make_
         content_type="text/html",
     )
     [alert] = await watcher.poll_once()
-    assert not alert.ai_relevant and alert.relevance < 0.6 and alert.why == ()
+    assert not alert.ai_relevant and alert.relevance < model().threshold and alert.why == ()
     assert "You must be 16 to register." in alert.added
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from bot.watch.diff import diff_lines, sentences
 from bot.watch.relevance import clip_around, judge_change, score_text
+from bot.watch.relevance_lexicon import model
 
 LICENCE = "By uploading your Content you grant us a worldwide licence. It is non-exclusive."
 
@@ -61,14 +62,14 @@ def test_typo_and_date_edits_are_trivial_but_negations_are_not():
 )
 def test_ai_use_of_content_is_relevant(text):
     rel = score_text(text)
-    assert rel.ai_relevant and rel.score >= 0.6 and rel.terms
+    assert rel.ai_relevant and rel.score >= model().threshold and rel.terms
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "If you use our AI products and features, the Meta AI Terms also apply.",
-        "Meta AI is now available in Instagram direct messages.",
+        "Meta AI is now available in the Instagram app.",
         "We use cookies to improve our service.",
         "Last amended: September 10, 2025",
         "You must not train for competitions on the platform.",
@@ -77,7 +78,7 @@ def test_ai_use_of_content_is_relevant(text):
 )
 def test_a_mere_ai_word_is_not_relevant(text):
     rel = score_text(text)
-    assert not rel.ai_relevant and rel.score < 0.6 and rel.terms == ()
+    assert not rel.ai_relevant and rel.score < model().threshold and rel.terms == ()
 
 
 def test_news_is_judged_on_rights_not_on_ai_product_news():

@@ -15,6 +15,7 @@ from bot.watch.sources import (
     parse_interval,
     parse_sources_text,
     selectors_to_json,
+    slug_name,
 )
 
 # The platform ids the knowledge base will hold (the shipped sources file refers to them).
@@ -76,7 +77,7 @@ select = ["main[", { startBefore = "h1" }]
 [[source]]
 id = "b"
 kind = "rss"
-platform = "soundclod"
+platform = "SoundCloud"
 url = "https://example.com/feed"
 interval = "often"
 colour = "red"
@@ -93,10 +94,27 @@ url = "https://example.com/other"
     assert any(s.startswith("sources.toml:2: a: missing 'platform'") for s in shown)
     assert any(s.startswith("sources.toml:6: a: invalid CSS selector 'main['") for s in shown)
     assert any("a range needs exactly one of startBefore" in s for s in shown)
-    assert "sources.toml:11: b: unknown platform 'soundclod' (not in data/platforms)" in shown
+    assert (
+        "sources.toml:11: b: 'platform' must be a lowercase slug (a-z, 0-9, '-'): 'SoundCloud' "
+        "(did you mean 'soundcloud'?)" in shown
+    )
     assert any(s.startswith("sources.toml:13: b: interval 'often'") for s in shown)
     assert any(s.startswith("sources.toml:14: b: unknown key 'colour'") for s in shown)
     assert any(s.startswith("sources.toml:17: b: duplicate id 'b'") for s in shown)
+
+
+def test_any_lowercase_slug_is_a_platform_curated_or_not():
+    text = """
+[[source]]
+id = "bluesky-terms"
+kind = "page"
+platform = "bluesky"
+document = "Terms of Service"
+url = "https://bsky.social/about/support/tos"
+"""
+    [spec] = parse(text, {"soundcloud"})
+    assert spec.platform == "bluesky"
+    assert slug_name("bluesky") == "Bluesky" and slug_name("stack-overflow") == "Stack Overflow"
 
 
 def test_invalid_toml_names_the_line():

@@ -16,7 +16,6 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge.lexicon import AI_TERMS
 from bot.knowledge.terms import TYPO_CUTOFF, TYPO_MIN_LENGTH
 from bot.knowledge.text import fold
 
@@ -98,8 +97,6 @@ def parse(lexicon: Mapping[str, object], languages: Mapping[str, object]) -> Lex
             if lang not in languages:
                 raise LexiconError(f"classes.{name}: unknown language {lang!r}")
             terms += [_check_term(t, f"classes.{name}.{lang}") for t in values]
-        if name == "ai":
-            terms += sorted(AI_TERMS)
         classes[name] = tuple(dict.fromkeys(terms))
     roles_table = lexicon.get("roles")
     if not isinstance(roles_table, dict):

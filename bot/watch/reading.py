@@ -1,0 +1,42 @@
+"""Reading a passage against the AI-relevance lexicon: which concept groups it hits, and where.
+
+Shared by the relevance model (which groups hit), the verdict's aspects (where the cues are)
+and the fitting script, so all three read a sentence the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.knowledge.terms import Hit
+from bot.knowledge.text import tokens
+from bot.watch.normalize import plain
+from bot.watch.relevance_lexicon import lexicon
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the lexicon found in one passage."""
+
+    text: str  # plain (display) form
+    toks: list[str]
+    hits: dict[str, list[Hit]]
+    groups: frozenset[str]  # the groups that hit
+
+
+def read(text: str) -> Reading:
+    shown = plain(text)
+    toks = tokens(shown)
+    lx = lexicon()
+    hits = {name: ts.find(toks) for name, ts in lx.groups.items()}
+    for rule in lx.near:
+        close = [
+            (x, y)
+            for x in hits[rule.a]
+            for y in hits[rule.b]
+            if max(x.start, y.start) - min(x.end, y.end) < rule.window
+        ]
+        if close:
+            x, y = close[0]
+            hits[rule.target] = [*hits[rule.target], x, y]
+    return Reading(shown, toks, hits, frozenset(name for name, h in hits.items() if h))
