@@ -1,6 +1,6 @@
 """Latency of `ask` against the shipped database and a synthetic one of 10,000 FAQ entries.
 
-Run: python bench/match.py [--queries 1000] [--entries 10000]
+Run: python bench/match.py [--queries 1000] [--entries 10000] [--clock cpu|wall]
 
 Prints p50/p99 of the full matcher (reading the question: platform, topic, intent, language;
 the paraphrase search in the understood pair's bucket; clauses, opt-outs and the timeline) next
@@ -106,14 +106,20 @@ def make_queries(kb: KnowledgeBase, count: int, rng: random.Random) -> list[str]
     return out
 
 
-def timed(fn: Callable[[str], object], queries: list[str]) -> list[float]:
+CLOCKS = {"cpu": time.thread_time_ns, "wall": time.perf_counter_ns}
+
+
+def timed(fn: Callable[[str], object], queries: list[str], clock: str) -> list[float]:
+    """Milliseconds per call. The default clock is this thread's CPU time: on a shared machine
+    the time another process holds the CPU is not the matcher's (``--clock wall`` counts it)."""
+    now = CLOCKS[clock]
     for q in queries[:50]:  # warm caches the way a running bot has them warm
         fn(q)
     samples = []
     for q in queries:
-        start = time.perf_counter_ns()
+        start = now()
         fn(q)
-        samples.append((time.perf_counter_ns() - start) / 1e6)
+        samples.append((now() - start) / 1e6)
     return samples
 
 
@@ -122,13 +128,15 @@ def pct(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run(label: str, kb: KnowledgeBase, queries: list[str]) -> dict[str, float]:
+def run(label: str, kb: KnowledgeBase, queries: list[str], clock: str) -> dict[str, float]:
     matcher = Matcher(kb)
-    strings = matcher.global_index.choices
+    strings = matcher.global_index.strings
     shapes = {q: matcher.shape_of(q) for q in queries}  # the raw call gets them for free
-    ask = timed(lambda q: matcher.ask(q), queries)
-    raw_default = timed(lambda q: process.extractOne(q, strings), queries)
-    raw_same = timed(lambda q: process.extractOne(shapes[q], strings, scorer=fuzz.ratio), queries)
+    ask = timed(lambda q: matcher.ask(q), queries, clock)
+    raw_default = timed(lambda q: process.extractOne(q, strings), queries, clock)
+    raw_same = timed(
+        lambda q: process.extractOne(shapes[q], strings, scorer=fuzz.ratio), queries, clock
+    )
     row = {
         "entries": len(kb.faq),
         "strings": len(strings),
@@ -144,7 +152,7 @@ def run(label: str, kb: KnowledgeBase, queries: list[str]) -> dict[str, float]:
     }
     print(
         f"\n{label}: {row['entries']} FAQ entries, {row['strings']} searchable strings, "
-        f"{len(queries)} queries"
+        f"{len(queries)} queries, {clock} clock"
     )
     print(f"  {'':42} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     for name, key in (
@@ -168,13 +176,17 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     kb = load_knowledge(DEFAULT_DATA_DIR)
     queries = make_queries(kb, args.queries, rng)
-    run("shipped database", kb, queries)
+    run("shipped database", kb, queries, args.clock)
     big = run(
-        f"synthetic database ({args.entries:,})", synthetic_kb(kb, args.entries, rng), queries
+        f"synthetic database ({args.entries:,})",
+        synthetic_kb(kb, args.entries, rng),
+        queries,
+        args.clock,
     )
     ok_p99 = big["ask_p99"] <= P99_TARGET_MS
     ratio = big["ask_mean"] / big["ratio_mean"]

@@ -119,10 +119,12 @@ class FaqIndex:
     def __init__(self, entries: Iterable[FaqEntry], reader: Reader, *, whole: bool = False):
         self.entries: list[FaqEntry] = []
         self.buckets: dict[tuple[str | None, str], tuple[list[str], list[int]]] = {}
+        self.strings: list[str] = []  # each entry's distinct phrasings, once per entry
         for entry in entries:
             n = len(self.entries)
             self.entries.append(entry)
             shapes = dict.fromkeys(reader.shape_of(t) for t in (entry.question, *entry.phrasings))
+            self.strings += [s for s in shapes if s]
             keys = (
                 [(GENERAL, ANY_TOPIC)]
                 if whole
@@ -134,11 +136,6 @@ class FaqIndex:
                     if shape:
                         choices.append(shape)
                         owners.append(n)
-
-    @property
-    def choices(self) -> list[str]:
-        """Every searchable string, once (the benchmark's raw baseline searches all of them)."""
-        return list(dict.fromkeys(c for choices, _owners in self.buckets.values() for c in choices))
 
     def search(self, shape: str, key: tuple[str | None, str]) -> dict[int, tuple[float, str]]:
         """Best similarity per entry in one bucket, with the phrasing it came from."""

@@ -20,6 +20,7 @@ from bot.knowledge.text import fold
 from bot.knowledge.understanding.lexicon import Lexicon, default_lexicon
 
 FUZZY_MIN_LENGTH = 5
+TYPO_CACHE = 16_384  # distinct words remembered between questions
 MAX_PHRASE = 3
 
 
@@ -53,6 +54,7 @@ class PlatformDetector:
         ]
         lexicon = lexicon or default_lexicon()
         self._never_fuzzy = lexicon.not_platforms | lexicon.stopwords | lexicon.cue_words()
+        self._typos: dict[str, str | None] = {}  # words already looked at: the same come back
 
     def detect(self, text: str, *, strict: bool = False) -> list[PlatformHit]:
         """All platforms mentioned, in reading order, each once."""
@@ -101,6 +103,14 @@ class PlatformDetector:
         return hits
 
     def _typo(self, tok: str) -> str | None:
+        if tok in self._typos:
+            return self._typos[tok]
+        if len(self._typos) >= TYPO_CACHE:
+            self._typos.clear()
+        self._typos[tok] = found = self._closest(tok)
+        return found
+
+    def _closest(self, tok: str) -> str | None:
         best: tuple[int, str] | None = None
         for name, pid in self._fuzzy:
             if name[0] != tok[0] or abs(len(name) - len(tok)) > 2:

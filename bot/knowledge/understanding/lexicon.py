@@ -22,6 +22,7 @@ from bot.knowledge.text import fold
 MIN_PREFIX = 3  # a shorter prefix would match half the dictionary
 GAP = "~"  # in a phrase: up to MAX_GAP words ("keep ~ from" is "keep facebook from")
 MAX_GAP = 3  # "keep my public photos from": further apart, the words rarely belong together
+WORD_CACHE = 16_384  # words read before: members' vocabulary repeats, typo search is the cost
 
 
 class LexiconError(ValueError):
@@ -174,6 +175,7 @@ class CueFinder:
                     self.words.setdefault(words[0], []).append((cls, term))
         self._long = [w for w in self.words if len(w) >= TYPO_MIN_LENGTH]
         self._skip_typos = lexicon.stopwords | lexicon.neutral
+        self._seen: dict[tuple[str, bool], list[tuple[str, str]]] = {}
 
     def find(self, toks: Iterable[str], *, typos: bool = True) -> list[Cue]:
         toks = list(toks)
@@ -197,6 +199,16 @@ class CueFinder:
         return cues
 
     def _word(self, tok: str, *, typos: bool) -> list[tuple[str, str]]:
+        key = (tok, typos)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._read_word(tok, typos=typos)
+            if len(self._seen) >= WORD_CACHE:
+                self._seen.clear()
+            self._seen[key] = found
+        return found
+
+    def _read_word(self, tok: str, *, typos: bool) -> list[tuple[str, str]]:
         found = list(self.words.get(tok, ()))
         seen = {cls for cls, _t in found}
         for stem, cls, term in self.prefixes.get(tok[:MIN_PREFIX], ()):
