@@ -15,7 +15,7 @@ from cogs.answers import platform_autocomplete
 from cogs.utils.checks import moderator_only
 from cogs.utils.replies import Interaction, send_kwargs, send_reply, texts_for
 
-REQUIRED = ("view_channel", "send_messages", "embed_links")
+REQUIRED = ("view_channel", "send_messages", "embed_links", "read_message_history")
 MODES = [
     app_commands.Choice(name="instant — each alert as it comes", value=INSTANT),
     app_commands.Choice(name="weekly — one digest a week (Mondays, 00:00 UTC)", value=WEEKLY),

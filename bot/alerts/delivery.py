@@ -34,6 +34,7 @@ from bot.present.alerts import (
     render_delivery_rejected,
     render_digest,
     render_notice,
+    with_marker,
 )
 from bot.present.reply import Reply
 from bot.store import alerts as store
@@ -81,6 +82,11 @@ class Sender(Protocol):
         """Tell the guild's moderators something once (system channel, or the owner)."""
         ...
 
+    async def find_posted(self, channel_id: int, marker: str) -> int | None:
+        """The id of a recent message of ours in the channel carrying ``marker`` (its footer),
+        or None. Raise ``DeliveryRetry`` when the channel cannot be read right now."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class DeliveryPolicy:
@@ -89,6 +95,9 @@ class DeliveryPolicy:
     max_attempts: int = 12  # ~ a few hours of retries before giving up on a row
     batch: int = 100
     idle: float = 60.0  # the loop re-checks the outbox at least this often
+    # Discord refuses a repeated nonce for a few minutes only; a row first tried longer ago
+    # than this is looked for in the channel before it is sent again.
+    nonce_window: float = 120.0
 
 
 @dataclass(slots=True)
@@ -162,7 +171,18 @@ class Deliverer:
             report.failed += 1
             return
         try:
-            message_id = await self.sender.send(row.channel_id, reply, nonce=row.nonce)
+            posted = await self._already_posted(row)
+            if posted is not None:
+                await store.mark_sent(self.db, row.id, posted)
+                report.sent += 1
+                log.warning(
+                    "outbox %s was already posted (message %s); not sent again", row.id, posted
+                )
+                return
+            await store.mark_trying(self.db, row.id)
+            message_id = await self.sender.send(
+                row.channel_id, with_marker(reply, row.marker), nonce=row.nonce
+            )
         except DeliveryRetry as exc:
             attempts = row.attempts + 1
             if attempts >= self.policy.max_attempts:
@@ -206,6 +226,17 @@ class Deliverer:
         else:
             await store.mark_sent(self.db, row.id, message_id)
             report.sent += 1
+
+    async def _already_posted(self, row: store.OutboxRow) -> int | None:
+        """A crash after Discord accepted a message but before it was marked sent makes the row
+        go out again; the nonce stops a duplicate only for a few minutes. Past that window, look
+        for the message itself (its marker) among the channel's recent messages."""
+        started = clock.parse(row.first_try_at)
+        if started is None:
+            return None
+        if (clock.now() - started).total_seconds() <= self.policy.nonce_window:
+            return None
+        return await self.sender.find_posted(row.channel_id, row.marker)
 
     async def _tell_guild_once(self, guild_id: int, key: str, reply: Reply) -> None:
         if not await guild_config.first_notice(self.db, guild_id, key):

@@ -314,3 +314,18 @@ def render_delivery_rejected(channel_id: int, reason: str, t: Texts = ENGLISH) -
         footer=t("alert.refused.footer"),
     )
     return Reply(cards=[card]).fit()
+
+
+def with_marker(reply: Reply, marker: str) -> Reply:
+    """The posted message carries its alert (or notice, or digest) id in its footer, so after a
+    long crash the bot can find what it already posted instead of posting it twice."""
+    if not reply.cards:
+        return reply
+    last = reply.cards[-1]
+    footer = f"{last.footer} · {marker}" if last.footer else marker
+    cards = [*reply.cards[:-1], replace(last, footer=footer)]
+    return replace(reply, cards=cards).fit()
+
+
+def carries_marker(footer: str | None, marker: str) -> bool:
+    return footer is not None and footer.rsplit(" · ", 1)[-1] == marker

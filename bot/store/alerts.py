@@ -39,6 +39,13 @@ class OutboxRow:
     mention_role_id: int | None
     nonce: str
     attempts: int
+    first_try_at: str | None = None
+
+    @property
+    def marker(self) -> str:
+        """What the posted message carries so it can be found again (its footer): the id of the
+        alert, notice or digest."""
+        return self.alert_id or self.notice_id or self.digest_id or self.nonce
 
 
 def _alert(row: Any) -> Alert:
@@ -258,7 +265,7 @@ async def due(db: Database, *, limit: int = 100) -> list[OutboxRow]:
     """Pending rows whose time has come, oldest first."""
     rows = await db.fetchall(
         "SELECT id, alert_id, notice_id, digest_id, guild_id, channel_id, mention_role_id, nonce, "
-        "attempts "
+        "attempts, first_try_at "
         "FROM outbox WHERE status = 'pending' AND next_try_at <= ? ORDER BY id LIMIT ?",
         (clock.now_iso(), limit),
     )
@@ -268,6 +275,15 @@ async def due(db: Database, *, limit: int = 100) -> list[OutboxRow]:
 async def next_due_at(db: Database) -> str | None:
     row = await db.fetchone("SELECT min(next_try_at) AS t FROM outbox WHERE status = 'pending'")
     return row["t"] if row else None
+
+
+async def mark_trying(db: Database, row_id: int) -> None:
+    """Record the first time a row is handed to Discord, before the send."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET first_try_at = ? WHERE id = ? AND first_try_at IS NULL",
+            (clock.now_iso(), row_id),
+        )
 
 
 async def mark_sent(db: Database, row_id: int, message_id: int) -> None:
