@@ -45,7 +45,9 @@ WHY_TERMS = 4  # matched words named in the footer
 SAID_TITLE_CHARS = 160  # a curated clause's title in "What Fine Print said"
 DOCUMENT_CHARS = 120  # a document's name (a server's own source may name it at length)
 WHY_CHARS = 40  # one matched word (or phrase) in the footer
-TOTAL_SLACK = 40  # kept free under Discord's 6,000 so rounding never tips an embed over
+# Kept free under Discord's 6,000: delivery appends the alert's id to the footer
+# (``with_marker``: " · " and 20 characters), and nothing may tip an embed over.
+TOTAL_SLACK = 40
 DIGEST_TITLE_CHARS = 120  # an alert's title in a digest line
 DIGEST_URL_CHARS = 400  # longer links are left out of the line rather than clipped
 DIGEST_ROOM = limits.EMBED_DESCRIPTION - 100  # what is left is for the "and N more" line

@@ -11,6 +11,7 @@ from bot import limits
 from bot.alerts.model import (
     ACTORS,
     DIRECTIONS,
+    ID_LENGTH,
     PASSAGE_TOPICS,
     STANCES,
     Alert,
@@ -20,7 +21,7 @@ from bot.alerts.model import (
     TouchedClause,
     delivery_nonce,
 )
-from bot.present.alerts import render_alert, render_notice
+from bot.present.alerts import render_alert, render_notice, with_marker
 from bot.present.diffblock import LINE_CHARS
 from bot.present.headline import PREFIX, headline, template_key
 from bot.present.strings import STRINGS
@@ -475,7 +476,11 @@ def test_huge_and_many_passages_fit_discords_limits(size):
     assert len(block_of(card.description)) >= 1
     assert any(f.name == "Links" for f in card.fields)  # never dropped to make room
     assert any(f.name == "What Fine Print said" for f in card.fields)
-    # The renderer sized everything itself: Card.fit, the last guard, had nothing to clip.
+    # The renderer sized everything itself: Card.fit, the last guard, had nothing to clip —
+    # not even once delivery has appended the alert's id to the footer.
+    [posted] = with_marker(reply, big.id.ljust(ID_LENGTH, "0")).cards
+    assert_within_limits(posted)
+    assert posted.description == card.description and posted.fields == card.fields
     assert "Read the full text" not in card.description
     assert card.description.endswith(("edits.", "diff."))
 
