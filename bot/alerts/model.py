@@ -2,7 +2,8 @@
 
 ``to_json`` is the line ``python -m bot watch --once --json`` prints (DESIGN.md); the other
 fields (document, the matched terms, the guild of a guild-added source, the per-passage
-verdicts) serve rendering and routing and never appear in that line. Ids are deterministic
+verdicts, the links and the curated clauses the change touches) serve rendering and routing
+and never appear in that line. Ids are deterministic
 hashes of what was seen, so detecting the same thing twice — after a crash, from a second
 process — can never make a second alert.
 """
