@@ -22,6 +22,7 @@ from bot.actions import Action, Alternatives, MoreTerms, ShowHistory, ShowItem, 
 from bot.alerts.delivery import Deliverer, Sender
 from bot.alerts.digest import Clock
 from bot.config import Settings
+from bot.i18n.languages import Languages, load_languages
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.matcher import AskResult, FaqIndex, Matcher
 from bot.knowledge.model import Clause, FaqEntry, KnowledgeBase, Platform
@@ -76,6 +77,7 @@ class App:
         *,
         watcher: Watcher | None = None,
         deliverer: Deliverer | None = None,
+        languages: Languages | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -85,6 +87,7 @@ class App:
         self.matcher = Matcher(kb, self.detector)
         self.watcher = watcher
         self.deliverer = deliverer
+        self.languages = languages or Languages()
         self._guilds: dict[int, GuildView] = {}
         self._review: tuple[float, frozenset[str]] = (0.0, frozenset())
 
@@ -371,6 +374,7 @@ async def open_app(
     closes and its digests go out (tests pass one they can move; nothing sleeps for a week).
     """
     kb = load_knowledge(settings.data_dir)
+    languages = load_languages(settings.data_dir, kb)  # TranslationError lists every problem
     specs = None
     if watch:  # a bad sources file stops the start with all its problems (SourcesError)
         sources = sources_path or settings.sources_path
@@ -384,8 +388,12 @@ async def open_app(
         try:
             if specs is not None:
                 watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
-            deliverer = Deliverer(db, sender, kb=kb, now=clock) if sender is not None else None
-            yield App(settings, db, kb, watcher=watcher, deliverer=deliverer)
+            deliverer = (
+                Deliverer(db, sender, kb=kb, now=clock, languages=languages)
+                if sender is not None
+                else None
+            )
+            yield App(settings, db, kb, watcher=watcher, deliverer=deliverer, languages=languages)
         finally:
             if watcher is not None:
                 await watcher.close()

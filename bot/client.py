@@ -33,6 +33,7 @@ from bot.present.reply import Reply
 from bot.store import clock as store_clock
 from cogs.utils.checks import NotModerator
 from cogs.utils.replies import CoreButton, Interaction, send_kwargs, send_reply, texts_for
+from cogs.utils.translator import CatalogTranslator
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ class FinePrintBot(commands.Bot):
         self.tree.error(self.on_app_command_error)
 
     async def setup_hook(self) -> None:
+        await self.tree.set_translator(CatalogTranslator(self.app.languages))
         self.add_dynamic_items(CoreButton)
         for name in EXTENSIONS:
             try:
@@ -216,6 +218,11 @@ class DiscordSender:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise DeliveryRetry(f"network error ({type(exc).__name__})") from exc
         return None
+
+    def guild_locale(self, guild_id: int) -> str | None:
+        """The server's language in Discord's settings (its ``preferred_locale``)."""
+        guild = self.client.get_guild(guild_id) if self.client is not None else None
+        return guild.preferred_locale.value if guild is not None else None
 
     async def notify_guild(self, guild_id: int, reply: Reply) -> None:
         """Tell a server about a problem: its system channel, else its owner by DM."""

@@ -12,6 +12,10 @@ cannot succeed, so the row is failed at once — no retries — and the guild is
 channel keeps its subscription, so one bad item (from a feed anyone can publish) cannot switch
 off a server's alerts.
 
+Each row is rendered when it is sent, in its channel's language: the channel's own choice
+(``/alerts subscribe … language``), else the server's (``/config language``), else the server's
+language in Discord's settings (``guild_locale``, which the sender knows), else English.
+
 Weekly digests travel the same road: each pass first builds the digests of the weeks that have
 closed (``bot.alerts.digest``), which queues their outbox rows, then sends what is due.
 """
@@ -23,10 +27,11 @@ import contextlib
 import logging
 import random
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.alerts import digest as weekly
 from bot.errors import FinePrintError
+from bot.i18n.languages import Languages
 from bot.knowledge.model import KnowledgeBase
 from bot.present.alerts import (
     render_alert,
@@ -37,6 +42,7 @@ from bot.present.alerts import (
     with_marker,
 )
 from bot.present.reply import Reply
+from bot.present.texts import Texts
 from bot.store import alerts as store
 from bot.store import clock, guild_config, subscriptions
 from bot.store.db import Database
@@ -88,6 +94,13 @@ class Sender(Protocol):
         ...
 
 
+@runtime_checkable
+class KnowsGuildLocale(Protocol):
+    """A sender that can tell a server's language in Discord's settings (``guild_locale``)."""
+
+    def guild_locale(self, guild_id: int) -> str | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class DeliveryPolicy:
     base_delay: float = 5.0
@@ -117,12 +130,26 @@ class Deliverer:
         kb: KnowledgeBase | None = None,
         policy: DeliveryPolicy | None = None,
         now: weekly.Clock = clock.now,
+        languages: Languages | None = None,
     ) -> None:
         self.db = db
         self.sender = sender
         self.kb = kb
         self.policy = policy or DeliveryPolicy()
         self.now = now  # the clock that says which weeks have closed (tests move it)
+        self.languages = languages or Languages()
+
+    async def texts_for(self, guild_id: int, channel_id: int | None = None) -> Texts:
+        """The language a channel's alerts (or a server's notices) are written in."""
+        language: str | None = None
+        if channel_id is not None:
+            sub = await subscriptions.get(self.db, channel_id)
+            language = sub.language if sub else None
+        if language is None:
+            language = await guild_config.alert_language(self.db, guild_id)
+        if language is None and isinstance(self.sender, KnowsGuildLocale):
+            language = self.sender.guild_locale(guild_id)
+        return self.languages.texts(language)
 
     def _delay(self, attempts: int, retry_after: float | None) -> float:
         delay = min(self.policy.base_delay * 2 ** max(attempts - 1, 0), self.policy.max_delay)
@@ -132,18 +159,24 @@ class Deliverer:
         return delay
 
     async def _reply(self, row: store.OutboxRow) -> Reply | None:
+        """The row's message in its channel's language, carrying its marker (``with_marker``)."""
+        t = await self.texts_for(row.guild_id, row.channel_id)
+        reply = await self._render(row, t)
+        return with_marker(reply, row.marker, t) if reply is not None else None
+
+    async def _render(self, row: store.OutboxRow, t: Texts) -> Reply | None:
         if row.alert_id is not None:
             alert = await store.get_alert(self.db, row.alert_id)
             if alert is None:
                 return None
             if self.kb is not None and alert.platform in self.kb.platforms:
                 alert = replace(alert, platform_name=self.kb.platforms[alert.platform].name)
-            return render_alert(alert, row.mention_role_id)
+            return render_alert(alert, row.mention_role_id, t)
         if row.digest_id is not None:
             digest = await weekly.load(self.db, row.digest_id, self.kb)
-            return render_digest(digest, row.mention_role_id) if digest else None
+            return render_digest(digest, row.mention_role_id, t) if digest else None
         notice = await store.get_notice(self.db, row.notice_id or "")
-        return render_notice(notice) if notice else None
+        return render_notice(notice, t) if notice else None
 
     async def deliver_due(self) -> DeliveryReport:
         """Build the digests of closed weeks, then send every pending row that is due now (in
@@ -180,9 +213,7 @@ class Deliverer:
                 )
                 return
             await store.mark_trying(self.db, row.id)
-            message_id = await self.sender.send(
-                row.channel_id, with_marker(reply, row.marker), nonce=row.nonce
-            )
+            message_id = await self.sender.send(row.channel_id, reply, nonce=row.nonce)
         except DeliveryRetry as exc:
             attempts = row.attempts + 1
             if attempts >= self.policy.max_attempts:
@@ -203,7 +234,9 @@ class Deliverer:
             await self._tell_guild_once(
                 row.guild_id,
                 subscriptions.rejected_key(row.channel_id),
-                render_delivery_rejected(row.channel_id, exc.reason),
+                render_delivery_rejected(
+                    row.channel_id, exc.reason, await self.texts_for(row.guild_id)
+                ),
             )
         except DeliveryPermanent as exc:
             refused.add(row.channel_id)
@@ -214,7 +247,9 @@ class Deliverer:
             await self._tell_guild_once(
                 row.guild_id,
                 subscriptions.refused_key(row.channel_id),
-                render_delivery_problem(row.channel_id, exc.reason),
+                render_delivery_problem(
+                    row.channel_id, exc.reason, await self.texts_for(row.guild_id)
+                ),
             )
         except asyncio.CancelledError:
             raise

@@ -71,29 +71,26 @@ def detected_day(alert: Alert, t: Texts = ENGLISH) -> str:
     return t.date(when.date()) if when else alert.detected_at[:10]
 
 
-def _stamp(iso: str) -> str:
-    return iso[:16].replace("T", " ") + " UTC"
-
-
 def _footer(alert: Alert, t: Texts) -> str:
-    detected = _stamp(alert.detected_at)
+    kind = t(f"alert.kind.{alert.kind}")
+    detected = t.moment(alert.detected_at)
     if alert.ai_relevant and alert.why:
         terms = ", ".join(clip(" ".join(w.split()), WHY_CHARS) for w in alert.why[:WHY_TERMS])
-        return t("alert.footer.why", kind=alert.kind, terms=terms, detected=detected)
-    return t("alert.footer", kind=alert.kind, detected=detected)
+        return t("alert.footer.why", kind=kind, terms=terms, detected=detected)
+    return t("alert.footer", kind=kind, detected=detected)
 
 
 def _where(alert: Alert, t: Texts) -> str:
     where = escape_markdown(platform_name(alert, t))
     if alert.document:
-        where += f" · {escape_markdown(clip(alert.document, DOCUMENT_CHARS))}"
+        where += f" · {escape_markdown(clip(t.document(alert.document), DOCUMENT_CHARS))}"
     return f"**{where}**"
 
 
 def render_alert(alert: Alert, mention_role_id: int | None = None, t: Texts = ENGLISH) -> Reply:
     card = _news_card(alert, t) if alert.kind == "news" else _change_card(alert, t)
     content = f"<@&{mention_role_id}>" if mention_role_id else None
-    return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit()
+    return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit(t)
 
 
 def _news_card(alert: Alert, t: Texts) -> Card:
@@ -179,7 +176,8 @@ def _said(alert: Alert, t: Texts) -> Field | None:
         return None
     lines: list[str] = []
     for k, clause in enumerate(alert.clauses):
-        title = escape_markdown(clip(" ".join(clause.title.split()), SAID_TITLE_CHARS))
+        named = t.kb("clause", clause.id, "title", clause.title)
+        title = escape_markdown(clip(" ".join(named.split()), SAID_TITLE_CHARS))
         line = f"• **{title}** — {t(f'alert.said.{clause.how}')}"
         rest = len(alert.clauses) - k - 1
         more = t.n("alert.said.more", rest) if rest else ""
@@ -236,7 +234,7 @@ def render_notice(notice: Notice, t: Texts = ENGLISH) -> Reply:
         color=COLOR_NOTICE,
         footer=t("alert.notice.footer"),
     )
-    return Reply(cards=[card]).fit()
+    return Reply(cards=[card]).fit(t)
 
 
 def render_delivery_problem(channel_id: int, reason: str, t: Texts = ENGLISH) -> Reply:
@@ -247,7 +245,7 @@ def render_delivery_problem(channel_id: int, reason: str, t: Texts = ENGLISH) ->
         color=COLOR_NOTICE,
         footer=t("alert.refused.footer"),
     )
-    return Reply(cards=[card]).fit()
+    return Reply(cards=[card]).fit(t)
 
 
 def _link_target(url: str | None) -> str | None:
@@ -304,7 +302,7 @@ def render_digest(digest: Digest, mention_role_id: int | None = None, t: Texts =
         timestamp=digest.week_end,
     )
     content = f"<@&{mention_role_id}>" if mention_role_id else None
-    return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit()
+    return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit(t)
 
 
 def render_delivery_rejected(channel_id: int, reason: str, t: Texts = ENGLISH) -> Reply:
@@ -315,10 +313,10 @@ def render_delivery_rejected(channel_id: int, reason: str, t: Texts = ENGLISH) -
         color=COLOR_NOTICE,
         footer=t("alert.refused.footer"),
     )
-    return Reply(cards=[card]).fit()
+    return Reply(cards=[card]).fit(t)
 
 
-def with_marker(reply: Reply, marker: str) -> Reply:
+def with_marker(reply: Reply, marker: str, t: Texts = ENGLISH) -> Reply:
     """The posted message carries its alert (or notice, or digest) id in its footer, so after a
     long crash the bot can find what it already posted instead of posting it twice."""
     if not reply.cards:
@@ -326,7 +324,7 @@ def with_marker(reply: Reply, marker: str) -> Reply:
     last = reply.cards[-1]
     footer = f"{last.footer} · {marker}" if last.footer else marker
     cards = [*reply.cards[:-1], replace(last, footer=footer)]
-    return replace(reply, cards=cards).fit()
+    return replace(reply, cards=cards).fit(t)
 
 
 def carries_marker(footer: str | None, marker: str) -> bool:

@@ -67,7 +67,11 @@ def headline(alert: Alert, t: Texts = ENGLISH) -> str | None:
     if p is None:
         if alert.ai_relevant:
             return t(f"{PREFIX}.ai", platform=platform)
-        document = escape_markdown(clip(alert.document, DOCUMENT_CHARS)) if alert.document else None
+        document = (
+            escape_markdown(clip(t.document(alert.document), DOCUMENT_CHARS))
+            if alert.document
+            else None
+        )
         return t(f"{PREFIX}.other", platform=platform, document=document or t(f"{PREFIX}.document"))
     what = t(f"{PREFIX}.whose.{p.whose or 'content'}")
     return t(template_key(p), platform=platform, what=what)

@@ -160,6 +160,8 @@ def test_the_highest_scoring_ai_sentence_leads_and_ai_sentences_come_first():
     assert "Before you scroll" not in card.description
     assert card.description.endswith("\n…and 12 other edits.")
     assert card.description.startswith("**X · Privacy Policy**\n```diff\n")
+    assert card.timestamp is not None and "17 August 2026, 12:54 UTC" in (card.footer or "")
+    assert reply.content is None and reply.mention_role_id is None
 
 
 HEADLINES = [
