@@ -548,3 +548,44 @@ def test_notice_and_nonce():
     nonce = delivery_nonce("alert-id", 123456789012345678)
     assert len(nonce) <= 25 and nonce == delivery_nonce("alert-id", 123456789012345678)
     assert nonce != delivery_nonce("alert-id", 123456789012345679)
+
+
+@pytest.fixture(scope="module")
+def languages():
+    from bot.config import DEFAULT_DATA_DIR
+    from bot.i18n.languages import load_languages
+    from bot.knowledge.loader import load_knowledge
+
+    return load_languages(DEFAULT_DATA_DIR, load_knowledge(DEFAULT_DATA_DIR))
+
+
+@pytest.mark.parametrize("lang", ["fr", "it", "es", "de", "pt", "id"])
+def test_every_headline_and_the_layout_come_out_in_each_shipped_language(languages, lang):
+    t = languages.texts(lang)
+    english = Texts()
+    for topic, actor, direction, stance in itertools.product(
+        PASSAGE_TOPICS, ACTORS, DIRECTIONS, STANCES
+    ):
+        p = verdict("x", direction, topic=topic, actor=actor, stance=stance, before="y")
+        said = headline(change(p, platform_name="SoundCloud"), t)
+        assert said and "SoundCloud" in said and "{" not in said
+        assert said != headline(change(p, platform_name="SoundCloud"), english)
+        assert len(said) <= 150
+    card = render_alert(
+        change(
+            verdict(AI_ADDED, "edited", before=AI_REMOVED),
+            *(verdict(f"AI sentence {n}.") for n in range(8)),
+            edits=20,
+            links=AlertLinks(diff=DIFF_URL, page=PAGE_URL),
+            clauses=(TouchedClause("sc-1", "A clause", "nearby"),),
+        ),
+        t=t,
+    ).cards[0]
+    assert_within_limits(card)
+    names = [f.name for f in card.fields]
+    assert names == [t("alert.said"), t("alert.links")] and names != [
+        "What Fine Print said",
+        "Links",
+    ]
+    assert t.n("alert.others", 11) in card.description
+    assert t.n("alert.more_ai", 3) in card.description
