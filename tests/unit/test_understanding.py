@@ -20,7 +20,10 @@ from bot.knowledge.understanding.reader import Reader, default_weights
 
 FOLDER = Path(__file__).parent.parent / "data" / "queries"
 DEV = [q for q in queryset.load_dir(FOLDER, exclude={"heldout"}) if q.split == "dev"]
-FLOORS = {"platform": 0.95, "topic": 0.95, "off-topic": 0.95, "intent": 0.85, "language": 0.85}
+# The dev pool holds three blind writers' questions; on two-platform ones ("does YouTube let
+# Google train Gemini on my videos") they label third-party and ai-training differently, so the
+# topic read alone has a lower floor than the whole answer's 95% (test_matcher_queries).
+FLOORS = {"platform": 0.95, "topic": 0.93, "off-topic": 0.95, "intent": 0.85, "language": 0.85}
 
 
 @pytest.fixture(scope="module")
