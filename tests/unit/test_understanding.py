@@ -15,7 +15,13 @@ from bot.knowledge import evaluation, queryset
 from bot.knowledge.matcher import Matcher
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.understanding import fit
-from bot.knowledge.understanding.lexicon import LexiconError, default_lexicon, parse
+from bot.knowledge.understanding.lexicon import (
+    CueFinder,
+    LexiconError,
+    default_lexicon,
+    longest,
+    parse,
+)
 from bot.knowledge.understanding.reader import Reader, default_weights
 
 FOLDER = Path(__file__).parent.parent / "data" / "queries"
@@ -116,6 +122,8 @@ def test_no_ai_word_and_no_topic_cue_is_off_topic(matcher: Matcher) -> None:
         "meine reichweite auf tiktok ist seit dem update weg",
         "o pagamento do spotify atrasou de novo",
         "video tiktok gue kena strike karena hak cipta",
+        "who owns the rights to my remix on soundcloud now that it got claimed",
+        "mon upload bandcamp est bloqué à 80%, une idée ?",
     ],
 )
 def test_support_questions_naming_a_platform_get_no_answer(matcher: Matcher, question: str) -> None:
@@ -124,6 +132,21 @@ def test_support_questions_naming_a_platform_get_no_answer(matcher: Matcher, que
     result = matcher.ask(question)
     assert result.answer is None, (question, result.answer)
     assert result.topic is None, (question, result.topic)
+
+
+def test_a_longer_phrase_owns_its_words() -> None:
+    """ "copyright claim" is help-desk vocabulary: its "copyright" is not also a rights cue, and
+    "j'ai le droit" asks permission without its "droit" being a licence cue. A word about AI
+    inside a phrase ("ai songs") still says the question is about AI."""
+    finder = CueFinder(default_lexicon())
+
+    def classes(text: str) -> set[str]:
+        return {c.cls for c in longest(finder.find(text.split()), free=frozenset({"ai"}))}
+
+    assert "rights" not in classes("how do i dispute a copyright claim")
+    assert "rights" in classes("does soundcloud take the copyright of my songs")
+    assert "rights" not in classes("j ai le droit de poster ca")
+    assert {"ai", "generated"} <= classes("does deezer tag ai songs")
 
 
 def test_content_words_of_a_platform_name_a_known_platform(kb: KnowledgeBase) -> None:

@@ -35,6 +35,11 @@ class Cue:
     term: str  # the lexicon term that matched
     start: int  # token span
     end: int
+    words: tuple[int, ...] = ()  # the tokens the term's own words matched (a gap's are not)
+
+    @property
+    def owned(self) -> tuple[int, ...]:
+        return self.words or tuple(range(self.start, self.end))
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,5 +252,29 @@ def _gapped(
         return None
     for start in range(mid, min(mid + MAX_GAP, len(toks) - len(after)) + 1):
         if tuple(toks[start : start + len(after)]) == after:
-            return Cue(cls, term, i, start + len(after))
+            words = (*range(i, mid), *range(start, start + len(after)))
+            return Cue(cls, term, i, start + len(after), words)
     return None
+
+
+def longest(cues: Iterable[Cue], free: frozenset[str] = frozenset()) -> list[Cue]:
+    """The cues left when a longer matched phrase owns its words: "copyright" inside
+    "copyright claim" (support) is not also a rights cue, nor "droit" inside "j'ai le droit" a
+    licence one. A gap's words belong to no one ("keep ~ from" leaves "my songs" its cue); cues
+    of the same length over the same words all stand (one term in two classes). Cues of the
+    ``free`` classes neither own nor lose words: "ai" in "ai songs" still says the question is
+    about AI, whatever else the phrase says."""
+    ranked = sorted(cues, key=lambda c: -len(c.owned))
+    owner: dict[int, int] = {}  # token -> the length of the longest cue owning it
+    kept: list[Cue] = []
+    for cue in ranked:
+        if cue.cls in free:
+            kept.append(cue)
+            continue
+        size = len(cue.owned)
+        if all(owner.get(i, 0) > size for i in cue.owned):
+            continue
+        kept.append(cue)
+        for i in cue.owned:
+            owner.setdefault(i, size)
+    return sorted(kept, key=lambda c: (c.start, c.end))

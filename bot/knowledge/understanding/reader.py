@@ -28,7 +28,13 @@ from typing import Any
 from bot.knowledge.platforms import PlatformDetector, PlatformHit
 from bot.knowledge.text import fold
 from bot.knowledge.understanding.languages import LanguageGuesser
-from bot.knowledge.understanding.lexicon import Cue, CueFinder, Lexicon, default_lexicon
+from bot.knowledge.understanding.lexicon import (
+    Cue,
+    CueFinder,
+    Lexicon,
+    default_lexicon,
+    longest,
+)
 from bot.knowledge.understanding.model import LinearModel
 from bot.knowledge.understanding.subject import Mentions, choose, mentions_of
 
@@ -36,6 +42,8 @@ OFF_TOPIC = "off-topic"
 INTENTS = ("what", "how-opt-out", "when", "who-owns", "can-i")
 PARAPHRASE_CLASSES = ("other", "same")  # is this FAQ entry the question asked, in other words?
 MAX_QUERY_CHARS = 300  # longer text is a paste, not a question; the start says what it is about
+AI_CLASS = "ai"  # the words that say a question is about AI at all
+SUPPORT_CLASS = "support"  # a platform's help-desk vocabulary: stuck uploads, claims, payouts
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,15 +162,17 @@ class Reader:
         classes_at: list[set[str]] = [set() for _ in toks]
         explained = set(platform_at)
         ai_terms: set[str] = set()
+        # A platform's name is not a cue, not even an AI product's ("Grok", "Meta AI"):
+        # naming the platform says nothing about what is asked of it.
+        found = longest(
+            (c for c in found if not all(i in platform_at for i in c.owned)),
+            free=frozenset({AI_CLASS}),
+        )
         for cue in found:
-            # A platform's name is not a cue, not even an AI product's ("Grok", "Meta AI"):
-            # naming the platform says nothing about what is asked of it.
-            if all(i in platform_at for i in range(cue.start, cue.end)):
-                continue
             for i in range(cue.start, cue.end):
                 classes_at[i].add(cue.cls)
                 explained.add(i)
-            if cue.cls == "ai":
+            if cue.cls == AI_CLASS:
                 ai_terms.add(cue.term)
         classes = frozenset().union(*classes_at) if classes_at else frozenset()
         content = [i for i, t in enumerate(toks) if i not in platform_at and t not in self._skip]
@@ -177,10 +187,14 @@ class Reader:
         # With no word about AI and none that points at a topic, a topic would only be the
         # model's prior: such a question is not read as being about AI terms at all.
         evidence = (
-            "ai" in classes
+            AI_CLASS in classes
             or bool(classes - self.lexicon.not_evidence)
             or len(named.order) > 1  # "Udio songs on Spotify": content moving between them
         )
+        # Help-desk words with no word about AI ("my upload is stuck", "it got claimed") make a
+        # support question, whatever rights or ownership it also mentions.
+        if SUPPORT_CLASS in classes and AI_CLASS not in classes:
+            evidence = False
         topic = None if best == OFF_TOPIC or not evidence else best
         intent = None
         if topic is not None:
