@@ -1,10 +1,17 @@
-"""The Discord shell: a ``commands.Bot`` subclass around the core ``App``.
+"""The Discord shell: a ``commands.AutoShardedBot`` subclass around the core ``App``.
 
 The only module of ``bot/`` that imports discord (its helpers live in ``cogs/utils``). It loads
 one extension per feature in ``setup_hook`` (RoboDanny's shape), registers the persistent
 ``fp:…`` buttons, answers every command error politely in one place, delivers alerts through
 ``DiscordSender``, and points discord.py at a Discord-compatible server when
 ``DISCORD_API_BASE`` / ``DISCORD_GATEWAY_URL`` are set (self-hosted servers, the e2e emulator).
+
+Sharding: the bot is always an ``AutoShardedBot``. Without ``FINEPRINT_SHARDS`` it runs every
+shard, as many as Discord recommends (one for a small bot); with ``FINEPRINT_SHARDS=0-3/8`` it
+runs shards 0–3 of 8, and other processes (on the same PostgreSQL database) run the rest. A
+process receives gateway events — commands, buttons, servers joining — only for its own
+shards' servers, but delivers alerts to any server: sending is REST, so it posts by channel id
+without needing that server in its cache.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from typing import Any
 
 import aiohttp
 import discord
@@ -35,6 +43,7 @@ from cogs.utils.replies import CoreButton, Interaction, send_kwargs, send_reply,
 
 log = logging.getLogger(__name__)
 
+SHARD_QUEUE = "_AutoShardedClient__queue"  # discord.py's private name for the shards' events
 EXTENSIONS: tuple[str, ...] = (
     "cogs.answers",
     "cogs.faq",
@@ -60,7 +69,7 @@ def discord_endpoints(settings: Settings) -> Iterator[None]:
         DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
 
 
-class FinePrintBot(commands.Bot):
+class FinePrintBot(commands.AutoShardedBot):
     def __init__(
         self,
         app: App,
@@ -70,7 +79,12 @@ class FinePrintBot(commands.Bot):
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # slash commands need no privileged intents
+        plan = app.settings.shards
+        sharding: dict[str, Any] = {}
+        if plan is not None:
+            sharding = {"shard_ids": list(plan.ids), "shard_count": plan.count}
         super().__init__(
+            **sharding,
             command_prefix=commands.when_mentioned,
             intents=intents,
             help_command=None,
@@ -108,11 +122,22 @@ class FinePrintBot(commands.Bot):
         )
 
     async def on_ready(self) -> None:
-        log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
+        shards = ", ".join(str(s) for s in sorted(self.shards))
+        log.info(
+            "connected as %s to %d server(s) on shard(s) %s of %s",
+            self.user,
+            len(self.guilds),
+            shards or "-",
+            self.shard_count,
+        )
 
     async def close(self) -> None:
         await services.stop_services(self._service_tasks)
         self._service_tasks = []
+        if not hasattr(self, SHARD_QUEUE):
+            # Never logged in (a failed start, the offline tests): AutoShardedClient.close posts
+            # to an event queue that login creates. Give it one so closing works all the same.
+            setattr(self, SHARD_QUEUE, asyncio.PriorityQueue())
         await super().close()
 
     async def on_app_command_error(
@@ -151,6 +176,10 @@ class DiscordSender:
     crash between "sent" and "marked sent" makes us send the same row again. The sender exists
     before the client (the App's deliverer is built with it) and is bound to the client once
     there is one; delivery only starts after the client is ready.
+
+    A row's server may be on another process's shard, so nothing here relies on the cache: a
+    message goes to the channel id (``get_partial_messageable``: one request, no lookup first),
+    and a notice to a server this process does not see is addressed from ``fetch_guild``.
     """
 
     def __init__(self) -> None:
@@ -167,8 +196,8 @@ class DiscordSender:
     async def _channel(self, channel_id: int) -> discord.abc.Messageable:
         client = self._client()
         channel = client.get_channel(channel_id)
-        if channel is None:
-            channel = await client.fetch_channel(channel_id)
+        if channel is None:  # another shard's server, or not cached: Discord says if it is gone
+            return client.get_partial_messageable(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             raise DeliveryPermanent("that channel cannot hold messages")
         return channel
@@ -196,8 +225,19 @@ class DiscordSender:
         """Tell a server about a problem: its system channel, else its owner by DM."""
         client = self._client()
         guild = client.get_guild(guild_id)
-        if guild is None:
-            log.warning("cannot tell guild %s: not in my cache", guild_id)
+        if guild is None:  # on another process's shard: ask Discord where to write
+            # (the raw payload: discord.py's Guild keeps the system channel only as a cache key)
+            data = await client.http.get_guild(guild_id)
+            system_id, owner_id = data.get("system_channel_id"), int(data["owner_id"])
+            if system_id is not None:
+                try:
+                    system = client.get_partial_messageable(int(system_id))
+                    await system.send(**send_kwargs(reply))
+                    return
+                except discord.HTTPException:
+                    log.warning("could not post in the system channel of guild %s", guild_id)
+            owner_user = await client.fetch_user(owner_id)
+            await owner_user.send(**send_kwargs(reply))
             return
         channel = guild.system_channel
         if channel is not None and channel.permissions_for(guild.me).send_messages:

@@ -14,6 +14,22 @@ off a server's alerts.
 
 Weekly digests travel the same road: each pass first builds the digests of the weeks that have
 closed (``bot.alerts.digest``), which queues their outbox rows, then sends what is due.
+
+**Several processes** (``FINEPRINT_SHARDS`` over one PostgreSQL database) all deliver: sending is
+REST, so any process can send any row, whichever shard its server is on. A pass CLAIMS a batch
+of due rows (``bot.store.alerts.claim_due``: ``FOR UPDATE SKIP LOCKED`` plus a claim that ends
+after ``policy.claim`` seconds by the database's clock), sends them, and marks each one. A
+process that dies leaves its claims to expire; another then takes those rows again, with the
+same nonce. A claim is used only while it is surely still ours (a margin before its end): a row
+whose claim ran out while it waited is left for whoever claims it next, never sent by two
+processes at once knowingly. A process that stops cleanly hands its unfinished claims back.
+Digests are built by whichever process closes the week first; the others find the digest made
+(its id is deterministic) and build nothing.
+
+Within a process, rows of different channels are sent concurrently (``policy.concurrency``; at
+a real round trip to Discord one send at a time would use a fraction of the budget), rows of one
+channel in order, one after the other. Every message first takes a token from the global budget
+(``bot.alerts.budget``), which all processes share.
 """
 
 from __future__ import annotations
@@ -22,10 +38,14 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
+from collections import OrderedDict, deque
+from collections.abc import Coroutine
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.alerts import digest as weekly
+from bot.alerts.budget import Budget
 from bot.errors import FinePrintError
 from bot.knowledge.model import KnowledgeBase
 from bot.present.alerts import (
@@ -37,7 +57,7 @@ from bot.present.alerts import (
 )
 from bot.present.reply import Reply
 from bot.store import alerts as store
-from bot.store import clock, guild_config, subscriptions
+from bot.store import clock, guild_config, processes, subscriptions
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -87,8 +107,12 @@ class DeliveryPolicy:
     base_delay: float = 5.0
     max_delay: float = 3600.0
     max_attempts: int = 12  # ~ a few hours of retries before giving up on a row
-    batch: int = 100
+    batch: int = 100  # rows claimed at once (fewer when the budget could not send them in time)
     idle: float = 60.0  # the loop re-checks the outbox at least this often
+    shared_idle: float = 2.0  # ... this often when other processes may have queued rows
+    concurrency: int = 10  # channels sent to at once
+    claim: float = 20.0  # seconds a claim lasts (Settings.lease)
+    claim_margin: float = 0.25  # the last share of a claim is not used: it may end meanwhile
 
 
 @dataclass(slots=True)
@@ -97,6 +121,21 @@ class DeliveryReport:
     retried: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    expired: int = 0  # claims that ran out before their row's turn (left to the next claim)
+
+
+REPLY_CACHE = 256  # rendered alerts kept: a fan-out renders each (alert, role) once
+
+
+async def _all(coros: list[Coroutine[Any, Any, None]]) -> None:
+    """Run these together; the first error (or a cancellation) stops the others."""
+    tasks = [asyncio.create_task(c) for c in coros]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 class Deliverer:
@@ -108,12 +147,17 @@ class Deliverer:
         kb: KnowledgeBase | None = None,
         policy: DeliveryPolicy | None = None,
         now: weekly.Clock = clock.now,
+        holder: str | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self.db = db
         self.sender = sender
         self.kb = kb
         self.policy = policy or DeliveryPolicy()
         self.now = now  # the clock that says which weeks have closed (tests move it)
+        self.holder = holder or processes.this_process()  # whose claims these are
+        self.budget = budget  # the global request budget (None: unlimited)
+        self._replies: OrderedDict[tuple[str, str, int | None], Reply] = OrderedDict()
 
     def _delay(self, attempts: int, retry_after: float | None) -> float:
         delay = min(self.policy.base_delay * 2 ** max(attempts - 1, 0), self.policy.max_delay)
@@ -123,6 +167,25 @@ class Deliverer:
         return delay
 
     async def _reply(self, row: store.OutboxRow) -> Reply | None:
+        """What to post for the row; alerts and notices are rendered once per mention role."""
+        key: tuple[str, str, int | None]
+        if row.alert_id is not None:
+            key = ("alert", row.alert_id, row.mention_role_id)
+        elif row.notice_id is not None:
+            key = ("notice", row.notice_id, None)
+        else:  # a digest is one channel's own: nothing to share
+            return await self._render(row)
+        reply = self._replies.get(key)
+        if reply is None:
+            reply = await self._render(row)
+            if reply is None:
+                return None
+            self._replies[key] = reply
+            while len(self._replies) > REPLY_CACHE:
+                self._replies.popitem(last=False)
+        return reply
+
+    async def _render(self, row: store.OutboxRow) -> Reply | None:
         if row.alert_id is not None:
             alert = await store.get_alert(self.db, row.alert_id)
             if alert is None:
@@ -136,47 +199,98 @@ class Deliverer:
         notice = await store.get_notice(self.db, row.notice_id or "")
         return render_notice(notice) if notice else None
 
+    def _batch(self) -> int:
+        """Rows to claim at once: no more than the budget can send well within the claim."""
+        if self.budget is None:
+            return self.policy.batch
+        in_time = int(self.budget.rate * self.policy.claim * (1 - self.policy.claim_margin) / 2)
+        return max(1, min(self.policy.batch, in_time))
+
     async def deliver_due(self) -> DeliveryReport:
-        """Build the digests of closed weeks, then send every pending row that is due now (in
-        order); returns what happened."""
+        """Build the digests of closed weeks, then claim and send every pending row that is due
+        now (each at most once per pass); returns what happened."""
         await weekly.close_weeks(self.db, self.now())
         report = DeliveryReport()
         refused: set[int] = set()
         tried: set[int] = set()  # each row at most once per pass, whatever its retry delay
         while True:
-            rows = await store.due(self.db, limit=self.policy.batch)
-            rows = [r for r in rows if r.channel_id not in refused and r.id not in tried]
+            rows = await store.claim_due(
+                self.db, self.holder, limit=self._batch(), seconds=self.policy.claim
+            )
+            usable_until = time.monotonic() + self.policy.claim * (1 - self.policy.claim_margin)
+            again = [r.id for r in rows if r.id in tried]
+            if again:  # due again already (a short retry delay): the next pass takes them
+                await store.release_claims(self.db, self.holder, again)
+            rows = [r for r in rows if r.id not in tried]
             if not rows:
                 return report
-            for row in rows:
-                tried.add(row.id)
-                if row.channel_id not in refused:  # its other rows were failed with it
+            tried.update(r.id for r in rows)
+            try:
+                await self._send_batch(rows, usable_until, report, refused)
+            except BaseException:
+                # Stopping (Ctrl-C, shutdown) or a bug: what this batch did not finish goes back
+                # to the other processes now rather than when the claims expire.
+                with contextlib.suppress(Exception):
+                    await store.release_claims(self.db, self.holder, [r.id for r in rows])
+                raise
+
+    async def _send_batch(
+        self,
+        rows: list[store.OutboxRow],
+        usable_until: float,
+        report: DeliveryReport,
+        refused: set[int],
+    ) -> None:
+        """Send a claimed batch: channels concurrently, each channel's rows in order."""
+        by_channel: dict[int, list[store.OutboxRow]] = {}
+        for row in rows:
+            by_channel.setdefault(row.channel_id, []).append(row)
+        queue = deque(by_channel.values())
+        expired: list[int] = []
+
+        async def work() -> None:
+            while queue:
+                for row in queue.popleft():
+                    if row.channel_id in refused:  # its other rows were failed with it
+                        break
+                    if time.monotonic() >= usable_until:
+                        expired.append(row.id)
+                        continue
                     await self._deliver(row, report, refused)
+
+        await _all([work() for _ in range(min(self.policy.concurrency, len(queue)))])
+        if expired:
+            report.expired += len(expired)
+            await store.release_claims(self.db, self.holder, expired)
 
     async def _deliver(
         self, row: store.OutboxRow, report: DeliveryReport, refused: set[int]
     ) -> None:
         reply = await self._reply(row)
         if reply is None:
-            await store.mark_failed(self.db, row.id, "alert or notice missing")
+            await store.mark_failed(self.db, row.id, "alert or notice missing", holder=self.holder)
             report.failed += 1
             return
+        if self.budget is not None:
+            await self.budget.acquire()
         try:
             message_id = await self.sender.send(row.channel_id, reply, nonce=row.nonce)
         except DeliveryRetry as exc:
             attempts = row.attempts + 1
             if attempts >= self.policy.max_attempts:
-                await store.mark_failed(self.db, row.id, f"gave up after {attempts} tries: {exc}")
+                await store.mark_failed(
+                    self.db, row.id, f"gave up after {attempts} tries: {exc}", holder=self.holder
+                )
                 report.failed += 1
                 log.error("outbox %s: gave up after %d tries (%s)", row.id, attempts, exc)
             else:
                 delay = self._delay(attempts, exc.retry_after)
-                await store.mark_retry(self.db, row.id, exc.reason, delay)
+                await store.mark_retry(self.db, row.id, exc.reason, delay, holder=self.holder)
                 report.retried += 1
                 log.warning("outbox %s: %s; retry in %.1fs", row.id, exc.reason, delay)
             report.errors.append(exc.reason)
         except DeliveryRejected as exc:
-            await store.mark_failed(self.db, row.id, exc.reason)
+            await store.mark_failed(self.db, row.id, exc.reason, holder=self.holder)
             report.failed += 1
             report.errors.append(exc.reason)
             log.error("outbox %s: Discord refused the message: %s", row.id, exc.reason)
@@ -201,7 +315,13 @@ class Deliverer:
         except Exception as exc:  # a Sender bug: retry later rather than lose the alert
             log.exception("outbox %s: sender error", row.id)
             delay = self._delay(row.attempts + 1, None)
-            await store.mark_retry(self.db, row.id, f"sender error ({type(exc).__name__})", delay)
+            await store.mark_retry(
+                self.db,
+                row.id,
+                f"sender error ({type(exc).__name__})",
+                delay,
+                holder=self.holder,
+            )
             report.retried += 1
         else:
             await store.mark_sent(self.db, row.id, message_id)
@@ -219,14 +339,17 @@ class Deliverer:
     async def run(self, wake: asyncio.Event | None = None) -> None:
         """Deliver until cancelled: on ``wake`` (new outbox rows) or when a retry is due."""
         wake = wake or asyncio.Event()
+        # Another process may queue rows (it polls) or hand some back (it stopped) without
+        # waking us: where processes share the database, look more often.
+        idle = self.policy.shared_idle if self.db.dialect.concurrent_writers else self.policy.idle
         while True:
             wake.clear()
-            timeout = self.policy.idle
+            timeout = idle
             try:
                 await self.deliver_due()
-                next_at = clock.parse(await store.next_due_at(self.db))
-                if next_at is not None:
-                    timeout = min(timeout, max(0.05, (next_at - clock.now()).total_seconds()))
+                due_in = await store.next_due_in(self.db)
+                if due_in is not None:
+                    timeout = min(timeout, max(0.05, due_in))
                 now = self.now()
                 week_closes = (weekly.next_week_start(now) - now).total_seconds()
                 timeout = min(timeout, max(0.05, week_closes))

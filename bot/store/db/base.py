@@ -44,10 +44,26 @@ class Dialect:
     string_agg: str  # aggregate joining text: string_agg(x, ',') / group_concat(x, ',')
     skip_locked: str  # appended to a claiming SELECT; SQLite's writer is already exclusive
     concurrent_writers: bool  # False: one writer transaction at a time (SQLite)
+    # The database's clock in seconds since 1970 (a DOUBLE PRECISION expression). Leases and
+    # claims that several processes compare are timed by the one clock they share, never by
+    # each process's own.
+    epoch_now: str
 
 
-SQLITE = Dialect("sqlite", "group_concat", "", concurrent_writers=False)
-POSTGRES = Dialect("postgres", "string_agg", " FOR UPDATE SKIP LOCKED", concurrent_writers=True)
+SQLITE = Dialect(
+    "sqlite",
+    "group_concat",
+    "",
+    concurrent_writers=False,
+    epoch_now="((julianday('now') - 2440587.5) * 86400.0)",
+)
+POSTGRES = Dialect(
+    "postgres",
+    "string_agg",
+    " FOR UPDATE SKIP LOCKED",
+    concurrent_writers=True,
+    epoch_now="CAST(extract(epoch FROM clock_timestamp()) AS DOUBLE PRECISION)",
+)
 
 
 def is_postgres_url(target: str | Path) -> bool:
