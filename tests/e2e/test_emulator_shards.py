@@ -92,7 +92,7 @@ async def test_without_a_shard_count_one_process_runs_the_recommended_shards(
 async def test_a_command_for_a_shard_nobody_runs_is_an_error_not_a_silent_loss(
     emulator: DiscordEmulator, start_bot: StartBot
 ) -> None:
-    zero, one = two_servers(emulator)
+    _, one = two_servers(emulator)
     await start_bot(ShardBot(shard_ids=[0], shard_count=2))
     with pytest.raises(Exception, match="no gateway session runs the shard"):
         await emulator.slash(emulator.add_member(one, "carol"), one.channels[0], "where")
