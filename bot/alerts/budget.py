@@ -4,44 +4,51 @@ Discord allows a bot ``FINEPRINT_GLOBAL_RATE`` requests per second in total (50 
 raised it for the bot), across all its processes; past it, every request of the bot is answered
 429 for a while. Per-route limits (5 messages per 5 s in one channel…) come back in each
 response's headers and discord.py keeps to them on its own; the global one it only learns about
-from a 429, and one process cannot know what the others spend. So the deliverer takes a token
+from a 429, and one process cannot know what the others spend. So the deliverer takes a turn
 before each message:
 
-- on a database several processes share (PostgreSQL), from a token bucket IN the database
-  (``bot.store.buckets``): the processes together stay under the limit however the work is
-  split between them, and a process alone gets the whole budget — no fixed split to reconfigure
-  when a process is added, dies or has nothing to send;
+- on a database several processes share (PostgreSQL), from one schedule IN the database (a
+  token bucket written as one time stamp, ``bot.store.buckets``): the processes together stay
+  under the limit however the work is split between them, and a process alone gets the whole
+  budget — no fixed split to reconfigure when a process is added, dies or has nothing to send;
 - on SQLite (one process per file), from a bucket in the process.
 
 Deliveries get ``DELIVERY_SHARE`` of the limit: the rest is headroom for the bot's other requests
 (interaction responses do not count against the global limit; the odd ``fetch_guild`` or DM does)
-and for requests that arrive bunched. The bucket holds at most ``BURST_SHARE`` of a second's
-worth, so no one-second window sees more than ``(DELIVERY_SHARE + BURST_SHARE)`` × the limit.
-A process fetches a few tokens per round trip and lets unspent ones lapse after ``HOLD`` seconds,
-so a process that stops sending cannot save tokens up into a burst later.
+and for requests that arrive bunched. A process reserves up to ``HORIZON`` seconds' worth of
+turns in one round trip and sends each at its time, so the database's round trip does not
+limit the rate; a turn it misses by more than ``LATE`` (its sender was busy) is dropped rather
+than sent together with the next ones, so nothing arrives in bursts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
+from collections import deque
 from typing import Protocol
 
 from bot.store import buckets
 from bot.store.db import Database
 
-DELIVERY_SHARE = 0.95
-BURST_SHARE = 0.02
-HOLD = 0.25  # seconds a process may keep tokens it fetched before they lapse
+DELIVERY_SHARE = 0.93
+BURST_SHARE = 0.01  # at most this share of a second's budget at once, after a quiet spell
+HORIZON = 0.5  # seconds' worth of turns a process holds at most
+LATE = 0.02  # seconds after which a missed turn is dropped
 BUCKET = "discord-global"
+OFFSET_SAMPLES = 16  # answers the database's clock is placed in ours from
+
+log = logging.getLogger(__name__)
 
 
 class Budget(Protocol):
-    rate: float  # tokens per second
+    rate: float  # requests per second
 
-    async def acquire(self) -> None:
-        """Wait until one request may be sent, and count it."""
+    async def acquire(self, ahead: int = 1) -> None:
+        """Wait until one request may be sent, and count it; ``ahead``: how many the caller
+        expects to send soon, this one included (so turns can be reserved in advance)."""
         ...
 
 
@@ -60,7 +67,7 @@ class LocalBudget:
         self._stamp = time.monotonic()
         self._lock = asyncio.Lock()
 
-    async def acquire(self) -> None:
+    async def acquire(self, ahead: int = 1) -> None:
         async with self._lock:
             while True:
                 now = time.monotonic()
@@ -73,41 +80,79 @@ class LocalBudget:
 
 
 class SharedBudget:
-    """A token bucket in the database, shared by every process on it."""
+    """The budget in the database (``bot.store.buckets``), shared by every process on it.
+
+    Turns are reserved for what the caller says is coming (``ahead``), at most ``horizon``
+    seconds' worth held at once, and one reservation stays under way while more is wanted: the
+    next turns arrive while the current ones are spent, so the sender does not wait for the
+    database."""
 
     def __init__(
-        self, db: Database, rate: float, burst: float, *, name: str = BUCKET, hold: float = HOLD
+        self,
+        db: Database,
+        rate: float,
+        burst: float,
+        *,
+        name: str = BUCKET,
+        horizon: float = HORIZON,
+        late: float = LATE,
     ) -> None:
         self.db = db
         self.rate = rate
         self.burst = burst
         self.name = name
-        self.hold = hold
-        self._chunk = max(1, math.floor(burst))
-        self._tokens = 0
-        self._lapse = 0.0
-        self._waiting = 0
-        self._lock = asyncio.Lock()
+        self.late = late
+        self._chunk = max(1, math.ceil(rate * horizon))
+        self._turns: deque[float] = deque()  # reserved turns, in time.monotonic()
+        self._refill: asyncio.Task[None] | None = None
+        self._created = False
+        self._offsets: deque[float] = deque(maxlen=OFFSET_SAMPLES)
 
-    async def acquire(self) -> None:
-        self._waiting += 1
-        try:
-            async with self._lock:
-                while True:
-                    if self._tokens and time.monotonic() < self._lapse:
-                        self._tokens -= 1
-                        return
-                    want = min(self._chunk, self._waiting)
-                    grant = await buckets.take(
-                        self.db, self.name, want, rate=self.rate, burst=self.burst
-                    )
-                    if grant.tokens:
-                        self._tokens = grant.tokens
-                        self._lapse = time.monotonic() + self.hold
-                    else:
-                        await asyncio.sleep(grant.wait)
-        finally:
-            self._waiting -= 1
+    async def acquire(self, ahead: int = 1) -> None:
+        while True:
+            now = time.monotonic()
+            while self._turns and self._turns[0] < now - self.late:
+                self._turns.popleft()  # missed: sending it now would bunch with the next ones
+            held = len(self._turns)
+            refill = None
+            if ahead > held and held < self._chunk:  # keep a reservation under way
+                refill = self._start_refill(min(ahead, self._chunk) - held)
+            if self._turns:
+                turn = self._turns.popleft()
+                break
+            assert refill is not None  # no turn held: one is being reserved
+            await refill
+        delay = turn - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    def _start_refill(self, count: int) -> asyncio.Task[None]:
+        """One reservation at a time; returns the one under way."""
+        if self._refill is None or self._refill.done():
+            self._refill = asyncio.create_task(self._reserve(count))
+            self._refill.add_done_callback(_note_failure)
+        return self._refill
+
+    async def _reserve(self, count: int) -> None:
+        if not self._created:
+            await buckets.create(self.db, self.name)
+            self._created = True
+        got = await buckets.reserve(self.db, self.name, count, rate=self.rate, burst=self.burst)
+        # The database's clock in ours: the smallest (arrival - database time) of the last few
+        # answers, the one with the shortest delay, so a slow answer does not push its turns
+        # onto the next ones (a turn that arrives too late is dropped like any missed turn).
+        self._offsets.append(time.monotonic() - got.now)
+        offset = min(self._offsets)
+        last = self._turns[-1] if self._turns else float("-inf")
+        for at in got.turns:
+            last = max(last, got.now + at + offset)  # in order
+            self._turns.append(last)
+
+
+def _note_failure(task: asyncio.Task[None]) -> None:
+    """A background top-up that failed is logged (the next acquire tries again)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("could not reserve turns of the request budget: %s", task.exception())
 
 
 def budget_for(db: Database, global_rate: float) -> Budget:

@@ -26,10 +26,13 @@ processes at once knowingly. A process that stops cleanly hands its unfinished c
 Digests are built by whichever process closes the week first; the others find the digest made
 (its id is deterministic) and build nothing.
 
-Within a process, rows of different channels are sent concurrently (``policy.concurrency``; at
-a real round trip to Discord one send at a time would use a fraction of the budget), rows of one
-channel in order, one after the other. Every message first takes a token from the global budget
-(``bot.alerts.budget``), which all processes share.
+Within a process, messages go out at the pace of the global budget (``bot.alerts.budget``,
+shared by all processes): each takes its turn, then is sent in a task of its own, so as many
+are in flight as Discord's round trip needs — one at a time, a 100 ms round trip would use a
+fifth of a 50/s budget. A channel has one message in flight at a time, so its rows arrive in
+order. Sent rows are marked in batches, one
+transaction for all those Discord accepted meanwhile (``_Marks``): a row whose mark a crash
+lost is like one whose send a crash interrupted — taken again, same nonce.
 """
 
 from __future__ import annotations
@@ -40,7 +43,6 @@ import logging
 import random
 import time
 from collections import OrderedDict, deque
-from collections.abc import Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -107,10 +109,10 @@ class DeliveryPolicy:
     base_delay: float = 5.0
     max_delay: float = 3600.0
     max_attempts: int = 12  # ~ a few hours of retries before giving up on a row
-    batch: int = 100  # rows claimed at once (fewer when the budget could not send them in time)
+    batch: int = 200  # rows claimed at once (fewer when the budget could not send them in time)
     idle: float = 60.0  # the loop re-checks the outbox at least this often
     shared_idle: float = 2.0  # ... this often when other processes may have queued rows
-    concurrency: int = 10  # channels sent to at once
+    concurrency: int = 500  # messages in flight at most (the budget paces them)
     claim: float = 20.0  # seconds a claim lasts (Settings.lease)
     claim_margin: float = 0.25  # the last share of a claim is not used: it may end meanwhile
 
@@ -127,15 +129,32 @@ class DeliveryReport:
 REPLY_CACHE = 256  # rendered alerts kept: a fan-out renders each (alert, role) once
 
 
-async def _all(coros: list[Coroutine[Any, Any, None]]) -> None:
-    """Run these together; the first error (or a cancellation) stops the others."""
-    tasks = [asyncio.create_task(c) for c in coros]
-    try:
-        await asyncio.gather(*tasks)
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+class _Marks:
+    """Rows Discord accepted, written as sent in batches: one transaction for every row that
+    came back while the previous batch was being written."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._queued: list[tuple[int, int]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    def add(self, row_id: int, message_id: int) -> None:
+        self._queued.append((row_id, message_id))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write(), name="outbox-marks")
+
+    async def _write(self) -> None:
+        while self._queued:
+            batch, self._queued = self._queued, []
+            try:
+                await store.mark_sent_many(self.db, batch)
+            except Exception:  # left claimed: taken again after the claim, same nonce
+                log.exception("could not mark %d sent outbox rows", len(batch))
+
+    async def flush(self) -> None:
+        """Until everything queued so far is written."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
 
 
 class Deliverer:
@@ -158,6 +177,7 @@ class Deliverer:
         self.holder = holder or processes.this_process()  # whose claims these are
         self.budget = budget  # the global request budget (None: unlimited)
         self._replies: OrderedDict[tuple[str, str, int | None], Reply] = OrderedDict()
+        self._marks = _Marks(db)
 
     def _delay(self, attempts: int, retry_after: float | None) -> float:
         delay = min(self.policy.base_delay * 2 ** max(attempts - 1, 0), self.policy.max_delay)
@@ -210,58 +230,19 @@ class Deliverer:
         """Build the digests of closed weeks, then claim and send every pending row that is due
         now (each at most once per pass); returns what happened."""
         await weekly.close_weeks(self.db, self.now())
-        report = DeliveryReport()
-        refused: set[int] = set()
-        tried: set[int] = set()  # each row at most once per pass, whatever its retry delay
-        while True:
-            rows = await store.claim_due(
-                self.db, self.holder, limit=self._batch(), seconds=self.policy.claim
-            )
-            usable_until = time.monotonic() + self.policy.claim * (1 - self.policy.claim_margin)
-            again = [r.id for r in rows if r.id in tried]
-            if again:  # due again already (a short retry delay): the next pass takes them
-                await store.release_claims(self.db, self.holder, again)
-            rows = [r for r in rows if r.id not in tried]
-            if not rows:
-                return report
-            tried.update(r.id for r in rows)
-            try:
-                await self._send_batch(rows, usable_until, report, refused)
-            except BaseException:
-                # Stopping (Ctrl-C, shutdown) or a bug: what this batch did not finish goes back
-                # to the other processes now rather than when the claims expire.
-                with contextlib.suppress(Exception):
-                    await store.release_claims(self.db, self.holder, [r.id for r in rows])
-                raise
-
-    async def _send_batch(
-        self,
-        rows: list[store.OutboxRow],
-        usable_until: float,
-        report: DeliveryReport,
-        refused: set[int],
-    ) -> None:
-        """Send a claimed batch: channels concurrently, each channel's rows in order."""
-        by_channel: dict[int, list[store.OutboxRow]] = {}
-        for row in rows:
-            by_channel.setdefault(row.channel_id, []).append(row)
-        queue = deque(by_channel.values())
-        expired: list[int] = []
-
-        async def work() -> None:
-            while queue:
-                for row in queue.popleft():
-                    if row.channel_id in refused:  # its other rows were failed with it
-                        break
-                    if time.monotonic() >= usable_until:
-                        expired.append(row.id)
-                        continue
-                    await self._deliver(row, report, refused)
-
-        await _all([work() for _ in range(min(self.policy.concurrency, len(queue)))])
-        if expired:
-            report.expired += len(expired)
-            await store.release_claims(self.db, self.holder, expired)
+        sending = _Pass(self)
+        try:
+            await sending.run()
+            await self._marks.flush()
+        except BaseException:
+            # Stopping (Ctrl-C, shutdown) or a bug: what Discord accepted is marked, what this
+            # pass did not finish goes back to the other processes now rather than when the
+            # claims expire.
+            with contextlib.suppress(Exception):
+                await self._marks.flush()
+                await store.release_claims(self.db, self.holder, sorted(sending.tried))
+            raise
+        return sending.report
 
     async def _deliver(
         self, row: store.OutboxRow, report: DeliveryReport, refused: set[int]
@@ -271,8 +252,6 @@ class Deliverer:
             await store.mark_failed(self.db, row.id, "alert or notice missing", holder=self.holder)
             report.failed += 1
             return
-        if self.budget is not None:
-            await self.budget.acquire()
         try:
             message_id = await self.sender.send(row.channel_id, reply, nonce=row.nonce)
         except DeliveryRetry as exc:
@@ -301,6 +280,7 @@ class Deliverer:
             )
         except DeliveryPermanent as exc:
             refused.add(row.channel_id)
+            await self._marks.flush()  # a message the channel took before is sent, not failed
             failed = await store.fail_channel(self.db, row.channel_id, exc.reason)
             report.failed += max(failed, 1)
             report.errors.append(exc.reason)
@@ -324,7 +304,7 @@ class Deliverer:
             )
             report.retried += 1
         else:
-            await store.mark_sent(self.db, row.id, message_id)
+            self._marks.add(row.id, message_id)
             report.sent += 1
 
     async def _tell_guild_once(self, guild_id: int, key: str, reply: Reply) -> None:
@@ -360,3 +340,103 @@ class Deliverer:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(timeout):
                     await wake.wait()
+
+
+class _Pass:
+    """One delivery pass: claims rows ahead of need, sends them at the budget's pace.
+
+    The next batch is claimed while the current one is still being sent, so neither the claim
+    nor the end of a batch stalls the flow. Each message takes its turn from the budget, then
+    goes out in a task of its own — as many in flight as Discord's round trip needs (one at a
+    time, a 100 ms round trip would use a fifth of a 50/s budget), at most
+    ``policy.concurrency``. A channel has one message in flight at a time, so its rows arrive
+    in order, and a channel that refuses stops its other rows.
+    """
+
+    def __init__(self, deliverer: Deliverer) -> None:
+        self.d = deliverer
+        self.report = DeliveryReport()
+        self.refused: set[int] = set()
+        self.tried: set[int] = set()  # each row at most once per pass, whatever its retry delay
+        self.waiting: dict[int, deque[tuple[store.OutboxRow, float]]] = {}
+        self.ready: deque[int] = deque()  # channels with rows waiting and nothing in flight
+        self.busy: set[int] = set()  # channels with a message in flight
+        self.queued = 0
+        self.expired: list[int] = []
+
+    async def _claim(self) -> bool:
+        """Claim the next batch; False when there was nothing new to claim."""
+        d = self.d
+        rows = await store.claim_due(d.db, d.holder, limit=d._batch(), seconds=d.policy.claim)
+        usable_until = time.monotonic() + d.policy.claim * (1 - d.policy.claim_margin)
+        again = [r.id for r in rows if r.id in self.tried]
+        if again:  # due again already (a short retry delay): the next pass takes them
+            await store.release_claims(d.db, d.holder, again)
+        fresh = [r for r in rows if r.id not in self.tried]
+        for row in fresh:
+            self.tried.add(row.id)
+            rows_of = self.waiting.setdefault(row.channel_id, deque())
+            if not rows_of and row.channel_id not in self.busy:
+                self.ready.append(row.channel_id)
+            rows_of.append((row, usable_until))
+        self.queued += len(fresh)
+        return bool(fresh)
+
+    def _drop(self, channel: int) -> None:
+        """A refused channel's other rows: failed with it already."""
+        self.queued -= len(self.waiting[channel])
+        self.waiting[channel].clear()
+
+    async def run(self) -> None:
+        d = self.d
+        inflight: dict[asyncio.Task[None], int] = {}
+        claiming: asyncio.Task[bool] | None = None
+        more = True  # whether a claim may still find rows
+        try:
+            while True:
+                if more and claiming is None and self.queued < d._batch() // 2 + 1:
+                    claiming = asyncio.create_task(self._claim())
+                if not self.ready or len(inflight) >= d.policy.concurrency:
+                    pending: set[asyncio.Task[Any]] = set(inflight)
+                    if claiming is not None:
+                        pending.add(claiming)
+                    if not pending:
+                        break  # nothing waiting, nothing in flight, nothing left to claim
+                    finished, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    for task in finished:
+                        if task is claiming:
+                            claiming = None
+                            more = bool(task.result())
+                            continue
+                        channel = inflight.pop(task)
+                        self.busy.discard(channel)
+                        task.result()  # a database error ends the pass (claims released)
+                        if channel in self.refused:
+                            self._drop(channel)
+                        elif self.waiting[channel]:
+                            self.ready.append(channel)
+                    continue
+                channel = self.ready.popleft()
+                if channel in self.refused:
+                    self._drop(channel)
+                    continue
+                row, usable_until = self.waiting[channel].popleft()
+                self.queued -= 1
+                if time.monotonic() >= usable_until:  # the claim may be over: not ours to send
+                    self.expired.append(row.id)
+                    if self.waiting[channel]:
+                        self.ready.append(channel)
+                    continue
+                if d.budget is not None:
+                    await d.budget.acquire(ahead=self.queued + 1)
+                self.busy.add(channel)
+                task = asyncio.create_task(d._deliver(row, self.report, self.refused))
+                inflight[task] = channel
+        finally:
+            rest = [*inflight, *([claiming] if claiming is not None else [])]
+            for task in rest:
+                task.cancel()
+            await asyncio.gather(*rest, return_exceptions=True)
+        if self.expired:
+            self.report.expired += len(self.expired)
+            await store.release_claims(d.db, d.holder, self.expired)

@@ -344,6 +344,20 @@ async def mark_sent(db: Database, row_id: int, message_id: int) -> None:
         )
 
 
+async def mark_sent_many(db: Database, sent: list[tuple[int, int]]) -> None:
+    """``mark_sent`` for several (row id, message id) at once, in one transaction."""
+    if not sent:
+        return
+    now = clock.now_iso()
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "UPDATE outbox SET status = 'sent', message_id = ?, done_at = ?, "
+            f"attempts = attempts + 1, last_error = NULL, {_UNCLAIM} "
+            "WHERE id = ? AND status = 'pending'",
+            [(message_id, now, row_id) for row_id, message_id in sent],
+        )
+
+
 def _held(holder: str | None) -> tuple[str, tuple[str, ...]]:
     if holder is None:
         return "", ()

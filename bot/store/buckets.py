@@ -1,53 +1,61 @@
-"""Token buckets in the database: one request budget that several processes draw from.
+"""A request budget in the database that several processes draw from (GCRA, by reservation).
 
 Discord allows a bot a number of requests per second in total (the global rate limit, 50/s
-unless Discord raised it), whatever the number of processes sending them. Each process asks the
-shared bucket for the tokens it is about to spend (``take``); the bucket refills at ``rate``
-tokens per second up to ``burst``, by the database's clock, so together the processes never
-spend more than ``burst + rate × t`` in any ``t`` seconds. A process asks for a few tokens at a
-time (one round trip buys several sends); a token granted to a process that then dies is simply
-not spent.
+unless Discord raised it), whatever the number of processes sending them. The processes share
+one schedule, kept in one row: its *theoretical arrival time* (``tat``), the moment by which
+every turn reserved so far will have come at ``rate`` per second. A process reserves its next
+few turns in one statement (``reserve``) and sends each at its time; the schedule moves on by
+``1/rate`` per turn reserved, so however the turns are shared out, the processes together never
+send faster than ``rate`` (after a quiet spell, up to ``burst`` at once). Reserving ahead keeps
+a process's sending from waiting on database round trips; a turn reserved by a process that
+then dies is simply not used.
 
-The read-then-write runs under the bucket's named lock (``Connection.lock``: an advisory lock on
-PostgreSQL; SQLite's write transaction is already exclusive).
+This is the generic cell rate algorithm (GCRA), the token bucket written as one time stamp.
+Times are the database's clock (``Dialect.epoch_now``), so the processes' own clocks never have
+to agree; one ``UPDATE`` reads and moves the schedule, so concurrent reservations are ordered by
+the row's lock (PostgreSQL re-evaluates the new value on the row another transaction just
+changed) and never overlap — and, a statement on its own (``Database.write_one``), it costs
+PostgreSQL one round trip.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from bot.store.db import Database
 
 
 @dataclass(frozen=True, slots=True)
-class Grant:
-    tokens: int  # how many of the requested tokens were granted
-    wait: float  # when none were: seconds until the next one is due
+class Reservation:
+    now: float  # the database's clock when the reservation was made (epoch seconds)
+    start: float  # the first turn reserved (epoch seconds); the others follow at 1/rate
+    count: int
+    rate: float
+
+    @property
+    def turns(self) -> tuple[float, ...]:
+        """Seconds from ``now`` of each turn reserved."""
+        return tuple(self.start + i / self.rate - self.now for i in range(self.count))
 
 
-async def take(db: Database, name: str, want: int, *, rate: float, burst: float) -> Grant:
-    """Take up to ``want`` whole tokens from the bucket ``name`` (created full)."""
+async def create(db: Database, name: str) -> None:
+    """Make sure the budget ``name`` exists (idle: its first reservation may burst)."""
     async with db.transaction() as conn:
-        await conn.lock(f"bucket:{name}")
-        row = await conn.fetchone(
-            f"SELECT {db.dialect.epoch_now} AS now, tokens, updated_at FROM "
-            "(SELECT 1 AS one) AS clock LEFT JOIN rate_bucket ON name = ?",
+        await conn.execute(
+            "INSERT INTO rate_bucket (name, tat) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
             (name,),
         )
-        assert row is not None
-        now = float(row["now"])
-        if row["tokens"] is None:
-            tokens = burst
-        else:
-            elapsed = max(0.0, now - float(row["updated_at"]))
-            tokens = min(burst, float(row["tokens"]) + elapsed * rate)
-        granted = max(0, min(want, math.floor(tokens + 1e-9)))
-        await conn.execute(
-            "INSERT INTO rate_bucket (name, tokens, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET tokens = excluded.tokens, "
-            "updated_at = excluded.updated_at",
-            (name, tokens - granted, now),
-        )
-    wait = 0.0 if granted else max(0.0, 1.0 - tokens) / rate
-    return Grant(granted, wait)
+
+
+async def reserve(db: Database, name: str, count: int, *, rate: float, burst: float) -> Reservation:
+    """Reserve the next ``count`` turns of the budget ``name`` (``create`` it first)."""
+    now, greatest = db.dialect.epoch_now, db.dialect.greatest
+    row = await db.write_one(
+        f"UPDATE rate_bucket SET tat = {greatest}(tat, {now} - ?) + ? WHERE name = ? "
+        f"RETURNING tat, {now} AS now",
+        ((burst - 1) / rate, count / rate, name),
+    )
+    if row is None:
+        raise LookupError(f"no request budget named {name!r}: create() it first")
+    end = float(row["tat"])
+    return Reservation(float(row["now"]), end - count / rate, count, rate)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -346,16 +347,29 @@ async def test_weekly_digests_are_built_and_sent_once_by_several_processes(
 # --------------------------------------------------------------------------- the budget
 
 
-async def test_the_shared_bucket_grants_a_burst_then_the_rate(db: Database) -> None:
-    first = await buckets.take(db, "b", 10, rate=20.0, burst=3.0)
-    assert first.tokens == 3  # the burst
-    empty = await buckets.take(db, "b", 10, rate=20.0, burst=3.0)
-    assert empty.tokens == 0 and 0 < empty.wait <= 1 / 20
-    await asyncio.sleep(0.12)  # at least 2.4 tokens refilled (more if the sleep ran long)...
-    refilled = await buckets.take(db, "b", 10, rate=20.0, burst=3.0)
-    assert 2 <= refilled.tokens <= 3  # ... but never more than the burst
-    await asyncio.sleep(0.5)  # 10 tokens' worth of time
-    assert (await buckets.take(db, "b", 10, rate=20.0, burst=3.0)).tokens == 3
+async def test_the_shared_schedule_grants_a_burst_then_turns_at_the_rate(db: Database) -> None:
+    await buckets.create(db, "b")
+    first = await buckets.reserve(db, "b", 3, rate=20.0, burst=3.0)
+    assert len(first.turns) == 3 and all(t <= 1e-3 for t in first.turns)  # the burst, now
+    later = await buckets.reserve(db, "b", 4, rate=20.0, burst=3.0)
+    assert later.start >= first.start + 3 / 20 - 1e-6  # after the burst's turns...
+    gaps = [b - a for a, b in itertools.pairwise(later.turns)]
+    assert all(abs(g - 1 / 20) < 1e-6 for g in gaps)  # ... one every 1/20 s
+    await buckets.create(db, "b")  # creating it again changes nothing
+    assert (await buckets.reserve(db, "b", 1, rate=20.0, burst=3.0)).start >= later.start + 0.2
+
+
+@pytest.mark.postgres
+async def test_processes_reserving_at_once_never_get_the_same_turn(postgres_url: str) -> None:
+    rate = 1000.0
+    async with processes_on(postgres_url, 3) as dbs:
+        await buckets.create(dbs[0], "g")
+        got = await asyncio.gather(
+            *(buckets.reserve(dbs[n % 3], "g", 5, rate=rate, burst=1.0) for n in range(30))
+        )
+    turns = sorted(r.start + i / rate for r in got for i in range(r.count))
+    assert len(turns) == 150
+    assert all(b - a >= 1 / rate - 1e-6 for a, b in itertools.pairwise(turns))
 
 
 async def test_processes_sharing_the_budget_stay_under_the_limit_together(settings) -> None:
@@ -376,6 +390,7 @@ async def test_processes_sharing_the_budget_stay_under_the_limit_together(settin
         start = time.monotonic()
         await asyncio.gather(sender(budgets[0], sends // 2), sender(budgets[1], sends - sends // 2))
         elapsed = time.monotonic() - start
+    assert len(stamps) == sends
     assert elapsed >= (sends - burst) / rate * 0.95  # the rate held, whoever sent
     stamps.sort()
     busiest = max(sum(1 for t in stamps if s <= t < s + 1.0) for s in stamps)

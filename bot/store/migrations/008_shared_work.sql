@@ -7,6 +7,9 @@
 -- claim to expire, and another one takes the row again (same nonce).
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
 ALTER TABLE outbox ADD COLUMN claimed_until DOUBLE PRECISION;
+-- Claims take pending rows oldest first: this index walks just those, in that order, however
+-- many sent rows the table holds.
+CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'pending';
 
 -- A named role one process holds at a time (the poller), until expires_at unless renewed.
 CREATE TABLE lease (
@@ -16,11 +19,11 @@ CREATE TABLE lease (
     acquired_at  DOUBLE PRECISION NOT NULL
 );
 
--- A token bucket several processes draw from (Discord's global request limit).
+-- A request budget several processes draw from (Discord's global limit): the time by which
+-- every turn reserved so far has come, at the budget's rate (bot.store.buckets, GCRA).
 CREATE TABLE rate_bucket (
-    name        TEXT PRIMARY KEY,
-    tokens      DOUBLE PRECISION NOT NULL,
-    updated_at  DOUBLE PRECISION NOT NULL
+    name  TEXT PRIMARY KEY,
+    tat   DOUBLE PRECISION NOT NULL
 );
 
 -- Each running process (bot, console, watch), seen at its last heartbeat.

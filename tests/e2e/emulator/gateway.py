@@ -205,13 +205,13 @@ class Gateway:
 
     def dispatch_message(self, event: str, message: Message, channel: Channel) -> None:
         """MESSAGE_CREATE/UPDATE as the bot's intents allow (content needs MESSAGE_CONTENT)."""
+        intent = Intent.DIRECT_MESSAGES if channel.type == 1 else Intent.GUILD_MESSAGES
         session = next(
             (s for s in self._sessions.values() if s.owns(channel.guild_id or None)), None
         )
-        if session is None:
-            return
+        if session is None or not session.intents & intent:
+            return  # nobody gets it: no payload to build (a fan-out posts thousands)
         payload = message.payload()
-        intent = Intent.DIRECT_MESSAGES if channel.type == 1 else Intent.GUILD_MESSAGES
         if channel.guild_id:
             payload["guild_id"] = str(channel.guild_id)
             guild = self.state.guilds_by_id.get(channel.guild_id)
