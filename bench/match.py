@@ -1,4 +1,5 @@
-"""Latency of `ask` against the shipped database and a synthetic one of 10,000 FAQ entries.
+"""Latency of `ask` against the shipped database and a synthetic one of 10,000 FAQ entries,
+and what answering in another language costs.
 
 Run: python bench/match.py [--queries 1000] [--entries 10000]
 
@@ -7,6 +8,12 @@ opt-outs) next to raw ``rapidfuzz.process.extractOne`` over the very strings the
 searches, in the same run, so the ratio does not depend on the machine. Two raw baselines are
 shown: extractOne with its default scorer (WRatio) on the raw question, and extractOne with the
 scorer the matcher uses (fuzz.ratio) on the preprocessed question — the stricter comparison.
+
+The language part asks and renders each question's reply (the embed a member gets, fitted to
+Discord's limits) in English and in each of the six other locales, interleaved query by query so
+the machine's drift hits both alike, and prints each locale's extra time over English. Knowledge
+translations are stood in for by a catalog of the same texts (the lookups cost the same), so the
+figure holds once the real ones exist. Target: ≤ 10% extra.
 """
 
 from __future__ import annotations
@@ -24,14 +31,21 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot import present
 from bot.config import DEFAULT_DATA_DIR
+from bot.i18n.catalog import KnowledgeCatalog, translatable
+from bot.i18n.languages import load_languages
+from bot.i18n.locales import DEFAULT, LOCALES
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.matcher import Matcher, shape_of
 from bot.knowledge.model import FaqEntry, KnowledgeBase
 from bot.knowledge.topics import TOPIC_IDS
+from bot.present.texts import Texts
+from bot.results import AnswerView, ClauseView, FaqView, HistoryView, OptOutView
 
 P99_TARGET_MS = 5.0
 RATIO_TARGET = 3.0
+LANGUAGE_TARGET = 0.10  # rendering in a locale adds at most 10% to ask-and-render
 
 SUBJECTS = [
     "my music", "my songs", "my beats", "my uploads", "my videos", "my vocals", "my artwork",
@@ -162,6 +176,80 @@ def run(label: str, kb: KnowledgeBase, queries: list[str]) -> dict[str, float]:
     return row
 
 
+def answer_view(kb: KnowledgeBase, matcher: Matcher, query: str) -> AnswerView:
+    """What ``App.answer`` returns for a shipped-data question (no server entries, no DB)."""
+    result = matcher.ask(query)
+    found = result.answer
+    platform = kb.platforms.get(result.platform or "")
+    shown: ClauseView | OptOutView | FaqView | HistoryView | None = None
+    if found is not None and found.kind == "clause":
+        clause = kb.clauses[found.id]
+        if found.topic == "history":
+            shown = HistoryView(kb.platforms[clause.platform], tuple(kb.timeline(clause.platform)))
+        else:
+            shown = ClauseView(clause, kb.platforms[clause.platform])
+    elif found is not None and found.kind == "optout":
+        opt = kb.optouts[found.id]
+        shown = OptOutView(opt, kb.platforms[opt.platform])
+    elif found is not None and found.kind == "faq":
+        entry = kb.faq[found.id]
+        names = tuple(kb.platforms[p] for p in entry.platforms if p in kb.platforms)
+        shown = FaqView(entry, names, found.topic)
+    return AnswerView(result, None, shown, platform)
+
+
+def stand_in_knowledge(kb: KnowledgeBase, locale: str) -> KnowledgeCatalog:
+    """A knowledge catalog of the English texts, so a locale pays every lookup it will pay."""
+    catalog = KnowledgeCatalog(locale, Path("bench"))
+    for (kind, item_id), fields in translatable(kb).items():
+        for name, text in fields.items():
+            catalog.texts[kind, item_id, name] = text
+    catalog.documents.update({c.document: c.document for c in kb.clauses.values()})
+    return catalog
+
+
+def run_languages(kb: KnowledgeBase, queries: list[str], rounds: int = 3) -> float:
+    """Mean ask-and-render time per locale vs English; returns the worst extra fraction."""
+    matcher = Matcher(kb)
+    languages = load_languages(DEFAULT_DATA_DIR, kb)
+    texts = {
+        code: Texts(code, languages.texts(code).catalog, stand_in_knowledge(kb, code))
+        if code != DEFAULT
+        else languages.texts(code)
+        for code in LOCALES
+    }
+
+    def ask_and_render(query: str, t: Texts) -> None:
+        present.answer(answer_view(kb, matcher, query), t).fit(t)
+
+    totals = dict.fromkeys(LOCALES, 0.0)
+    for q in queries[:50]:  # warm caches (Babel's locale data, dates) as a running bot has them
+        for t in texts.values():
+            ask_and_render(q, t)
+    order = list(texts.items())
+    for _ in range(rounds):
+        for n, q in enumerate(queries):
+            shift = n % len(order)  # rotate who goes first: no locale pays for a cold start
+            for code, t in order[shift:] + order[:shift]:
+                start = time.perf_counter_ns()
+                ask_and_render(q, t)
+                totals[code] += time.perf_counter_ns() - start
+    count = rounds * len(queries)
+    base = totals[DEFAULT] / count / 1e6
+    print(f"\nask + render, shipped database, {len(queries)} queries × {rounds} rounds")
+    print(f"  {'locale':8} {'mean ms':>8} {'vs en':>8}")
+    worst = -1.0
+    for code in LOCALES:
+        if code == DEFAULT:
+            print(f"  {code:8} {base:8.3f} {'':>8}")
+            continue
+        mean = totals[code] / count / 1e6
+        extra = mean / base - 1
+        worst = max(worst, extra)
+        print(f"  {code:8} {mean:8.3f} {extra:+8.1%}")
+    return worst
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=1000)
@@ -172,6 +260,7 @@ def main() -> int:
     kb = load_knowledge(DEFAULT_DATA_DIR)
     queries = make_queries(kb, args.queries, rng)
     run("shipped database", kb, queries)
+    worst = run_languages(kb, queries)
     big = run(
         f"synthetic database ({args.entries:,})", synthetic_kb(kb, args.entries, rng), queries
     )
@@ -183,6 +272,10 @@ def main() -> int:
         f"{big['ask_p99']:.3f} ms {'OK' if ok_p99 else 'MISSED'}; "
         f"≤ {RATIO_TARGET}x the raw call (strict: same scorer, mean) → {ratio:.2f}x "
         f"{'OK' if ok_ratio else 'MISSED'}"
+    )
+    print(
+        f"Answering in another language: ≤ {LANGUAGE_TARGET:.0%} extra over English → worst "
+        f"{worst:+.1%} {'OK' if worst <= LANGUAGE_TARGET else 'MISSED'}"
     )
     return 0
 

@@ -23,6 +23,7 @@ from bot.alerts.budget import budget_for
 from bot.alerts.delivery import Deliverer, DeliveryPolicy, Sender
 from bot.alerts.digest import Clock
 from bot.config import Settings
+from bot.i18n.languages import Languages, load_languages
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.matcher import AskResult, FaqIndex, Matcher
 from bot.knowledge.model import Clause, FaqEntry, KnowledgeBase, Platform
@@ -80,6 +81,7 @@ class App:
         watcher: Watcher | None = None,
         poller: Poller | None = None,
         deliverer: Deliverer | None = None,
+        languages: Languages | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -90,6 +92,7 @@ class App:
         self.watcher = watcher
         self.poller = poller  # runs the watcher while this process holds the poller lease
         self.deliverer = deliverer
+        self.languages = languages or Languages()
         self._guilds: dict[int, GuildView] = {}
         self._review: tuple[float, frozenset[str]] = (0.0, frozenset())
 
@@ -372,6 +375,7 @@ async def open_app(
     closes and its digests go out (tests pass one they can move; nothing sleeps for a week).
     """
     kb = load_knowledge(settings.data_dir)
+    languages = load_languages(settings.data_dir, kb)  # TranslationError lists every problem
     specs = None
     if watch:  # a bad sources file stops the start with all its problems (SourcesError)
         sources = sources_path or settings.sources_path
@@ -396,10 +400,19 @@ async def open_app(
                     sender,
                     kb=kb,
                     now=clock,
+                    languages=languages,
                     policy=DeliveryPolicy(claim=settings.lease),
                     budget=budget_for(db, settings.global_rate),
                 )
-            yield App(settings, db, kb, watcher=watcher, poller=poller, deliverer=deliverer)
+            yield App(
+                settings,
+                db,
+                kb,
+                watcher=watcher,
+                poller=poller,
+                deliverer=deliverer,
+                languages=languages,
+            )
         finally:
             if watcher is not None:
                 await watcher.close()

@@ -35,16 +35,19 @@ from bot.alerts.delivery import DeliveryPermanent, DeliveryRejected, DeliveryRet
 from bot.alerts.digest import Clock
 from bot.app import App, open_app
 from bot.config import ConfigError, Settings
+from bot.present.alerts import carries_marker
 from bot.present.manage import notice
 from bot.present.reply import Reply
 from bot.store import clock as store_clock
 from cogs.utils.checks import NotModerator
 from cogs.utils.replies import CoreButton, Interaction, send_kwargs, send_reply, texts_for
+from cogs.utils.translator import CatalogTranslator
 
 log = logging.getLogger(__name__)
 
 BUCKET_SCAN_FROM = 256  # discord.py's own threshold for scanning its rate-limit buckets
 SHARD_QUEUE = "_AutoShardedClient__queue"  # discord.py's private name for the shards' events
+RECENT_MESSAGES = 50  # how far back a resend looks for the message it may have posted already
 EXTENSIONS: tuple[str, ...] = (
     "cogs.answers",
     "cogs.faq",
@@ -126,6 +129,7 @@ class FinePrintBot(commands.AutoShardedBot):
         self.tree.error(self.on_app_command_error)
 
     async def setup_hook(self) -> None:
+        await self.tree.set_translator(CatalogTranslator(self.app.languages))
         self.add_dynamic_items(CoreButton)
         for name in EXTENSIONS:
             try:
@@ -242,6 +246,34 @@ class DiscordSender:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise DeliveryRetry(f"network error ({type(exc).__name__})") from exc
         return message.id
+
+    async def find_posted(self, channel_id: int, marker: str) -> int | None:
+        """Our recent message in the channel whose footer carries ``marker``, if any. Without
+        Read Message History the check cannot be made: the alert is sent again (a possible
+        duplicate is better than a lost alert)."""
+        client = self._client()
+        try:
+            channel = self._channel(channel_id)
+            async for message in channel.history(limit=RECENT_MESSAGES):
+                if client.user is not None and message.author.id != client.user.id:
+                    continue
+                if any(carries_marker(e.footer.text, marker) for e in message.embeds):
+                    return message.id
+        except discord.NotFound as exc:
+            raise DeliveryPermanent("the channel no longer exists") from exc
+        except discord.Forbidden:
+            log.warning("cannot read the history of channel %s to check a resend", channel_id)
+        except discord.HTTPException as exc:
+            retry_after = getattr(exc, "retry_after", None)
+            raise DeliveryRetry(f"Discord answered {exc.status}", retry_after) from exc
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise DeliveryRetry(f"network error ({type(exc).__name__})") from exc
+        return None
+
+    def guild_locale(self, guild_id: int) -> str | None:
+        """The server's language in Discord's settings (its ``preferred_locale``)."""
+        guild = self.client.get_guild(guild_id) if self.client is not None else None
+        return guild.preferred_locale.value if guild is not None else None
 
     async def notify_guild(self, guild_id: int, reply: Reply) -> None:
         """Tell a server about a problem: its system channel, else its owner by DM."""

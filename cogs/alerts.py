@@ -9,16 +9,20 @@ from discord.ext import commands
 from bot.alerts import manage
 from bot.alerts.model import INSTANT, WEEKLY
 from bot.client import FinePrintBot
+from bot.i18n.locales import AUTO
 from bot.present import manage as replies
 from bot.present.alerts import sample_alert
 from cogs.answers import platform_autocomplete
 from cogs.utils.checks import moderator_only
 from cogs.utils.replies import Interaction, send_kwargs, send_reply, texts_for
+from cogs.utils.translator import L, language_choices
 
-REQUIRED = ("view_channel", "send_messages", "embed_links")
+LANGUAGE_CHOICES = language_choices()
+
+REQUIRED = ("view_channel", "send_messages", "embed_links", "read_message_history")
 MODES = [
-    app_commands.Choice(name="instant — each alert as it comes", value=INSTANT),
-    app_commands.Choice(name="weekly — one digest a week (Mondays, 00:00 UTC)", value=WEEKLY),
+    app_commands.Choice(name=L("choice.mode.instant"), value=INSTANT),
+    app_commands.Choice(name=L("choice.mode.weekly"), value=WEEKLY),
 ]
 
 
@@ -29,19 +33,21 @@ def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Alerts(commands.GroupCog, group_name="alerts", group_description="Where alerts are posted"):
+class Alerts(commands.GroupCog, group_name="alerts", group_description=L("cmd.alerts")):
     def __init__(self, bot: FinePrintBot) -> None:
         self.app = bot.app
         super().__init__()
 
-    @app_commands.command(name="subscribe", description="Post AI-terms alerts in a channel")
+    @app_commands.command(name="subscribe", description=L("cmd.alerts.subscribe"))
     @app_commands.describe(
-        channel="Where to post (default: this channel)",
-        platforms="Comma-separated platforms, or 'all' (default: all)",
-        only_ai="Only changes judged AI-relevant (default: yes)",
-        mention_role="A role to mention with each alert (default: nobody)",
-        mode="Each alert as it comes (default), or one weekly digest",
+        channel=L("cmd.alerts.subscribe.channel"),
+        platforms=L("cmd.alerts.subscribe.platforms"),
+        only_ai=L("cmd.alerts.subscribe.only_ai"),
+        mention_role=L("cmd.alerts.subscribe.mention_role"),
+        mode=L("cmd.alerts.subscribe.mode"),
+        language=L("cmd.alerts.subscribe.language"),
     )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
     @app_commands.autocomplete(platforms=platform_autocomplete)
     @app_commands.choices(mode=MODES)
     @moderator_only()
@@ -53,6 +59,7 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description="Where al
         only_ai: bool = True,
         mention_role: discord.Role | None = None,
         mode: str = INSTANT,
+        language: app_commands.Choice[str] | None = None,
     ) -> None:
         assert interaction.guild is not None
         t = texts_for(interaction)
@@ -82,11 +89,12 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description="Where al
             actor=interaction.user.id,
             warnings=tuple(warnings),
             mode=mode,
+            language=None if language is None or language.value == AUTO else language.value,
         )
         await send_reply(interaction, replies.subscribed(result, t))
 
-    @app_commands.command(name="unsubscribe", description="Stop posting alerts in a channel")
-    @app_commands.describe(channel="The channel (default: this channel)")
+    @app_commands.command(name="unsubscribe", description=L("cmd.alerts.unsubscribe"))
+    @app_commands.describe(channel=L("cmd.alerts.unsubscribe.channel"))
     @moderator_only()
     async def unsubscribe(
         self, interaction: Interaction, channel: discord.TextChannel | None = None
@@ -96,15 +104,15 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description="Where al
         result = await manage.unsubscribe(self.app, interaction.guild.id, getattr(target, "id", 0))
         await send_reply(interaction, replies.unsubscribed(result, texts_for(interaction)))
 
-    @app_commands.command(name="list", description="Which channels get alerts")
+    @app_commands.command(name="list", description=L("cmd.alerts.list"))
     @moderator_only()
     async def list(self, interaction: Interaction) -> None:
         assert interaction.guild is not None
         lines = await manage.list_subscriptions(self.app, interaction.guild.id)
         await send_reply(interaction, replies.subscriptions(lines, texts_for(interaction)))
 
-    @app_commands.command(name="test", description="Post a sample alert to check permissions")
-    @app_commands.describe(channel="Where to post the sample (default: this channel)")
+    @app_commands.command(name="test", description=L("cmd.alerts.test"))
+    @app_commands.describe(channel=L("cmd.alerts.test.channel"))
     @moderator_only()
     async def test(
         self, interaction: Interaction, channel: discord.TextChannel | None = None
@@ -126,10 +134,8 @@ class Alerts(commands.GroupCog, group_name="alerts", group_description="Where al
         subscribed = await manage.is_subscribed(self.app, interaction.guild.id, target.id)
         await send_reply(interaction, replies.test_posted(target.id, subscribed, t))
 
-    @app_commands.command(
-        name="preview", description="See a platform's latest alert as it would be posted"
-    )
-    @app_commands.describe(platform="The platform, e.g. soundcloud")
+    @app_commands.command(name="preview", description=L("cmd.alerts.preview"))
+    @app_commands.describe(platform=L("cmd.alerts.preview.platform"))
     @app_commands.autocomplete(platform=platform_autocomplete)
     @moderator_only()
     async def preview(

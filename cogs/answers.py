@@ -1,4 +1,8 @@
-"""/terms and /optout: a platform's quoted clauses and its opt-out, straight from the core."""
+"""/terms and /optout: a platform's quoted clauses and its opt-out, straight from the core.
+
+Both work wherever a member is: in servers that added Fine Print, and — added to the member's
+own account (user install) — in DMs and in servers that haven't.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from bot import limits, present
 from bot.client import FinePrintBot
 from bot.knowledge.text import clip
 from bot.knowledge.topics import TOPICS
-from bot.present.texts import ENGLISH
+from bot.present.topics import TOPIC_LABELS
 from cogs.utils.replies import Interaction, app_of, send_reply, texts_for
+from cogs.utils.translator import L
 
-TOPIC_CHOICES = [app_commands.Choice(name=ENGLISH.topic(t.id), value=t.id) for t in TOPICS]
+TOPIC_CHOICES = [app_commands.Choice(name=L(TOPIC_LABELS[t.id]), value=t.id) for t in TOPICS]
 
 
 async def platform_autocomplete(
@@ -28,10 +33,10 @@ class Answers(commands.Cog):
     def __init__(self, bot: FinePrintBot) -> None:
         self.app = bot.app
 
-    @app_commands.command(name="terms", description="What a platform's terms say about AI, quoted")
-    @app_commands.describe(
-        platform="The platform, e.g. SoundCloud", topic="What to look at (default: AI training)"
-    )
+    @app_commands.command(name="terms", description=L("cmd.terms"))
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.describe(platform=L("cmd.terms.platform"), topic=L("cmd.terms.topic"))
     @app_commands.autocomplete(platform=platform_autocomplete)
     @app_commands.choices(topic=TOPIC_CHOICES)
     async def terms(
@@ -44,8 +49,10 @@ class Answers(commands.Cog):
         view = await self.app.terms(pid, topic.value if topic else None)
         await send_reply(interaction, present.render(view, texts_for(interaction)))
 
-    @app_commands.command(name="optout", description="How to opt out of a platform's AI use")
-    @app_commands.describe(platform="The platform, e.g. YouTube")
+    @app_commands.command(name="optout", description=L("cmd.optout"))
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.describe(platform=L("cmd.optout.platform"))
     @app_commands.autocomplete(platform=platform_autocomplete)
     async def optout(
         self, interaction: Interaction, platform: app_commands.Range[str, 1, 100]

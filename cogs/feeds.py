@@ -12,9 +12,10 @@ from bot.present import manage as replies
 from cogs.answers import platform_autocomplete
 from cogs.utils.checks import moderator_only, moderator_or_nothing
 from cogs.utils.replies import Interaction, app_of, send_reply, texts_for
+from cogs.utils.translator import L
 
-KINDS = [app_commands.Choice(name="RSS / Atom feed", value="rss"),
-         app_commands.Choice(name="Web page (terms, policy)", value="page")]  # fmt: skip
+KINDS = [app_commands.Choice(name=L("choice.kind.rss"), value="rss"),
+         app_commands.Choice(name=L("choice.kind.page"), value="page")]  # fmt: skip
 
 
 async def source_autocomplete(
@@ -33,17 +34,17 @@ async def source_autocomplete(
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Feeds(commands.GroupCog, group_name="feeds", group_description="What Fine Print watches"):
+class Feeds(commands.GroupCog, group_name="feeds", group_description=L("cmd.feeds")):
     def __init__(self, bot: FinePrintBot) -> None:
         self.app = bot.app
         super().__init__()
 
-    @app_commands.command(name="add", description="Watch an RSS feed or a page for this server")
+    @app_commands.command(name="add", description=L("cmd.feeds.add"))
     @app_commands.describe(
-        url="The feed or page address (https://…)",
-        kind="Feed or page",
-        platform="Which platform it is about (optional)",
-        select="Page only: a CSS selector for the part to watch, e.g. main",
+        url=L("cmd.feeds.add.url"),
+        kind=L("cmd.feeds.add.kind"),
+        platform=L("cmd.feeds.add.platform"),
+        select=L("cmd.feeds.add.select"),
     )
     @app_commands.choices(kind=KINDS)
     @app_commands.autocomplete(platform=platform_autocomplete)
@@ -68,8 +69,8 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="What Fine 
         )
         await send_reply(interaction, replies.feed_added(result, texts_for(interaction)))
 
-    @app_commands.command(name="remove", description="Stop watching one of this server's sources")
-    @app_commands.describe(source="The source id (see /feeds list)")
+    @app_commands.command(name="remove", description=L("cmd.feeds.remove"))
+    @app_commands.describe(source=L("cmd.feeds.remove.source"))
     @app_commands.autocomplete(source=source_autocomplete)
     @moderator_only()
     async def remove(self, interaction: Interaction, source: str) -> None:
@@ -77,22 +78,22 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="What Fine 
         result = await manage.remove_feed(self.app, interaction.guild.id, source)
         await send_reply(interaction, replies.feed_removed(result, texts_for(interaction)))
 
-    @app_commands.command(name="list", description="This server's sources")
+    @app_commands.command(name="list", description=L("cmd.feeds.list"))
     @moderator_only()
     async def list(self, interaction: Interaction) -> None:
         assert interaction.guild is not None
         result = await manage.list_feeds(self.app, interaction.guild.id)
         await send_reply(interaction, replies.feed_list(result, texts_for(interaction)))
 
-    @app_commands.command(name="status", description="Health of the sources: last error, paused")
+    @app_commands.command(name="status", description=L("cmd.feeds.status"))
     @moderator_only()
     async def status(self, interaction: Interaction) -> None:
         assert interaction.guild is not None
         result = await manage.feeds_status(self.app, interaction.guild.id)
         await send_reply(interaction, replies.feed_health(result, texts_for(interaction)))
 
-    @app_commands.command(name="resume", description="Check a paused source again")
-    @app_commands.describe(source="The paused source's id (see /feeds status)")
+    @app_commands.command(name="resume", description=L("cmd.feeds.resume"))
+    @app_commands.describe(source=L("cmd.feeds.resume.source"))
     @app_commands.autocomplete(source=source_autocomplete)
     @moderator_only()
     async def resume(self, interaction: Interaction, source: str) -> None:

@@ -12,6 +12,10 @@ cannot succeed, so the row is failed at once — no retries — and the guild is
 channel keeps its subscription, so one bad item (from a feed anyone can publish) cannot switch
 off a server's alerts.
 
+Each row is rendered when it is sent, in its channel's language: the channel's own choice
+(``/alerts subscribe … language``), else the server's (``/config language``), else the server's
+language in Discord's settings (``guild_locale``, which the sender knows), else English.
+
 Weekly digests travel the same road: each pass first builds the digests of the weeks that have
 closed (``bot.alerts.digest``), which queues their outbox rows, then sends what is due.
 
@@ -44,11 +48,12 @@ import random
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from bot.alerts import digest as weekly
 from bot.alerts.budget import Budget
 from bot.errors import FinePrintError
+from bot.i18n.languages import Languages
 from bot.knowledge.model import KnowledgeBase
 from bot.present.alerts import (
     render_alert,
@@ -56,8 +61,10 @@ from bot.present.alerts import (
     render_delivery_rejected,
     render_digest,
     render_notice,
+    with_marker,
 )
 from bot.present.reply import Reply
+from bot.present.texts import Texts
 from bot.store import alerts as store
 from bot.store import clock, guild_config, processes, subscriptions
 from bot.store.db import Database
@@ -103,6 +110,18 @@ class Sender(Protocol):
         """Tell the guild's moderators something once (system channel, or the owner)."""
         ...
 
+    async def find_posted(self, channel_id: int, marker: str) -> int | None:
+        """The id of a recent message of ours in the channel carrying ``marker`` (its footer),
+        or None. Raise ``DeliveryRetry`` when the channel cannot be read right now."""
+        ...
+
+
+@runtime_checkable
+class KnowsGuildLocale(Protocol):
+    """A sender that can tell a server's language in Discord's settings (``guild_locale``)."""
+
+    def guild_locale(self, guild_id: int) -> str | None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class DeliveryPolicy:
@@ -115,6 +134,9 @@ class DeliveryPolicy:
     concurrency: int = 500  # messages in flight at most (the budget paces them)
     claim: float = 20.0  # seconds a claim lasts (Settings.lease)
     claim_margin: float = 0.25  # the last share of a claim is not used: it may end meanwhile
+    # Discord refuses a repeated nonce for a few minutes only; a row first tried longer ago
+    # than this is looked for in the channel before it is sent again.
+    nonce_window: float = 120.0
 
 
 @dataclass(slots=True)
@@ -168,6 +190,7 @@ class Deliverer:
         now: weekly.Clock = clock.now,
         holder: str | None = None,
         budget: Budget | None = None,
+        languages: Languages | None = None,
     ) -> None:
         self.db = db
         self.sender = sender
@@ -176,8 +199,29 @@ class Deliverer:
         self.now = now  # the clock that says which weeks have closed (tests move it)
         self.holder = holder or processes.this_process()  # whose claims these are
         self.budget = budget  # the global request budget (None: unlimited)
-        self._replies: OrderedDict[tuple[str, str, int | None], Reply] = OrderedDict()
+        self.languages = languages or Languages()
+        self._replies: OrderedDict[tuple[str, str, int | None, str], Reply] = OrderedDict()
         self._marks = _Marks(db)
+
+    async def texts_for(self, guild_id: int, channel_id: int | None = None) -> Texts:
+        """The language a channel's alerts (or a server's notices) are written in."""
+        language: str | None = None
+        if channel_id is not None:
+            sub = await subscriptions.get(self.db, channel_id)
+            language = sub.language if sub else None
+        if language is None:
+            language = await guild_config.alert_language(self.db, guild_id)
+        if language is None and isinstance(self.sender, KnowsGuildLocale):
+            language = self.sender.guild_locale(guild_id)
+        return self.languages.texts(language)
+
+    def _row_texts(self, row: store.OutboxRow) -> Texts:
+        """``texts_for`` a row, from the language read with it (``OutboxRow.language``): no
+        query per row, which a fan-out to thousands of channels would notice."""
+        language = row.language
+        if language is None and isinstance(self.sender, KnowsGuildLocale):
+            language = self.sender.guild_locale(row.guild_id)
+        return self.languages.texts(language)
 
     def _delay(self, attempts: int, retry_after: float | None) -> float:
         delay = min(self.policy.base_delay * 2 ** max(attempts - 1, 0), self.policy.max_delay)
@@ -187,17 +231,20 @@ class Deliverer:
         return delay
 
     async def _reply(self, row: store.OutboxRow) -> Reply | None:
-        """What to post for the row; alerts and notices are rendered once per mention role."""
-        key: tuple[str, str, int | None]
+        """The row's message in its channel's language, carrying its marker (``with_marker``).
+        Alerts and notices are rendered once per (mention role, language): a fan-out renders
+        each alert a handful of times, not once per channel."""
+        t = self._row_texts(row)
+        key: tuple[str, str, int | None, str]
         if row.alert_id is not None:
-            key = ("alert", row.alert_id, row.mention_role_id)
+            key = ("alert", row.alert_id, row.mention_role_id, t.lang)
         elif row.notice_id is not None:
-            key = ("notice", row.notice_id, None)
+            key = ("notice", row.notice_id, None, t.lang)
         else:  # a digest is one channel's own: nothing to share
-            return await self._render(row)
+            return await self._marked(row, t)
         reply = self._replies.get(key)
         if reply is None:
-            reply = await self._render(row)
+            reply = await self._marked(row, t)
             if reply is None:
                 return None
             self._replies[key] = reply
@@ -205,19 +252,23 @@ class Deliverer:
                 self._replies.popitem(last=False)
         return reply
 
-    async def _render(self, row: store.OutboxRow) -> Reply | None:
+    async def _marked(self, row: store.OutboxRow, t: Texts) -> Reply | None:
+        reply = await self._render(row, t)
+        return with_marker(reply, row.marker, t) if reply is not None else None
+
+    async def _render(self, row: store.OutboxRow, t: Texts) -> Reply | None:
         if row.alert_id is not None:
             alert = await store.get_alert(self.db, row.alert_id)
             if alert is None:
                 return None
             if self.kb is not None and alert.platform in self.kb.platforms:
                 alert = replace(alert, platform_name=self.kb.platforms[alert.platform].name)
-            return render_alert(alert, row.mention_role_id)
+            return render_alert(alert, row.mention_role_id, t)
         if row.digest_id is not None:
             digest = await weekly.load(self.db, row.digest_id, self.kb)
-            return render_digest(digest, row.mention_role_id) if digest else None
+            return render_digest(digest, row.mention_role_id, t) if digest else None
         notice = await store.get_notice(self.db, row.notice_id or "")
-        return render_notice(notice) if notice else None
+        return render_notice(notice, t) if notice else None
 
     def _batch(self) -> int:
         """Rows to claim at once: no more than the budget can send well within the claim."""
@@ -253,6 +304,14 @@ class Deliverer:
             report.failed += 1
             return
         try:
+            posted = await self._already_posted(row)
+            if posted is not None:
+                await store.mark_sent(self.db, row.id, posted)
+                report.sent += 1
+                log.warning(
+                    "outbox %s was already posted (message %s); not sent again", row.id, posted
+                )
+                return
             message_id = await self.sender.send(row.channel_id, reply, nonce=row.nonce)
         except DeliveryRetry as exc:
             attempts = row.attempts + 1
@@ -276,7 +335,9 @@ class Deliverer:
             await self._tell_guild_once(
                 row.guild_id,
                 subscriptions.rejected_key(row.channel_id),
-                render_delivery_rejected(row.channel_id, exc.reason),
+                render_delivery_rejected(
+                    row.channel_id, exc.reason, await self.texts_for(row.guild_id)
+                ),
             )
         except DeliveryPermanent as exc:
             refused.add(row.channel_id)
@@ -288,7 +349,9 @@ class Deliverer:
             await self._tell_guild_once(
                 row.guild_id,
                 subscriptions.refused_key(row.channel_id),
-                render_delivery_problem(row.channel_id, exc.reason),
+                render_delivery_problem(
+                    row.channel_id, exc.reason, await self.texts_for(row.guild_id)
+                ),
             )
         except asyncio.CancelledError:
             raise
@@ -306,6 +369,17 @@ class Deliverer:
         else:
             self._marks.add(row.id, message_id)
             report.sent += 1
+
+    async def _already_posted(self, row: store.OutboxRow) -> int | None:
+        """A crash after Discord accepted a message but before it was marked sent makes the row
+        go out again; the nonce stops a duplicate only for a few minutes. Past that window, look
+        for the message itself (its marker) among the channel's recent messages."""
+        started = clock.parse(row.first_try_at)
+        if started is None:
+            return None
+        if (clock.now() - started).total_seconds() <= self.policy.nonce_window:
+            return None
+        return await self.sender.find_posted(row.channel_id, row.marker)
 
     async def _tell_guild_once(self, guild_id: int, key: str, reply: Reply) -> None:
         if not await guild_config.first_notice(self.db, guild_id, key):

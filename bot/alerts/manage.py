@@ -46,6 +46,7 @@ class Subscribed:
     mention_role_id: int | None
     warnings: tuple[str, ...] = ()  # already written by the shell (missing permissions…)
     mode: str = INSTANT  # instant | weekly
+    language: str | None = None  # the channel's own alert language, if it chose one
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,7 @@ class SubscriptionLine:
     paused_reason: str | None
     mode: str = INSTANT
     waiting: int = 0  # weekly: alerts collected for the coming digest
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,7 @@ async def subscribe(
     actor: int,
     warnings: tuple[str, ...] = (),
     mode: str = INSTANT,
+    language: str | None = None,
 ) -> Subscribed | UnknownPlatforms:
     """Set the channel's subscription; ``mode`` is ``instant`` or ``weekly`` (one digest a
     week, ``bot.alerts.digest``)."""
@@ -183,9 +186,18 @@ async def subscribe(
         mention_role_id=mention_role_id,
         mode=mode,
         actor=actor,
+        language=language,
     )
     names = _names(app, sub.platforms)
-    return Subscribed(channel_id, names, sub.only_ai, mention_role_id, warnings, mode=sub.mode)
+    return Subscribed(
+        channel_id,
+        names,
+        sub.only_ai,
+        mention_role_id,
+        warnings,
+        mode=sub.mode,
+        language=sub.language,
+    )
 
 
 async def unsubscribe(app: App, guild_id: int, channel_id: int) -> Unsubscribed:
@@ -205,6 +217,7 @@ async def list_subscriptions(app: App, guild_id: int) -> SubscriptionList:
                 s.paused_reason,
                 mode=s.mode,
                 waiting=waiting,
+                language=s.language,
             )
         )
     return SubscriptionList(tuple(lines))

@@ -43,3 +43,24 @@ def _stop_like_ctrl_c(signum: int, frame: FrameType | None) -> None:
         handler(signum, frame)
     else:  # SIGINT ignored (e.g. started in the background): stop anyway
         raise KeyboardInterrupt
+
+
+def locale_arg(text: str) -> str:
+    """``--lang``: one of the seven locales, as a Discord tag (``pt-BR``) or a plain code."""
+    import argparse
+
+    from bot.i18n.locales import LOCALES, parse
+
+    found = parse(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"Fine Print speaks {', '.join(LOCALES)}; not {text!r}")
+    return found
+
+
+def add_lang_option(parser: Any, what: str) -> None:
+    parser.add_argument(
+        "--lang",
+        type=locale_arg,
+        metavar="LOCALE",
+        help=f"{what} in this language (en, fr, it, es, de, pt, id); default: the question's",
+    )

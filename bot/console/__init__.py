@@ -39,9 +39,12 @@ def banner(guild_id: int | None, t: Texts = ENGLISH) -> str:
     return f"{t('console.banner')}\n{server}"
 
 
-def open_console(app: App, *, guild_id: int = CONSOLE_GUILD, t: Texts = ENGLISH) -> Console:
-    """A session with every command group registered."""
-    console = Console(app, guild_id=guild_id, t=t)
+def open_console(
+    app: App, *, guild_id: int = CONSOLE_GUILD, t: Texts = ENGLISH, fixed: bool = True
+) -> Console:
+    """A session with every command group registered. ``fixed=False``: questions are answered
+    in their own language (detected), everything else in ``t``'s."""
+    console = Console(app, guild_id=guild_id, t=t, fixed=fixed)
     answers = AnswerCommands(console)
     FaqCommands(console, answers)
     ManageCommands(console)
@@ -52,18 +55,28 @@ async def run_console(
     settings: Settings,
     *,
     guild_id: int | None = None,
+    lang: str | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     async with open_app(settings, watch=True) as app:
-        console = open_console(app, guild_id=CONSOLE_GUILD if guild_id is None else guild_id)
+        console = open_console(
+            app,
+            guild_id=CONSOLE_GUILD if guild_id is None else guild_id,
+            t=app.languages.texts(lang),
+            fixed=lang is not None,
+        )
         print(banner(guild_id, console.t), file=stdout, flush=True)
         tasks: list[asyncio.Task[None]] = []
         if app.watcher is not None:
             app.watcher.alert_hooks.append(
-                lambda alert: print(render_alert(alert).fit().to_text(), file=stdout, flush=True)
+                lambda alert: print(
+                    render_alert(alert, t=console.t).fit(console.t).to_text(console.t),
+                    file=stdout,
+                    flush=True,
+                )
             )
             tasks = start_services(app)
             count = len(app.watcher.file_sources)

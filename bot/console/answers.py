@@ -46,13 +46,15 @@ class AnswerCommands:
             return self.console.usage("/history <platform>", "/history soundcloud", rest)
         return present.render(await self.app.history(platform), self.t)
 
-    async def ask(self, question: str) -> Reply:
+    async def ask(self, question: str) -> Reply | str:
+        """``/faq ask``: answered in the question's language unless ``--lang`` fixed one."""
         if not question.strip():
             return self.console.usage(
                 "/faq ask <question>", "/faq ask can i upload ai music to bandcamp"
             )
         view = await self.app.answer(question, guild_id=self.console.guild_id)
-        return present.answer(view, self.t)
+        t = self.console.texts_for_question(question)
+        return self.console.show(present.answer(view, t), t=t)
 
     async def help(self, _rest: str) -> Reply:
         return present.help_card(self.t)

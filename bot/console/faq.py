@@ -1,4 +1,6 @@
-"""``/faq`` in console mode: members' ``ask`` and ``suggest``, and every moderator subcommand.
+"""``/faq`` and ``/faqmod`` in console mode: members' ``ask`` and ``suggest``, and every moderator
+subcommand (Discord keeps those in ``/faqmod``, a guild-only group; the console, always one
+server's moderator, also takes them after ``/faq``).
 
 The operator at the terminal acts as a moderator and is recorded as the operator (actor id
 ``OPERATOR``, shown as "the operator (command line)"). Each subcommand makes the same core call
@@ -25,16 +27,16 @@ from bot.present.reply import Reply
 # The add form's five inputs, asked in the order the Discord modal shows them.
 ADD_FIELDS = ("question", "phrasings", "answer", "tags", "links")
 USAGE = {  # the subcommands that need an argument
-    "history": ("/faq history <entry>", "/faq history guild-1"),
-    "hide": ("/faq hide <shipped entry>", "/faq hide soundcloud-ai-training"),
-    "unhide": ("/faq unhide <shipped entry>", "/faq unhide soundcloud-ai-training"),
-    "remove": ("/faq remove <entry>", "/faq remove guild-1"),
-    "restore": ("/faq restore <entry>", "/faq restore guild-1"),
+    "history": ("/faqmod history <entry>", "/faqmod history guild-1"),
+    "hide": ("/faqmod hide <shipped entry>", "/faqmod hide soundcloud-ai-training"),
+    "unhide": ("/faqmod unhide <shipped entry>", "/faqmod unhide soundcloud-ai-training"),
+    "remove": ("/faqmod remove <entry>", "/faqmod remove guild-1"),
+    "restore": ("/faqmod restore <entry>", "/faqmod restore guild-1"),
     "suggest": ("/faq suggest <question> [| answer]", "/faq suggest is udio safe | …"),
-    "import": ("/faq import <file>", "/faq import faq-0.toml"),
-    "edit": ("/faq edit <entry>", "/faq edit guild-1"),
-    "approve": ("/faq approve <suggestion number>", "/faq approve 3"),
-    "reject": ("/faq reject <suggestion number> [reason]", "/faq reject 3 already answered"),
+    "import": ("/faqmod import <file>", "/faqmod import faq-0.toml"),
+    "edit": ("/faqmod edit <entry>", "/faqmod edit guild-1"),
+    "approve": ("/faqmod approve <suggestion number>", "/faqmod approve 3"),
+    "reject": ("/faqmod reject <suggestion number> [reason]", "/faqmod reject 3 already answered"),
 }
 Save = Callable[[EntryForm], Awaitable[Reply]]  # what the finished form does
 Fetch = Callable[[int], Awaitable[tuple[Reply, int, int]]]  # page n -> (reply, page, pages)
@@ -67,6 +69,7 @@ class FaqCommands:
             "reject": self._reject,
         }
         console.register("faq", self.run)
+        console.register("faqmod", self.run)  # Discord's moderation group; /faq takes both here
 
     @property
     def guild(self) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.alerts import manage
 from bot.alerts.model import INSTANT, WEEKLY
 from bot.console.session import CONSOLE_CHANNEL, OPERATOR, Console
+from bot.i18n.locales import AUTO, DEFAULT, parse
 from bot.present import manage as replies
 from bot.present.alerts import sample_alert
 from bot.present.reply import Reply
@@ -17,6 +18,7 @@ from bot.store import guild_config
 
 EVERY_CHANGE = "--every-change"
 WEEKLY_FLAG = "--weekly"
+LANG_FLAG = "--lang="
 FEED_KINDS = ("rss", "page")
 
 
@@ -39,6 +41,11 @@ class ManageCommands:
         sub, arg = sub.lower(), arg.strip()
         if sub == "subscribe":
             words = arg.split()
+            language = None
+            for word in list(words):  # --lang=fr: this channel's alert language
+                if word.startswith(LANG_FLAG):
+                    language = parse(word[len(LANG_FLAG) :])
+                    words.remove(word)
             only_ai = EVERY_CHANGE not in words
             mode = WEEKLY if WEEKLY_FLAG in words or "mode:weekly" in words else INSTANT
             flags = (EVERY_CHANGE, WEEKLY_FLAG, "mode:weekly", "mode:instant")
@@ -52,6 +59,7 @@ class ManageCommands:
                 mention_role_id=None,
                 actor=OPERATOR,
                 mode=mode,
+                language=language,
             )
             return replies.subscribed(result, self.t)
         if sub == "unsubscribe":
@@ -66,8 +74,8 @@ class ManageCommands:
         if sub == "preview" and arg:
             return replies.alert_preview(await manage.preview(self.app, self.guild, arg), self.t)
         return self.console.usage(
-            "/alerts subscribe [platforms] [--every-change] [--weekly] | unsubscribe | list "
-            "| test | preview <platform>",
+            "/alerts subscribe [platforms] [--every-change] [--weekly] [--lang=fr] | unsubscribe "
+            "| list | test | preview <platform>",
             "/alerts subscribe soundcloud, youtube --weekly",
             rest,
         )
@@ -118,4 +126,17 @@ class ManageCommands:
                 return replies.notice(self.t("config.modrole.everyone"), t=self.t)
             await guild_config.set_mod_role(self.app.db, self.guild, role, OPERATOR)
             return replies.modrole_set(role, self.t)
-        return self.console.usage("/config modrole <role id | none>", "/config modrole 1234", rest)
+        if sub.lower() == "language":
+            # The console has no Discord server language: "auto" means English here.
+            if not arg:
+                chosen = await guild_config.alert_language(self.app.db, self.guild)
+                return replies.language_shown(chosen, chosen or DEFAULT, self.t)
+            chosen = None if arg.lower() == AUTO else parse(arg)
+            if chosen is not None or arg.lower() == AUTO:
+                await guild_config.set_alert_language(self.app.db, self.guild, chosen, OPERATOR)
+                return replies.language_set(chosen, chosen or DEFAULT, self.t)
+        return self.console.usage(
+            "/config modrole <role id | none> · /config language <en|fr|it|es|de|pt|id|auto>",
+            "/config language it",
+            rest,
+        )

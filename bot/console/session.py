@@ -14,6 +14,7 @@ from functools import partial
 
 from bot import present
 from bot.app import App
+from bot.knowledge.language import detect
 from bot.present.buttons import decode
 from bot.present.manage import notice
 from bot.present.reply import Reply
@@ -31,13 +32,24 @@ Handler = Callable[[str], Awaitable[Reply | str]]  # a command's handler: the re
 class Console:
     """Parses typed commands and turns them into the same core calls the cogs make."""
 
-    def __init__(self, app: App, *, guild_id: int = CONSOLE_GUILD, t: Texts = ENGLISH) -> None:
+    def __init__(
+        self, app: App, *, guild_id: int = CONSOLE_GUILD, t: Texts = ENGLISH, fixed: bool = True
+    ) -> None:
         self.app = app
         self.guild_id = guild_id
         self.t = t
+        self.fixed = fixed  # False: each question is answered in its own language
         self.actions: list[Action] = []
         self.next_step: Step | None = None
         self.commands: dict[str, Handler] = {}
+
+    def texts_for_question(self, question: str) -> Texts:
+        """The language to answer a typed question in: ``--lang`` when given, else the
+        question's own where Fine Print speaks it (lingua), else the session's."""
+        if self.fixed:
+            return self.t
+        found = detect(question)
+        return self.app.languages.texts(found) if found else self.t
 
     def register(self, name: str, handler: Handler) -> None:
         self.commands[name] = handler
@@ -53,7 +65,8 @@ class Console:
             return await self._press(int(line))
         if not line.startswith("/"):
             view = await self.app.answer(line, guild_id=self.guild_id)
-            return self.show(present.answer(view, self.t))
+            t = self.texts_for_question(line)
+            return self.show(present.answer(view, t), t=t)
         name, _, rest = line[1:].partition(" ")
         handler = self.commands.get(name.lower())
         if handler is None:
@@ -62,24 +75,25 @@ class Console:
         out = await handler(rest.strip())
         return out if isinstance(out, str) else self.show(out)
 
-    def show(self, reply: Reply, actions: Iterable[Action] = ()) -> str:
+    def show(self, reply: Reply, actions: Iterable[Action] = (), *, t: Texts | None = None) -> str:
         """A reply as text; its buttons (and ``actions``) become numbers the next line presses."""
-        reply = reply.fit()
+        t = t or self.t
+        reply = reply.fit(t)
         self.actions = [
-            (b.label, partial(self._press_button, b.custom_id))
+            (b.label, partial(self._press_button, b.custom_id, t))
             for b in reply.buttons
             if b.custom_id and not b.disabled
         ]
         self.actions += actions
-        text = reply.to_text()
+        text = reply.to_text(t)
         if self.actions:
-            text = text.rsplit("\n\nActions: ", 1)[0]
+            text = text.rsplit(f"\n\n{t('console.actions')}: ", 1)[0]
         if reply.file:  # an export, or an import's full report: text files, shown inline
             name, data = reply.file
             text += f"\n\n--- {name} ---\n" + data.decode("utf-8", "replace").rstrip("\n")
         if self.actions:
             numbered = "  ".join(f"[{n}] {label}" for n, (label, _) in enumerate(self.actions, 1))
-            text += "\n\n" + self.t("console.buttons", buttons=numbered)
+            text += "\n\n" + t("console.buttons", buttons=numbered)
         return text
 
     def confirm(self, reply: Reply, ask: str, on_yes: Callable[[], Awaitable[str]], no: str) -> str:
@@ -107,9 +121,10 @@ class Console:
         _label, run = self.actions[number - 1]
         return await run()
 
-    async def _press_button(self, custom_id: str) -> str:
+    async def _press_button(self, custom_id: str, t: Texts) -> str:
+        """A button answers in the language of the reply it was on."""
         view = await self.app.press(decode(custom_id), guild_id=self.guild_id)
-        return self.show(present.render(view, self.t))
+        return self.show(present.render(view, t), t=t)
 
     def split_platform(self, rest: str) -> tuple[str | None, str]:
         """The platform named first, and whatever follows it (the topic words)."""

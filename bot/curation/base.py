@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.curation import forms
 from bot.curation.caps import ENTRY_CAP
-from bot.curation.errors import CurationError, LimitReached, NotFound
+from bot.curation.errors import CurationError, Invalid, LimitReached, NotFound
 from bot.curation.model import EntryForm, Note, ParsedForm
 from bot.curation.text import iso, question_key, safe
 from bot.knowledge.loader import Problem, _Source
@@ -57,6 +58,15 @@ class ServiceBase:
     def parse_form(self, form: EntryForm) -> ParsedForm:
         """Modal text -> validated content, or ``Invalid`` naming every problem at once."""
         return forms.parse_form(self.app, form, today=self.clock().date())
+
+    def parse_content(self, raw: dict[str, Any]) -> EntryContent:
+        """An entry given as fields (``EntryContent.to_json`` shape), validated like a form."""
+        content, problems = self._validate(
+            {"id": "guild-entry", **raw}, _Source(Path("entry"), ""), 0
+        )
+        if content is None:
+            raise Invalid([safe(p.message) for p in problems])
+        return content
 
     def form_for(self, content: EntryContent) -> EntryForm:
         """Prefill for the edit modal (and "try again" after a refusal)."""

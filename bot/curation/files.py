@@ -21,7 +21,9 @@ from bot.curation.errors import Unreadable
 from bot.knowledge.loader import _Source
 from bot.knowledge.model import FaqEntry
 
-ENTRY_KEYS = ("id", "question", "answer", "platforms", "topics", "links", "phrasings", "verified")
+ENTRY_KEYS = (
+    "id", "question", "answer", "answers", "platforms", "topics", "links", "phrasings", "verified"
+)  # fmt: skip
 MAX_NESTING = 16  # an FAQ file needs 4 levels: {"faq": [{"links": ["…"]}]}
 
 
@@ -64,6 +66,7 @@ def export_row(entry: FaqEntry) -> dict[str, Any]:
         "topics": list(entry.topics),
         "links": list(entry.links),
         "phrasings": list(entry.phrasings),
+        **({"answers": dict(entry.answers)} if entry.answers else {}),
     }
 
 
@@ -88,6 +91,9 @@ def to_toml(rows: list[dict[str, Any]], guild_id: int, now: str) -> str:
             if isinstance(value, list):
                 inner = ", ".join(toml_string(v) for v in value)
                 out.append(f"{key} = [{inner}]")
+            elif isinstance(value, dict):  # answers in other languages: {fr = "…"}
+                inner = ", ".join(f"{k} = {toml_string(v)}" for k, v in value.items())
+                out.append(f"{key} = {{ {inner} }}")
             else:
                 out.append(f"{key} = {toml_string(value)}")
     return "\n".join(out) + "\n"

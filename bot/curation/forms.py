@@ -19,7 +19,8 @@ from bot.curation.caps import MAX_LINK, MAX_LINKS, MAX_PHRASINGS
 from bot.curation.errors import Invalid
 from bot.curation.model import EntryForm, Note, ParsedForm
 from bot.curation.text import clean_lines, dedupe, member_text, safe
-from bot.knowledge.loader import Loader, Problem, _Entry, _Source, parse_faq
+from bot.i18n.locales import LOCALES
+from bot.knowledge.loader import MAX_ANSWER, Loader, Problem, _Entry, _Source, parse_faq
 from bot.knowledge.text import clip, fold, squash
 from bot.knowledge.topics import TOPIC_BY_ID, TOPIC_IDS, TOPICS
 from bot.present.strings import STRINGS
@@ -145,8 +146,11 @@ def validate(
 ) -> tuple[EntryContent | None, list[Problem]]:
     """``parse_faq`` (the shipped schema) plus the limits of a server entry."""
     loader = Loader(Path("."), today=today)
+    raw = dict(raw)
+    given_answers = raw.pop("answers", None)
     e = _Entry(loader, src, "faq", index, raw)
     entry = parse_faq(e, app.kb.platforms)
+    answers = _answers(e, given_answers)
     phrasings = raw.get("phrasings")
     if isinstance(phrasings, dict):  # the shipped form: language = [phrasings]
         count = sum(len(v) for v in phrasings.values() if isinstance(v, list))
@@ -172,9 +176,31 @@ def validate(
             platforms=dedupe(entry.platforms),
             topics=dedupe(entry.topics),
             links=dedupe(entry.links),
+            answers=answers,
         ),
         [],
     )
+
+
+def _answers(e: _Entry, raw: Any) -> tuple[tuple[str, str], ...]:
+    """``answers = {fr = "…", de = "…"}``: the entry's answer in other languages, each shown to
+    members whose Discord speaks it (the main ``answer`` to everyone else)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        e.problem("'answers' must be a table of language = answer, e.g. {fr = \"…\"}", "answers")
+        return ()
+    out: list[tuple[str, str]] = []
+    for lang, text in raw.items():
+        if lang not in LOCALES:
+            e.problem(f"answers: {lang!r} is not one of {', '.join(LOCALES)}", "answers")
+        elif not isinstance(text, str) or not text.strip():
+            e.problem(f"answers.{lang} must be a non-empty string", "answers")
+        elif len(text.strip()) > MAX_ANSWER:
+            e.problem(f"answers.{lang} is over {MAX_ANSWER} characters", "answers")
+        else:
+            out.append((lang, text.strip()))
+    return tuple(sorted(out))
 
 
 def form_for(content: EntryContent) -> EntryForm:

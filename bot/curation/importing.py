@@ -219,7 +219,7 @@ class _Targets:
 
 def changed_fields(before: EntryContent, after: EntryContent) -> tuple[str, ...]:
     b, a = before.to_json(), after.to_json()
-    return tuple(k for k in FIELD_LABELS if b[k] != a[k])
+    return tuple(k for k in FIELD_LABELS if b.get(k) != a.get(k))
 
 
 def _question_taken(twin: StoredEntry, row: ImportRow) -> Conflict:

@@ -24,6 +24,7 @@ FIELD_LABELS = {
     "platforms": "platforms",
     "topics": "topics",
     "links": "links",
+    "answers": "answers",  # the answer in other languages
 }
 
 

@@ -6,6 +6,7 @@ two other parts (``importing.py``, ``suggestions.py``); the package docstring st
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bot.curation.base import ServiceBase, page_bounds, snapshot
 from bot.curation.caps import HISTORY_PAGE_SIZE, LIST_PAGE_SIZE
@@ -177,6 +178,8 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
                 )
             if current.entry.version != expected_version:
                 raise Conflict.newer_version(current, content)
+            if isinstance(given, EntryForm):  # the form holds the main answer only
+                content = replace(content, answers=current.content.answers)
             if current.content == content:
                 return Saved("edit", current, changed=False, notes=tuple(notes))
             await self._check_unique(conn, guild_id, content.question, except_row=rid)
@@ -186,6 +189,31 @@ class Curation(ImportOps, SuggestionOps, ServiceBase):
             if stored is None:  # pragma: no cover - the write lock makes this unreachable
                 raise Conflict.newer_version(current, content)
         return Saved("edit", stored, notes=tuple(notes))
+
+    async def edit_answer(
+        self,
+        guild_id: int,
+        actor_id: int,
+        ref: str,
+        language: str,
+        answer: str,
+        *,
+        expected_version: int,
+    ) -> Saved:
+        """Set (or, with an empty ``answer``, drop) the entry's answer in ``language``: members
+        whose Discord speaks it read that one. Versioned and audited like any edit."""
+        stored = await self.find(guild_id, ref)
+        answers = dict(stored.content.answers)
+        text = answer.strip()
+        if text:
+            raw = {**stored.content.to_json(), "answers": {**answers, language: text}}
+            content = self.parse_content(raw)
+        else:
+            answers.pop(language, None)
+            content = replace(stored.content, answers=tuple(sorted(answers.items())))
+        return await self.edit(
+            guild_id, actor_id, stored.entry.id, content, expected_version=expected_version
+        )
 
     async def remove(
         self, guild_id: int, actor_id: int, ref: str, *, expected_version: int | None = None

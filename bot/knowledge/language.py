@@ -12,10 +12,12 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from bot.i18n.locales import DEFAULT, LOCALES
+
 if TYPE_CHECKING:
     from lingua import LanguageDetector
 
-SPOKEN = ("en", "fr", "it", "es", "de", "pt", "id")
+SPOKEN = LOCALES
 MIN_CONFIDENCE = 0.5  # below this the text is too short or mixed to say ("sc ai", "yt opt out")
 MIN_LETTERS = 3
 
@@ -38,3 +40,10 @@ def detect(text: str) -> str | None:
     if not values or values[0].value < MIN_CONFIDENCE:
         return None
     return values[0].language.iso_code_639_1.name.lower()
+
+
+def answer_language(question: str, given: str | None = None) -> str:
+    """The language to answer ``question`` in where nobody said (command line, console): the
+    one asked for (``--lang``), else the question's own where Fine Print speaks it, else English.
+    """
+    return given or detect(question) or DEFAULT

@@ -84,7 +84,7 @@ class Clause:
     note: str | None = None
     region: tuple[str, ...] = (GLOBAL,)
     apps: tuple[str, ...] = ()  # empty: every app of the platform
-    language: str = "en"
+    language: str = "en"  # the language of the quote (the document's): quotes stay verbatim
     ota_document: str | None = None  # OTA's name for the document when ``document`` differs
 
     @property
@@ -191,6 +191,11 @@ class FaqEntry:
     version: int = 1
     clauses: tuple[str, ...] = ()  # shipped entries: the clauses the answer rests on
     optouts: tuple[str, ...] = ()  # … and the opt-outs
+    answers: tuple[tuple[str, str], ...] = ()  # a server entry's answer in other locales
+
+    def answer_in(self, locale: str) -> str | None:
+        """The moderators' own answer in ``locale``, if they wrote one."""
+        return dict(self.answers).get(locale)
 
     @property
     def is_guild(self) -> bool:

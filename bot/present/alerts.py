@@ -59,10 +59,6 @@ def detected_day(alert: Alert, t: Texts = ENGLISH) -> str:
     return t.date(when.date()) if when else alert.detected_at[:10]
 
 
-def _stamp(iso: str) -> str:
-    return iso[:16].replace("T", " ") + " UTC"
-
-
 def render_alert(alert: Alert, mention_role_id: int | None = None, t: Texts = ENGLISH) -> Reply:
     platform = alert.platform_name or alert.platform or t("alert.news")
     where = escape_markdown(platform)
@@ -84,7 +80,7 @@ def render_alert(alert: Alert, mention_role_id: int | None = None, t: Texts = EN
         fields.append(
             Field(
                 t("alert.why"),
-                t("alert.why.text", relevance=f"{alert.relevance:.2f}", terms=terms),
+                t("alert.why.text", relevance=t.number(round(alert.relevance, 2)), terms=terms),
             )
         )
     url = _safe_url(alert.url)
@@ -96,11 +92,15 @@ def render_alert(alert: Alert, mention_role_id: int | None = None, t: Texts = EN
         url=url,
         color=COLOR_ALERT if alert.ai_relevant else COLOR_MUTED,
         fields=fields,
-        footer=t("alert.footer", kind=alert.kind, detected=_stamp(alert.detected_at)),
+        footer=t(
+            "alert.footer",
+            kind=t(f"alert.kind.{alert.kind}"),
+            detected=t.moment(alert.detected_at),
+        ),
         timestamp=_when(alert),
     )
     content = f"<@&{mention_role_id}>" if mention_role_id else None
-    return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit()
+    return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit(t)
 
 
 def sample_alert(
@@ -132,7 +132,7 @@ def render_notice(notice: Notice, t: Texts = ENGLISH) -> Reply:
         color=COLOR_NOTICE,
         footer=t("alert.notice.footer"),
     )
-    return Reply(cards=[card]).fit()
+    return Reply(cards=[card]).fit(t)
 
 
 def render_delivery_problem(channel_id: int, reason: str, t: Texts = ENGLISH) -> Reply:
@@ -143,7 +143,7 @@ def render_delivery_problem(channel_id: int, reason: str, t: Texts = ENGLISH) ->
         color=COLOR_NOTICE,
         footer=t("alert.refused.footer"),
     )
-    return Reply(cards=[card]).fit()
+    return Reply(cards=[card]).fit(t)
 
 
 def _link_target(url: str | None) -> str | None:
@@ -198,7 +198,7 @@ def render_digest(digest: Digest, mention_role_id: int | None = None, t: Texts =
         timestamp=digest.week_end,
     )
     content = f"<@&{mention_role_id}>" if mention_role_id else None
-    return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit()
+    return Reply(cards=[card], content=content, mention_role_id=mention_role_id).fit(t)
 
 
 def render_delivery_rejected(channel_id: int, reason: str, t: Texts = ENGLISH) -> Reply:
@@ -209,4 +209,19 @@ def render_delivery_rejected(channel_id: int, reason: str, t: Texts = ENGLISH) -
         color=COLOR_NOTICE,
         footer=t("alert.refused.footer"),
     )
-    return Reply(cards=[card]).fit()
+    return Reply(cards=[card]).fit(t)
+
+
+def with_marker(reply: Reply, marker: str, t: Texts = ENGLISH) -> Reply:
+    """The posted message carries its alert (or notice, or digest) id in its footer, so after a
+    long crash the bot can find what it already posted instead of posting it twice."""
+    if not reply.cards:
+        return reply
+    last = reply.cards[-1]
+    footer = f"{last.footer} · {marker}" if last.footer else marker
+    cards = [*reply.cards[:-1], replace(last, footer=footer)]
+    return replace(reply, cards=cards).fit(t)
+
+
+def carries_marker(footer: str | None, marker: str) -> bool:
+    return footer is not None and footer.rsplit(" · ", 1)[-1] == marker

@@ -79,6 +79,15 @@ def show_button(match: Match, label: str) -> Button:
     )
 
 
+def match_title(match: Match, t: Texts) -> str:
+    """A suggestion's title in the reader's language (shipped entries' translations; a
+    server's own entries as their moderators wrote them)."""
+    if match.guild_id is not None:
+        return match.title
+    name = "question" if match.kind == "faq" else "title"
+    return t.kb(match.kind, match.id, name, match.title)
+
+
 def platform_buttons(platform: str | None, t: Texts) -> list[Button]:
     return [optout_button(platform, t), history_button(platform, t)] if platform else []
 
@@ -131,10 +140,19 @@ def _join_within(lines: list[str], budget: int, t: Texts) -> str:
     return "\n".join(out)
 
 
+def quote_heading(clause: Clause, t: Texts) -> str:
+    """The heading over a quoted clause. Quotes stay verbatim in the document's language, so a
+    member reading another language is told which one ("Quoted from the English Terms of Use")."""
+    document = t.document(clause.document)
+    if clause.language == t.lang:
+        return t("clause.what_it_says", document=document)
+    return t("clause.quoted_from", language=t.language(clause.language), document=document)
+
+
 # -- cards -----------------------------------------------------------------------------------
 def clause_card(view: ClauseView, t: Texts = ENGLISH) -> Card:
     clause, platform = view.clause, view.platform
-    description = clause.summary
+    description = t.kb("clause", clause.id, "summary", clause.summary)
     if not clause.current:
         description += "\n\n" + t("clause.replaced")
     live = _live_link(platform, t)
@@ -142,10 +160,7 @@ def clause_card(view: ClauseView, t: Texts = ENGLISH) -> Card:
         description += f"\n\n{live} · {t('answer.check_live')}"
     label, when = since(clause, t)
     fields = [
-        Field(
-            t("clause.what_it_says", document=clause.document),
-            quote_block(clip(clause.quote, 1000)),
-        ),
+        Field(quote_heading(clause, t), quote_block(clip(clause.quote, 1000))),
         Field(label, when, inline=True),
         Field(t("answer.as_of"), t.date(clause.verified), inline=True),
         Field(t("answer.source"), _source(clause.source_url), inline=True),
@@ -158,43 +173,51 @@ def clause_card(view: ClauseView, t: Texts = ENGLISH) -> Card:
     if clause.quote_source == "secondary":
         fields.append(Field(t("clause.press.title"), t("clause.press.text")))
     if clause.note:
-        fields.append(Field(t("answer.note"), clause.note))
+        fields.append(Field(t("answer.note"), t.kb("clause", clause.id, "note", clause.note)))
     return Card(
-        title=clause.title,
+        title=t.kb("clause", clause.id, "title", clause.title),
         author=f"{platform.name} · {t.topic(clause.topic)}",
         description=description,
         url=clause.source_url,
         color=COLOR_ANSWER if clause.current else COLOR_MUTED,
         fields=fields,
-        footer=t("clause.footer", document=clause.document, verified=t.date(clause.verified)),
+        footer=t(
+            "clause.footer", document=t.document(clause.document), verified=t.date(clause.verified)
+        ),
     )
 
 
 def optout_card(view: OptOutView, t: Texts = ENGLISH) -> Card:
     opt, platform = view.optout, view.platform
+
+    def own(name: str, english: str) -> str:
+        return t.kb("optout", opt.id, name, english)
+
     fields: list[Field] = []
     if opt.steps:
-        steps = "\n".join(f"{n}. {step}" for n, step in enumerate(opt.steps, start=1))
-        fields.append(Field(t("optout.steps"), steps))
+        steps = t.kb_list("optout", opt.id, "steps", opt.steps)
+        fields.append(
+            Field(t("optout.steps"), "\n".join(f"{n}. {s}" for n, s in enumerate(steps, start=1)))
+        )
     if opt.url:
         fields.append(Field(t("optout.link"), opt.url))
     if opt.who:
-        fields.append(Field(t("optout.who"), opt.who))
+        fields.append(Field(t("optout.who"), own("who", opt.who)))
     if opt.not_covered:
-        fields.append(Field(t("optout.not_covered"), opt.not_covered))
+        fields.append(Field(t("optout.not_covered"), own("not_covered", opt.not_covered)))
     if opt.quote:
         fields.append(Field(t("optout.quote"), quote_block(clip(opt.quote, 900))))
     if opt.note:
-        fields.append(Field(t("answer.note"), opt.note))
+        fields.append(Field(t("answer.note"), own("note", opt.note)))
     scope = _scope(opt.region, opt.apps, t)
     if scope:
         fields.append(Field(t("answer.applies_to"), scope, inline=True))
     fields.append(Field(t("answer.as_of"), t.date(opt.verified), inline=True))
     fields.append(Field(t("answer.source"), _source(opt.source_url), inline=True))
     return Card(
-        title=opt.title,
+        title=own("title", opt.title),
         author=f"{platform.name} · {optout_kind(opt.exists, t)}",
-        description=opt.controls,
+        description=own("controls", opt.controls),
         url=opt.source_url,
         color=COLOR_ANSWER if opt.available else COLOR_NOTICE,
         fields=fields,
@@ -212,10 +235,11 @@ def faq_card(view: FaqView, t: Texts = ENGLISH) -> Card:
     if entry.is_guild:
         # Moderators' text: kept as written (they may format it) but it can never ping.
         question = neutralize_mentions(entry.question)
-        answer = neutralize_mentions(entry.answer)
+        answer = neutralize_mentions(entry.answer_in(t.lang) or entry.answer)
         footer = t("faq.footer.guild")
     else:
-        question, answer = entry.question, entry.answer
+        question = t.kb("faq", entry.id, "question", entry.question)
+        answer = t.kb("faq", entry.id, "answer", entry.answer)
         footer = (
             t("faq.footer.shipped_as_of", verified=t.date(entry.verified))
             if entry.verified
@@ -229,13 +253,15 @@ def faq_card(view: FaqView, t: Texts = ENGLISH) -> Card:
     for cv in view.clauses:
         clause = cv.clause
         label, when = since(clause, t)
+        same = clause.language == t.lang
         fields.append(
             Field(
                 t(
-                    "faq.clause",
+                    "faq.clause" if same else "faq.clause.quoted",
                     platform=cv.platform.name,
-                    document=clause.document,
+                    document=t.document(clause.document),
                     since=f"{label.lower()} {when}",
+                    **({} if same else {"language": t.language(clause.language)}),
                 ),
                 quote_block(clip(clause.quote, quote_room))
                 + "\n"
@@ -244,7 +270,8 @@ def faq_card(view: FaqView, t: Texts = ENGLISH) -> Card:
         )
     for opt in view.optouts:
         link = f"[{t('faq.source')}]({opt.source_url})"
-        fields.append(Field(opt.title, f"{optout_kind(opt.exists, t)} · {link}"))
+        title = t.kb("optout", opt.id, "title", opt.title)
+        fields.append(Field(title, f"{optout_kind(opt.exists, t)} · {link}"))
     names = ", ".join(p.name for p in view.platforms)
     url = entry.links[0] if entry.links else None
     if url is None and view.clauses:
@@ -269,15 +296,20 @@ def history_card(view: HistoryView, t: Texts = ENGLISH) -> Card:
                 t(
                     "history.clause",
                     date=t.date(item.effective),
-                    title=item.title,
-                    document=item.document,
+                    title=t.kb("clause", item.id, "title", item.title),
+                    document=t.document(item.document),
                     state=state,
                     url=item.source_url,
                 )
             )
         elif isinstance(item, Event):
             lines.append(
-                t("history.event", date=t.date(item.date), title=item.title, url=item.source_url)
+                t(
+                    "history.event",
+                    date=t.date(item.date),
+                    title=t.kb("event", item.id, "title", item.title),
+                    url=item.source_url,
+                )
             )
     if not lines:
         description = t("history.empty", platform=platform.name)
@@ -342,12 +374,12 @@ def not_sure(view: AnswerView, t: Texts = ENGLISH) -> Reply:
         lines.append(t("not_sure.platform", platform=view.platform.name))
     if result.alternatives:
         lines.append("\n" + t("not_sure.did_you_mean"))
-        lines += [f"{n}. {m.title}" for n, m in enumerate(result.alternatives, start=1)]
+        lines += [f"{n}. {match_title(m, t)}" for n, m in enumerate(result.alternatives, start=1)]
     lines.append("\n" + t("not_sure.try"))
     return Reply(
         [Card(t("not_sure.title"), "\n".join(lines), color=COLOR_NOTICE)],
         buttons=[
-            show_button(m, f"{n}. {m.title}")
+            show_button(m, f"{n}. {match_title(m, t)}")
             for n, m in enumerate(result.alternatives[: limits.BUTTONS_PER_ROW - 1], start=1)
         ],
     )
@@ -360,10 +392,15 @@ def alternatives(view: AlternativesView, t: Texts = ENGLISH) -> Reply:
             [Card(t("alternatives.none.title"), t("alternatives.none.text"), color=COLOR_NOTICE)],
             ephemeral=True,
         )
-    lines = [f"{n}. {m.title} ({t.topic(m.topic)})" for n, m in enumerate(view.matches, start=1)]
+    lines = [
+        f"{n}. {match_title(m, t)} ({t.topic(m.topic)})"
+        for n, m in enumerate(view.matches, start=1)
+    ]
     return Reply(
         [Card(t("alternatives.title"), "\n".join(lines), color=COLOR_MUTED)],
-        buttons=[show_button(m, f"{n}. {m.title}") for n, m in enumerate(view.matches, start=1)],
+        buttons=[
+            show_button(m, f"{n}. {match_title(m, t)}") for n, m in enumerate(view.matches, start=1)
+        ],
         ephemeral=True,
     )
 
@@ -375,12 +412,12 @@ def absence_line(absence: Absence, platform: str, t: Texts = ENGLISH) -> str:
         return t(
             "terms.absence.research",
             platform=platform,
-            document=absence.document,
+            document=t.document(absence.document),
             url=absence.source_url,
         )
     return t(
         "terms.absence",
-        document=absence.document,
+        document=t.document(absence.document),
         url=absence.source_url,
         checked=t.date(absence.checked),
     )
@@ -396,14 +433,16 @@ def terms(view: TermsView, t: Texts = ENGLISH) -> Reply:
             else ""
         )
         absent = "".join(
-            "\n" + absence_line(a, platform.name, t) + (f" {a.note}" if a.note else "")
+            "\n"
+            + absence_line(a, platform.name, t)
+            + (f" {t.kb('absence', a.id, 'note', a.note)}" if a.note else "")
             for a in view.absences
         )
         card = Card(
             t("terms.nothing.title", platform=platform.name, topic=topic),
             t(
                 "terms.nothing.text",
-                topic=topic.lower(),
+                topic=topic,
                 platform=platform.name,
                 absent=absent,
                 hint=hint,
@@ -461,10 +500,15 @@ def about(view: AboutView, t: Texts = ENGLISH) -> Reply:
     oldest = t.date(view.oldest_verified) if view.oldest_verified else t("about.none")
     fields = [
         Field(t("about.version"), view.version, inline=True),
-        Field(t("about.platforms"), str(view.platforms), inline=True),
+        Field(t("about.platforms"), t.number(view.platforms), inline=True),
         Field(
             t("about.knowledge"),
-            t("about.counts", clauses=view.clauses, optouts=view.optouts, faq=view.faq),
+            t(
+                "about.counts",
+                clauses=t.number(view.clauses),
+                optouts=t.number(view.optouts),
+                faq=t.number(view.faq),
+            ),
             inline=True,
         ),
         Field(t("about.freshness"), t("about.freshness.text", oldest=oldest)),

@@ -232,6 +232,8 @@ def describe(record: AuditRow, t: Texts = ENGLISH) -> str:
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, dict):  # answers in other languages: which ones
+        return ", ".join(sorted(value)) or "—"
     if isinstance(value, list):
         return ", ".join(safe(clip(str(v), 60)) for v in value) or "—"
     if value is None or value == "":

@@ -71,6 +71,8 @@ def subscribed(view: Subscribed | UnknownPlatforms, t: Texts = ENGLISH) -> Reply
     if view.mention_role_id:
         key = "alerts.subscribed.weekly_role" if weekly else "alerts.subscribed.role"
         lines.append(t(key, role=view.mention_role_id))
+    if view.language:
+        lines.append(t("alerts.subscribed.language", language=t.language(view.language)))
     lines.append(t("alerts.subscribed.test"))
     card = Card(t("alerts.subscribed.title"), "\n".join(lines), color=COLOR_OK)
     if view.warnings:
@@ -101,6 +103,8 @@ def subscriptions(view: SubscriptionList, t: Texts = ENGLISH) -> Reply:
             line += t("alerts.line.weekly")
             if s.waiting:
                 line += t.n("alerts.line.waiting", s.waiting)
+        if s.language:
+            line += t("alerts.line.language", language=t.language(s.language))
         if s.paused_reason:
             line += t("alerts.line.paused", reason=escape_markdown(s.paused_reason))
         out.append(line)
@@ -142,7 +146,7 @@ def alert_preview(view: AlertPreview | UnknownPlatforms, t: Texts = ENGLISH) -> 
         reply = render_alert(view.alert, t=t)
         detected = detected_day(view.alert, t)
         note = t("alerts.preview.latest", platform=name, detected=detected)
-    return replace(reply, content=note, ephemeral=True, mention_role_id=None).fit()
+    return replace(reply, content=note, ephemeral=True, mention_role_id=None).fit(t)
 
 
 # -- /feeds ----------------------------------------------------------------------------------
@@ -257,6 +261,29 @@ def render(result: Result, t: Texts = ENGLISH) -> Reply:
 
 
 # -- /config ---------------------------------------------------------------------------------
+def language_set(language: str | None, effective: str, t: Texts = ENGLISH) -> Reply:
+    """``/config language``: what alerts are written in now (``effective``: the language in
+    use, the server's Discord one when ``language`` is None)."""
+    name = t.language(effective)
+    text = (
+        t("config.language.set", language=name)
+        if language
+        else t("config.language.auto", language=name)
+    )
+    return notice(text, title=t("config.language.title"), ok=True, t=t)
+
+
+def language_shown(language: str | None, effective: str, t: Texts = ENGLISH) -> Reply:
+    """``/config language`` with no choice: the current setting."""
+    name = t.language(effective)
+    text = (
+        t("config.language.set", language=name)
+        if language
+        else t("config.language.auto", language=name)
+    )
+    return notice(text, title=t("config.language.current"), t=t)
+
+
 def modrole_set(role_id: int | None, t: Texts = ENGLISH) -> Reply:
     text = t("config.modrole.set", role=role_id) if role_id else t("config.modrole.cleared")
     return notice(text, title=t("config.modrole.title"), t=t)

@@ -15,6 +15,7 @@ from typing import Any
 from bot import limits
 from bot.knowledge.text import clip
 from bot.present.markdown import plain
+from bot.present.texts import ENGLISH, Texts
 
 COLOR_ANSWER = 0x5865F2
 COLOR_ALERT = 0xED4245
@@ -50,7 +51,7 @@ class Card:
     timestamp: datetime | None = None
     author: str | None = None
 
-    def fit(self) -> Card:
+    def fit(self, t: Texts = ENGLISH) -> Card:
         """Clip every part to Discord's limits, then the whole to the 6,000-character total."""
         fields = [
             Field(
@@ -63,7 +64,7 @@ class Card:
         card = replace(
             self,
             title=clip(self.title, limits.EMBED_TITLE),
-            description=self._clipped_description(limits.EMBED_DESCRIPTION),
+            description=self._clipped_description(limits.EMBED_DESCRIPTION, t),
             fields=fields,
             footer=clip(self.footer, limits.EMBED_FOOTER) if self.footer else None,
             author=clip(self.author, limits.EMBED_AUTHOR) if self.author else None,
@@ -72,14 +73,14 @@ class Card:
             card.fields.pop()
         if card.total_length() > limits.EMBED_TOTAL:
             room = limits.EMBED_TOTAL - (card.total_length() - len(card.description))
-            card.description = self._clipped_description(max(room, 0))
+            card.description = self._clipped_description(max(room, 0), t)
         return card
 
-    def _clipped_description(self, room: int) -> str:
+    def _clipped_description(self, room: int, t: Texts) -> str:
         """The description within ``room`` characters, ending with a link to the full text."""
         if len(self.description) <= room:
             return self.description
-        more = f"\n[Read the full text]({self.url})" if self.url else ""
+        more = f"\n[{t('card.read_more')}]({self.url})" if self.url else ""
         if len(more) + 20 > room:
             return clip(self.description, room)
         return clip(self.description, room - len(more)) + more
@@ -112,7 +113,7 @@ class Card:
             data["timestamp"] = self.timestamp.isoformat()
         return data
 
-    def to_text(self) -> str:
+    def to_text(self, t: Texts = ENGLISH) -> str:
         """The same content as readable terminal text (console mode)."""
         title = plain(self.title)
         lines = [title, "=" * min(len(title), 72)]
@@ -124,7 +125,7 @@ class Card:
             lines += ["", f"{plain(f.name)}:", plain(f.value)]
         text = "\n".join(lines)
         if self.url and self.url not in text:
-            text += f"\n\nSource: {self.url}"
+            text += f"\n\n{t('answer.source')}: {self.url}"
         if self.footer:
             text += f"\n\n{plain(self.footer)}"
         return text
@@ -139,21 +140,21 @@ class Reply:
     mention_role_id: int | None = None
     file: tuple[str, bytes] | None = None
 
-    def fit(self) -> Reply:
+    def fit(self, t: Texts = ENGLISH) -> Reply:
         content = clip(self.content, limits.MESSAGE_CONTENT) if self.content else None
         return replace(
             self,
-            cards=[c.fit() for c in self.cards[: limits.EMBEDS_PER_MESSAGE]],
+            cards=[c.fit(t) for c in self.cards[: limits.EMBEDS_PER_MESSAGE]],
             content=content,
             buttons=[replace(b, label=clip(b.label, limits.BUTTON_LABEL)) for b in self.buttons],
         )
 
-    def to_text(self) -> str:
+    def to_text(self, t: Texts = ENGLISH) -> str:
         parts = [self.content] if self.content else []
-        parts += [c.to_text() for c in self.cards]
+        parts += [c.to_text(t) for c in self.cards]
         actions = [b.label for b in self.buttons if not b.disabled]
         if actions:
-            parts.append("Actions: " + " · ".join(actions))
+            parts.append(f"{t('console.actions')}: " + " · ".join(actions))
         return "\n\n".join(parts)
 
 

@@ -28,8 +28,10 @@ STRINGS: dict[str, str] = {
     "answer.as_of": "As of",
     "answer.source": "Source",
     "answer.note": "Note",
+    "card.read_more": "Read the full text",
     "clause.replaced": "**This wording has since been replaced** — see History.",
     "clause.what_it_says": "What the {document} say",
+    "clause.quoted_from": "Quoted from the {language} {document}",
     "clause.since.effective": "Effective",
     "clause.since.captured": "First recorded",
     "clause.since.announced": "Announced",
@@ -76,6 +78,7 @@ STRINGS: dict[str, str] = {
     "faq.sources": "Sources",
     "faq.clause": "The clause ({platform}, {document}, {since})",
     "faq.source": "source",
+    "faq.clause.quoted": "The clause ({platform}, {since}), quoted from the {language} {document}",
     "faq.clause_source": "[source]({url})",
     "faq.all_platforms": "All platforms",
     "history.title": "{platform}: what changed and when",
@@ -94,17 +97,18 @@ STRINGS: dict[str, str] = {
     "not_sure.try": (
         "Try `/terms <platform>`, `/optout <platform>` or rephrase, e.g. "
         "`/faq ask does spotify train ai on my songs`. Moderators can add this server's own "
-        "answers with `/faq add`."
+        "answers with `/faqmod add`."
     ),
     "alternatives.title": "Other answers that might fit",
     "alternatives.none.title": "No other answers",
     "alternatives.none.text": (
         "I have nothing else close to that question. Try rephrasing, or ask your moderators "
-        "to add an answer with `/faq add`."
+        "to add an answer with `/faqmod add`."
     ),
     "terms.nothing.title": "{platform}: nothing on {topic}",
     "terms.nothing.text": (
-        "I have no quoted clause about {topic} for {platform}.{absent}{hint} See History for "
+        "I have no quoted clause on this topic ({topic}) for {platform}.{absent}{hint} See History "
+        "for "
         "dated changes, or the live page: {url}"
     ),
     "terms.nothing.have": "I do have: {topics}.",
@@ -149,9 +153,11 @@ STRINGS: dict[str, str] = {
         "`/feeds add|remove|list|status|resume` — this server's own RSS feeds and pages\n"
         "\n"
         "**Curate** (Manage Server or the moderator role)\n"
-        "`/faq add|edit|remove|restore|hide|unhide|list|history|export|import|queue`\n"
+        "`/faqmod add|edit|remove|restore|hide|unhide|list|history|export|import|queue`\n"
         "`/config modrole role` — who besides Manage Server may curate\n"
+        "`/config language` — the language alerts are written in\n"
         "\n"
+        "Fine Print answers you in your Discord language.\n"
         "Topics: {topics}.\n"
         'Every answer shows its source and an "as of" date. `/about` shows how fresh the '
         "database is."
@@ -177,7 +183,7 @@ STRINGS: dict[str, str] = {
     "curation.conflict.no_yours": ".",
     "curation.conflict.removed": (
         "{entry} was removed by {by} {at} while you were editing. Nothing was saved; restore it "
-        "with `/faq restore {entry}` if it should stay."
+        "with `/faqmod restore {entry}` if it should stay."
     ),
     "curation.conflict.current_question": "Current question",
     "curation.conflict.current_answer": "Current answer",
@@ -188,7 +194,7 @@ STRINGS: dict[str, str] = {
     "curation.no_entry.pick": "This server has no entry {entry}. Pick one from the list.",
     "curation.not_ours": "{entry} is not an entry of this server.",
     "curation.removed": (
-        "{entry} was removed by {by} {at}. Bring it back with `/faq restore {entry}`."
+        "{entry} was removed by {by} {at}. Bring it back with `/faqmod restore {entry}`."
     ),
     "curation.not_removed": "{entry} is not removed: nothing to restore.",
     "curation.already_removed": "{entry} was already removed by {by} {at}.",
@@ -202,7 +208,8 @@ STRINGS: dict[str, str] = {
         "from the list."
     ),
     "curation.hide.own": (
-        "{entry} is this server's own entry: use `/faq remove` (or `/faq edit`) for it. Hiding "
+        "{entry} is this server's own entry: use `/faqmod remove` (or `/faqmod edit`) for it. "
+        "Hiding "
         "is for the shipped Fine Print entries."
     ),
     "curation.no_shipped": (
@@ -215,20 +222,20 @@ STRINGS: dict[str, str] = {
     "curation.unknown_platform": "I don't know a platform called “{typed}”.",
     "curation.cap": (
         "This server has {live} entries; the limit is {cap}. Remove entries you no longer need "
-        "with `/faq remove` first."
+        "with `/faqmod remove` first."
     ),
     "curation.cap.many": (
         "This server has {live} entries; the limit is {cap} and this would add {adding}. Remove "
-        "entries you no longer need with `/faq remove` first."
+        "entries you no longer need with `/faqmod remove` first."
     ),
     "curation.duplicate": (
-        "{entry} already asks “{question}”. Edit that one with `/faq edit {entry}`, or word "
+        "{entry} already asks “{question}”. Edit that one with `/faqmod edit {entry}`, or word "
         "this one differently."
     ),
     "curation.duplicate.title": "That question already has an entry",
     "curation.export.format": "Export as toml or json.",
     "curation.export.empty": (
-        "Nothing to export yet — this server has no entries of its own. Add one with `/faq add`."
+        "Nothing to export yet — this server has no entries of its own. Add one with `/faqmod add`."
     ),
     "curation.export.empty.title": "No entries yet",
     "curation.file.too_big": "{path} is {size} MB; the limit is 1 MB.",
@@ -298,7 +305,7 @@ STRINGS: dict[str, str] = {
     "curation.saved.restore.title": "Entry restored",
     "curation.saved.restore.text": "It answers questions again.",
     "curation.saved.remove.title": "Entry removed",
-    "curation.saved.remove.text": "It no longer answers. Undo with `/faq restore {entry}`.",
+    "curation.saved.remove.text": "It no longer answers. Undo with `/faqmod restore {entry}`.",
     "curation.saved.import.title": "Saved",
     "curation.saved.import.text": "",
     "curation.saved.hide.title": "Saved",
@@ -311,25 +318,26 @@ STRINGS: dict[str, str] = {
     "curation.saved.same.text": "The entry already says exactly that.",
     "curation.remove.confirm.title": "Remove {entry}?",
     "curation.remove.confirm.text": (
-        "It will stop answering in this server. You can undo this with `/faq restore {entry}`."
+        "It will stop answering in this server. You can undo this with `/faqmod restore {entry}`."
     ),
     "curation.entry.footer": "{entry} · version {version}",
     "curation.hidden.title": "Hidden in this server",
     "curation.hidden.text": (
         "“{question}” ({entry}) will no longer answer here. Other servers still see it. Undo "
-        "with `/faq unhide {entry}`."
+        "with `/faqmod unhide {entry}`."
     ),
     "curation.shown.title": "Shown again",
     "curation.shown.text": "“{question}” ({entry}) answers in this server again.",
     "curation.list.title": "This server's FAQ",
-    "curation.list.hidden.one": "{count} shipped entry hidden here (`/faq unhide`).",
-    "curation.list.hidden.other": "{count} shipped entries hidden here (`/faq unhide`).",
+    "curation.list.hidden.one": "{count} shipped entry hidden here (`/faqmod unhide`).",
+    "curation.list.hidden.other": "{count} shipped entries hidden here (`/faqmod unhide`).",
     "curation.list.empty": (
-        "No entries yet — add one with `/faq add`, import a file with `/faq import`, or review "
-        "members' suggestions with `/faq queue`."
+        "No entries yet — add one with `/faqmod add`, import a file with `/faqmod import`, or "
+        "review "
+        "members' suggestions with `/faqmod queue`."
     ),
     "curation.list.empty.platform": (
-        "No entries about {platform} yet — add one with `/faq add`. `/faq list` without a "
+        "No entries about {platform} yet — add one with `/faqmod add`. `/faqmod list` without a "
         "platform shows all {total}."
     ),
     "curation.list.item": "{answer}\n*{tags}* · v{version} · changed {when} by {who}",
@@ -340,7 +348,8 @@ STRINGS: dict[str, str] = {
         "This server's FAQ about {platform} — {shown} entries"
     ),
     "curation.list.help": (
-        "Edit with `/faq edit`, remove with `/faq remove`, see changes with `/faq history`."
+        "Edit with `/faqmod edit`, remove with `/faqmod remove`, see changes with "
+        "`/faqmod history`."
     ),
     "curation.list.of": "{total} of {all}",
     "curation.page": "Page {page} of {pages}",
@@ -355,11 +364,11 @@ STRINGS: dict[str, str] = {
     "curation.export.title": "FAQ export",
     "curation.export.text.one": (
         "{count} entry, in the same schema as the shipped FAQ. Edit it and bring it back with "
-        "`/faq import`: rows keep their `guild-N` id, so they update the same entries."
+        "`/faqmod import`: rows keep their `guild-N` id, so they update the same entries."
     ),
     "curation.export.text.other": (
         "{count} entries, in the same schema as the shipped FAQ. Edit it and bring it back with "
-        "`/faq import`: rows keep their `guild-N` id, so they update the same entries."
+        "`/faqmod import`: rows keep their `guild-N` id, so they update the same entries."
     ),
     "curation.export.too_big": (
         "⚠️ The file is larger than the {mb} MB import limit: split it into smaller files to "
@@ -392,7 +401,7 @@ STRINGS: dict[str, str] = {
     "curation.import.applied.title": "Import applied",
     "curation.import.applied.text": (
         "{added} added · {changed} changed · {unchanged} unchanged. The new answers are live; "
-        "every change is in `/faq history`."
+        "every change is in `/faqmod history`."
     ),
     "curation.suggest.thanks.title": "Thanks for the suggestion!",
     "curation.suggest.thanks.text": (
@@ -450,6 +459,8 @@ STRINGS: dict[str, str] = {
     "alert.why": "Why this is flagged as AI-relevant",
     "alert.why.text": "Relevance {relevance}; matched: {terms}",
     "alert.footer": "Fine Print · {kind} · detected {detected}",
+    "alert.kind.news": "news",
+    "alert.kind.terms-change": "terms change",
     "alert.sample.title": "Sample alert — Fine Print is set up in this channel",
     "alert.sample.document": "Terms of Use (sample)",
     "alert.sample.added": "This is a sample of an added passage. Real alerts quote what changed.",
@@ -492,6 +503,7 @@ STRINGS: dict[str, str] = {
     ),
     "alerts.subscribed.weekly_role": "Each digest mentions <@&{role}>; nothing else ever pings.",
     "alerts.subscribed.test": "Use `/alerts test` to post a sample here and check my permissions.",
+    "alerts.subscribed.language": "Alerts here are written in {language}.",
     "alerts.check_this": "Check this",
     "alerts.unsubscribed.title": "Unsubscribed",
     "alerts.unsubscribed.text": "<#{channel}> will get no more alerts.",
@@ -508,6 +520,7 @@ STRINGS: dict[str, str] = {
     "alerts.line.ai": " · AI-relevant only",
     "alerts.line.all": " · every change",
     "alerts.line.role": " · mentions <@&{role}>",
+    "alerts.line.language": " · in {language}",
     "alerts.line.weekly": " · weekly digest",
     "alerts.line.waiting.one": " (1 alert waiting for Monday)",
     "alerts.line.waiting.other": " ({count} alerts waiting for Monday)",
@@ -526,6 +539,9 @@ STRINGS: dict[str, str] = {
     "alerts.test.refused.title": "Sample not posted",
     "alerts.test.refused": "I could not post in <#{channel}>: I am missing {missing}.",
     "alerts.a_permission": "a permission",
+    "perm.view_channel": "View Channel",
+    "perm.send_messages": "Send Messages",
+    "perm.embed_links": "Embed Links",
     "alerts.preview.latest": (
         "Preview: the latest {platform} alert, detected {detected}, as it would be posted. Only "
         "you can see this, and nobody was notified."
@@ -576,12 +592,23 @@ STRINGS: dict[str, str] = {
     "config.modrole.set": "Members with <@&{role}> can now curate this server's FAQ.",
     "config.modrole.cleared": "The moderator role is cleared: only Manage Server can curate.",
     "config.modrole.everyone": "@everyone cannot be the moderator role.",
+    "config.language.title": "Alert language updated",
+    "config.language.set": (
+        "Alerts in this server are now written in {language}. A channel can still have its own: "
+        "`/alerts subscribe` with `language`. Members' own answers follow their Discord language."
+    ),
+    "config.language.auto": (
+        "Alerts in this server now follow the server's language in Discord's settings "
+        "(now {language}). Members' own answers follow their Discord language."
+    ),
+    "config.language.current": "Alert language",
+    "language.auto": "The server's language (Discord settings)",
     # -- console mode (bot.console) ---------------------------------------------------------
     "console.banner": (
         "Fine Print — console mode (DISCORD_TOKEN is not set, so nothing connects to Discord).\n"
         "Type slash commands as text, e.g. /terms soundcloud ai · /optout youtube · "
         "/faq ask does spotify train ai on my songs\n"
-        "You are this server's moderator: /faq list · add · remove · restore · hide · history · "
+        "You are this server's moderator: /faqmod list · add · remove · restore · hide · history · "
         "export · import · queue · /alerts · /feeds · /config.\n"
         "A number presses a button of the last answer. /help lists commands; Ctrl-D quits."
     ),
@@ -590,7 +617,7 @@ STRINGS: dict[str, str] = {
         "id {guild}."
     ),
     "console.server.given": (
-        "Server: {guild} — its own FAQ entries answer here and /faq curates them."
+        "Server: {guild} — its own FAQ entries answer here and /faqmod curates them."
     ),
     "console.watching": "Watching {count} sources; alerts print here as they arrive.",
     "console.failed": "Sorry, that failed unexpectedly; the error was logged.",
@@ -599,8 +626,10 @@ STRINGS: dict[str, str] = {
     "console.not_understood": "I couldn't understand “{got}”.",
     "console.usage": "Usage: `{form}` — for example `{example}`.",
     "console.no_button": "There is no button {number}.",
+    "console.actions": "Actions",
     "console.queue.help": (
-        "`/faq approve {number}` opens the entry form prefilled with it; `/faq reject {number} "
+        "`/faqmod approve {number}` opens the entry form prefilled with it; "
+        "`/faqmod reject {number} "
         "[note]` declines it with a short note for the member."
     ),
     "console.remove.ask": "Type yes to confirm the removal; anything else keeps the entry.",
@@ -622,6 +651,80 @@ STRINGS: dict[str, str] = {
     "console.form.current": "{prompt}:\n  now: {current}",
     "console.form.cancelled": "Cancelled — nothing was saved.",
     "console.form.cancelled.add": "Cancelled — nothing was added.",
+    # -- slash commands: descriptions, option descriptions and choice names (cogs/) ---------
+    # Command and option names stay English everywhere; these are what Discord shows beside
+    # them, localized through discord.py's Translator (cogs/utils/translator.py).
+    "cmd.terms": "What a platform's terms say about AI, quoted",
+    "cmd.terms.platform": "The platform, e.g. SoundCloud",
+    "cmd.terms.topic": "What to look at (default: AI training)",
+    "cmd.optout": "How to opt out of a platform's AI use",
+    "cmd.optout.platform": "The platform, e.g. YouTube",
+    "cmd.help": "What Fine Print can do, with examples",
+    "cmd.about": "Version and how fresh the database is",
+    "cmd.faq": "Questions about AI terms",
+    "cmd.faq.ask": "Ask anything about platforms' AI terms",
+    "cmd.faq.ask.question": "e.g. does spotify train ai on my songs",
+    "cmd.faq.suggest": "Suggest a question for the moderators",
+    "cmd.faq.suggest.question": "The question members ask",
+    "cmd.faq.suggest.answer": "Optional: the answer you'd give (with sources)",
+    "cmd.faqmod": "Curate this server's own FAQ answers (moderators)",
+    "cmd.faqmod.entry": "Start typing the question or its id (guild-N) and pick from the list",
+    "cmd.faqmod.add": "Add an answer for this server",
+    "cmd.faqmod.edit": "Edit one of this server's answers",
+    "cmd.faqmod.edit.language": "Edit the answer in another language (default: the main one)",
+    "cmd.faqmod.remove": "Remove one of this server's answers",
+    "cmd.faqmod.restore": "Bring back a removed answer",
+    "cmd.faqmod.restore.entry": "A removed entry: start typing its question or id",
+    "cmd.faqmod.hide": "Hide a shipped answer in this server only",
+    "cmd.faqmod.hide.entry": "A Fine Print entry: start typing its question",
+    "cmd.faqmod.unhide": "Show a hidden shipped answer again",
+    "cmd.faqmod.unhide.entry": "A hidden Fine Print entry: start typing its question",
+    "cmd.faqmod.list": "This server's own answers",
+    "cmd.faqmod.list.platform": "Only entries about this platform",
+    "cmd.faqmod.history": "Who changed an answer, when, and how",
+    "cmd.faqmod.history.entry": "Start typing the question or id (removed entries included)",
+    "cmd.faqmod.export": "Download this server's answers as a file",
+    "cmd.faqmod.export.format": "TOML (default) or JSON",
+    "cmd.faqmod.import": "Add or update answers from a file",
+    "cmd.faqmod.import.file": "A .toml or .json file like the one /faqmod export gives (max 1 MB)",
+    "cmd.faqmod.queue": "Review members' suggested questions",
+    "cmd.config": "Fine Print settings",
+    "cmd.config.modrole": "Who besides Manage Server may curate",
+    "cmd.config.modrole.role": "The moderator role; leave empty to clear it",
+    "cmd.config.language": "The language alerts are written in",
+    "cmd.config.language.language": "Leave empty to see the current one",
+    "cmd.alerts": "Where alerts are posted",
+    "cmd.alerts.subscribe": "Post AI-terms alerts in a channel",
+    "cmd.alerts.subscribe.channel": "Where to post (default: this channel)",
+    "cmd.alerts.subscribe.platforms": "Comma-separated platforms, or 'all' (default: all)",
+    "cmd.alerts.subscribe.only_ai": "Only changes judged AI-relevant (default: yes)",
+    "cmd.alerts.subscribe.mention_role": "A role to mention with each alert (default: nobody)",
+    "cmd.alerts.subscribe.language": "This channel's alert language (default: the server's)",
+    "cmd.alerts.subscribe.mode": "Each alert as it comes (default), or one weekly digest",
+    "cmd.alerts.preview": "See a platform's latest alert as it would be posted",
+    "cmd.alerts.preview.platform": "The platform, e.g. soundcloud",
+    "cmd.alerts.unsubscribe": "Stop posting alerts in a channel",
+    "cmd.alerts.unsubscribe.channel": "The channel (default: this channel)",
+    "cmd.alerts.list": "Which channels get alerts",
+    "cmd.alerts.test": "Post a sample alert to check permissions",
+    "cmd.alerts.test.channel": "Where to post the sample (default: this channel)",
+    "cmd.feeds": "What Fine Print watches",
+    "cmd.feeds.add": "Watch an RSS feed or a page for this server",
+    "cmd.feeds.add.url": "The feed or page address (https://…)",
+    "cmd.feeds.add.kind": "Feed or page",
+    "cmd.feeds.add.platform": "Which platform it is about (optional)",
+    "cmd.feeds.add.select": "Page only: a CSS selector for the part to watch, e.g. main",
+    "cmd.feeds.remove": "Stop watching one of this server's sources",
+    "cmd.feeds.remove.source": "The source id (see /feeds list)",
+    "cmd.feeds.list": "This server's sources",
+    "cmd.feeds.status": "Health of the sources: last error, paused",
+    "cmd.feeds.resume": "Check a paused source again",
+    "cmd.feeds.resume.source": "The paused source's id (see /feeds status)",
+    "choice.mode.instant": "instant — each alert as it comes",
+    "choice.mode.weekly": "weekly — one digest a week (Mondays, 00:00 UTC)",
+    "choice.kind.rss": "RSS / Atom feed",
+    "choice.kind.page": "Web page (terms, policy)",
+    "choice.format.toml": "TOML (the format of the shipped FAQ, data/faq/)",
     # -- the Discord shell: errors, views, forms (bot.client, cogs/) ---------------------------
     "error.guild_only": "This command only works in a server.",
     "error.not_moderator": (
@@ -649,6 +752,13 @@ STRINGS: dict[str, str] = {
     "faq.edit_current": "Edit the current version",
     "faq.start_from_mine": "Start from my text",
     "faq.suggest.guild_only": "Suggestions go to a server's moderators: use this in a server.",
+    "faq.suggest.no_bot": (
+        "Suggestions go to a server's moderators, and this server hasn't added Fine Print. Use "
+        "this in a server that has it."
+    ),
+    "faq.form.edit.language.title": "Edit {entry} ({language})",
+    "faq.form.answer.language": "Answer in {language}",
+    "faq.form.answer.language.help": "Members whose Discord is in this language will read it",
     "faq.form.add.title": "Add an FAQ entry",
     "faq.form.edit.title": "Edit {entry}",
     "faq.form.approve.title": "Approve suggestion #{number}",

@@ -32,6 +32,16 @@ class OutboxRow:
     mention_role_id: int | None
     nonce: str
     attempts: int
+    first_try_at: str | None = None
+    # The language chosen for its channel (``/alerts subscribe … language``), else for its
+    # server (``/config language``), read with the row; None: the server's Discord setting.
+    language: str | None = None
+
+    @property
+    def marker(self) -> str:
+        """What the posted message carries so it can be found again (its footer): the id of the
+        alert, notice or digest."""
+        return self.alert_id or self.notice_id or self.digest_id or self.nonce
 
 
 def _alert(row: Any) -> Alert:
@@ -251,7 +261,10 @@ async def recent_alerts(db: Database, limit: int = 20) -> list[Alert]:
 # message the dead process got through is returned by Discord, not posted twice.
 
 OUTBOX_COLUMNS = (
-    "id, alert_id, notice_id, digest_id, guild_id, channel_id, mention_role_id, nonce, attempts"
+    "id, alert_id, notice_id, digest_id, guild_id, channel_id, mention_role_id, nonce, attempts, "
+    "first_try_at, COALESCE("
+    "(SELECT language FROM subscription s WHERE s.channel_id = outbox.channel_id), "
+    "(SELECT language FROM guild_config g WHERE g.guild_id = outbox.guild_id)) AS language"
 )
 
 
@@ -267,15 +280,22 @@ async def due(db: Database, *, limit: int = 100) -> list[OutboxRow]:
 
 async def claim_due(db: Database, holder: str, *, limit: int, seconds: float) -> list[OutboxRow]:
     """Claim up to ``limit`` pending rows that are due and unclaimed (or whose claim expired)
-    for ``seconds``; return them oldest first."""
+    for ``seconds``; return them oldest first.
+
+    A claimed row counts as tried from now (``first_try_at``, kept if it was tried before):
+    it is about to be handed to Discord, and recording that for the whole batch here costs no
+    write per message. A row whose claim lapses unsent thus looks tried; once the nonce window
+    has passed, its next sender looks in the channel first — a read, never a duplicate."""
     now = db.dialect.epoch_now
+    stamp = clock.now_iso()
     async with db.transaction() as conn:
         rows = await conn.fetchall(
-            f"UPDATE outbox SET claimed_by = ?, claimed_until = {now} + ? WHERE id IN ("
+            f"UPDATE outbox SET claimed_by = ?, claimed_until = {now} + ?, "
+            "first_try_at = COALESCE(first_try_at, ?) WHERE id IN ("
             "SELECT id FROM outbox WHERE status = 'pending' AND next_try_at <= ? "
             f"AND (claimed_until IS NULL OR claimed_until < {now}) "
             f"ORDER BY id LIMIT ?{db.dialect.skip_locked}) RETURNING {OUTBOX_COLUMNS}",
-            (holder, seconds, clock.now_iso(), limit),
+            (holder, seconds, stamp, stamp, limit),
         )
     return sorted((OutboxRow(**dict(r)) for r in rows), key=lambda r: r.id)
 

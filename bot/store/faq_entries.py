@@ -40,6 +40,7 @@ def entry_from_row(row: Row) -> FaqEntry:
         topics=tuple(json.loads(row["topics"])),
         links=tuple(json.loads(row["links"])),
         phrasings=tuple(json.loads(row["phrasings"])),
+        answers=tuple(sorted(json.loads(row["answers"] or "{}").items())),
         guild_id=row["guild_id"],
         version=row["version"],
     )
@@ -100,9 +101,10 @@ class EntryContent:
     platforms: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    answers: tuple[tuple[str, str], ...] = ()  # (locale, answer) besides the main answer
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "question": self.question,
             "phrasings": list(self.phrasings),
             "answer": self.answer,
@@ -110,6 +112,9 @@ class EntryContent:
             "topics": list(self.topics),
             "links": list(self.links),
         }
+        if self.answers:
+            data["answers"] = dict(self.answers)
+        return data
 
     @classmethod
     def of(cls, entry: FaqEntry) -> EntryContent:
@@ -120,6 +125,7 @@ class EntryContent:
             platforms=tuple(entry.platforms),
             topics=tuple(entry.topics),
             links=tuple(entry.links),
+            answers=tuple(entry.answers),
         )
 
 
@@ -161,7 +167,8 @@ def _dump(items: tuple[str, ...]) -> str:
 
 
 def _columns(content: EntryContent) -> tuple[str, ...]:
-    """question, phrasings, answer, platforms, topics, links — the order every write uses."""
+    """question, phrasings, answer, platforms, topics, links, answers — the order every write
+    uses."""
     return (
         content.question,
         _dump(content.phrasings),
@@ -169,6 +176,7 @@ def _columns(content: EntryContent) -> tuple[str, ...]:
         _dump(content.platforms),
         _dump(content.topics),
         _dump(content.links),
+        json.dumps(dict(content.answers), ensure_ascii=False, sort_keys=True),
     )
 
 
@@ -214,8 +222,8 @@ async def insert_entry(
     """A new live entry at version 1; returns its row id."""
     new_id = await conn.fetchval(
         "INSERT INTO guild_faq (guild_id, question, phrasings, answer, platforms, topics, links, "
-        "version, created_by, created_at, updated_by, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id",
+        "answers, version, created_by, created_at, updated_by, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id",
         (guild_id, *_columns(content), actor_id, now, actor_id, now),
     )
     await bump_generation(conn, guild_id)
@@ -236,7 +244,8 @@ async def update_entry(
     ``expected_version`` — the caller then reports a conflict instead of overwriting."""
     updated = await conn.execute(
         "UPDATE guild_faq SET question = ?, phrasings = ?, answer = ?, platforms = ?, "
-        "topics = ?, links = ?, version = version + 1, updated_by = ?, updated_at = ? "
+        "topics = ?, links = ?, answers = ?, version = version + 1, updated_by = ?, "
+        "updated_at = ? "
         "WHERE id = ? AND guild_id = ? AND version = ? AND deleted_at IS NULL",
         (*_columns(content), actor_id, now, entry_row, guild_id, expected_version),
     )

@@ -1,4 +1,5 @@
-"""Per-guild settings (the moderator role) and "tell the guild once" notices."""
+"""Per-guild settings (the moderator role, the alert language) and "tell the guild once"
+notices."""
 
 from __future__ import annotations
 
@@ -26,6 +27,34 @@ async def set_mod_role(
             "mod_role_id = excluded.mod_role_id, updated_by = excluded.updated_by, "
             "updated_at = excluded.updated_at",
             (guild_id, role_id, actor_id, clock.now_iso()),
+        )
+
+
+async def alert_language(
+    db: Database, guild_id: int, *, conn: Connection | None = None
+) -> str | None:
+    """The language ``/config language`` chose for alerts; None: the server's Discord one."""
+    row = await db.fetchone(
+        "SELECT language FROM guild_config WHERE guild_id = ?", (guild_id,), conn=conn
+    )
+    return row["language"] if row else None
+
+
+async def set_alert_language(
+    db: Database,
+    guild_id: int,
+    language: str | None,
+    actor_id: int,
+    *,
+    conn: Connection | None = None,
+) -> None:
+    async with db.use(conn) as c:
+        await c.execute(
+            "INSERT INTO guild_config (guild_id, language, updated_by, updated_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
+            "language = excluded.language, updated_by = excluded.updated_by, "
+            "updated_at = excluded.updated_at",
+            (guild_id, language, actor_id, clock.now_iso()),
         )
 
 

@@ -26,6 +26,7 @@ class Subscription:
     mention_role_id: int | None
     paused_reason: str | None = None
     mode: str = INSTANT
+    language: str | None = None  # this channel's alert language; None: the server's
 
     @property
     def all_platforms(self) -> bool:
@@ -51,6 +52,7 @@ async def subscribe(
     mention_role_id: int | None = None,
     mode: str = INSTANT,
     actor: int,
+    language: str | None = None,
 ) -> Subscription:
     """Create or replace the channel's subscription (clears a delivery pause).
 
@@ -63,13 +65,13 @@ async def subscribe(
     async with db.transaction() as conn:
         await conn.execute(
             "INSERT INTO subscription (channel_id, guild_id, all_platforms, only_ai, "
-            "mention_role_id, mode, paused_reason, updated_by, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?) "
+            "mention_role_id, mode, paused_reason, updated_by, updated_at, language) "
+            "VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?) "
             "ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, "
             "all_platforms = excluded.all_platforms, only_ai = excluded.only_ai, "
             "mention_role_id = excluded.mention_role_id, mode = excluded.mode, "
             "paused_reason = NULL, updated_by = excluded.updated_by, "
-            "updated_at = excluded.updated_at",
+            "updated_at = excluded.updated_at, language = excluded.language",
             (
                 channel_id,
                 guild_id,
@@ -79,6 +81,7 @@ async def subscribe(
                 mode,
                 actor,
                 clock.now_iso(),
+                language,
             ),
         )
         await conn.execute("DELETE FROM subscription_platform WHERE channel_id = ?", (channel_id,))
@@ -88,7 +91,9 @@ async def subscribe(
             "INSERT INTO subscription_platform (channel_id, platform) VALUES (?, ?)",
             [(channel_id, p) for p in wanted],
         )
-    return Subscription(guild_id, channel_id, wanted, only_ai, mention_role_id, mode=mode)
+    return Subscription(
+        guild_id, channel_id, wanted, only_ai, mention_role_id, mode=mode, language=language
+    )
 
 
 def refused_key(channel_id: int) -> str:
@@ -140,6 +145,7 @@ async def _load(db: Database, where: str, params: tuple, conn: Connection | None
             mention_role_id=r["mention_role_id"],
             paused_reason=r["paused_reason"],
             mode=r["mode"],
+            language=r["language"],
         )
         for r in rows
     ]

@@ -1,16 +1,20 @@
-"""/faq: members ask (and suggest); moderators curate this server's own answers.
+"""/faq: members ask (and suggest); /faqmod: moderators curate this server's own answers.
 
-Who may do what:
-- ``ask`` and ``suggest`` are for every member.
-- Everything else (add, edit, remove, restore, hide, unhide, list, history, export, import,
-  queue) is for moderators: Manage Server, or the role set with ``/config modrole``.
+Who may do what, where:
+- ``/faq ask`` and ``/faq suggest`` are for everyone, and ``/faq`` can be added to a member's own
+  account (user install): it answers in DMs and in servers that don't have Fine Print.
+- ``/faqmod`` (add, edit, remove, restore, hide, unhide, list, history, export, import, queue)
+  is for moderators — Manage Server, or the role set with ``/config modrole`` — in servers only.
 
-The group mixes member and moderator subcommands, so Discord's ``default_permissions`` cannot be
-used: it applies to a whole top-level command and would hide ``/faq ask`` from members. Each
-moderator subcommand therefore carries ``moderator_only()``, a check that runs when the command
-executes — and so does its autocomplete, so a plain member never sees moderators' data. The same
-check runs again when a moderator submits a form or presses a button of one of these views,
-because that is when something changes; and every view answers only the moderator who opened it.
+Why two groups: Discord sets where a command exists (install types, contexts) and who sees it
+(``default_permissions``) per top-level command only; subcommands cannot differ. One ``/faq``
+group could not be both usable in a DM and hidden from members, so the moderators' subcommands
+live in their own guild-only group. ``default_permissions`` hides ``/faqmod`` from members, and
+each subcommand still carries ``moderator_only()``, a check that runs when the command executes
+(a server can override the UI permission) — and so does its autocomplete, so a plain member never
+sees moderators' data. The same check runs again when a moderator submits a form or presses a
+button of one of these views, because that is when something changes; and every view answers
+only the moderator who opened it.
 
 Each command turns one interaction into one call of ``bot.curation.Curation`` and the result
 into an embed (all moderator replies are ephemeral, sent with no allowed mentions).
@@ -38,22 +42,33 @@ from bot.curation import (
     MemberNotice,
     NotFound,
 )
+from bot.i18n.locales import ENDONYMS, LOCALES
 from bot.knowledge.text import clip
 from bot.present import curation as replies
 from bot.present.manage import notice
 from bot.present.reply import COLOR_NOTICE, COLOR_OK, Card, Reply
 from bot.present.texts import Texts
 from cogs.answers import platform_autocomplete
-from cogs.faq.views import EntryModal, QueueView, ReasonModal
+from cogs.faq.views import AnswerModal, EntryModal, QueueView, ReasonModal
 from cogs.utils.checks import moderator_only, moderator_or_nothing
-from cogs.utils.replies import NO_MENTIONS, Interaction, app_of, send_reply, texts_for
+from cogs.utils.replies import (
+    NO_MENTIONS,
+    Interaction,
+    answering_guild,
+    app_of,
+    send_reply,
+    texts_for,
+)
+from cogs.utils.translator import L
 from cogs.utils.views import ButtonsView, ConfirmView, Page, Paginator, still_moderator
 
 log = logging.getLogger(__name__)
 
-ENTRY_HELP = "Start typing the question or its id (guild-N) and pick from the list"
+ENTRY_HELP = L("cmd.faqmod.entry")
+# Languages a server entry's answer may also be written in (the main answer serves the rest).
+ANSWER_LANGUAGES = [app_commands.Choice(name=ENDONYMS[code], value=code) for code in LOCALES]
 FORMAT_CHOICES = [
-    app_commands.Choice(name="TOML (the format of the shipped FAQ, data/faq/)", value="toml"),
+    app_commands.Choice(name=L("choice.format.toml"), value="toml"),
     app_commands.Choice(name="JSON", value="json"),
 ]
 Choices = list[app_commands.Choice[str]]
@@ -62,7 +77,7 @@ ChoiceSource = Callable[[Curation, int, str], Awaitable[list[tuple[str, str]]]]
 
 async def question_autocomplete(interaction: Interaction, current: str) -> Choices:
     questions = await app_of(interaction).faq_choices(
-        current, guild_id=interaction.guild_id, limit=limits.AUTOCOMPLETE_CHOICES
+        current, guild_id=answering_guild(interaction), limit=limits.AUTOCOMPLETE_CHOICES
     )
     return [
         app_commands.Choice(name=clip(q, limits.CHOICE_NAME), value=clip(q, limits.CHOICE_VALUE))
@@ -111,7 +126,69 @@ def _guild_name(interaction: Interaction) -> str | None:
     return interaction.guild.name if interaction.guild else None
 
 
-class Faq(commands.GroupCog, group_name="faq", group_description="Questions about AI terms"):
+async def _answer(interaction: Interaction, make: Callable[[Texts], Awaitable[Reply]]) -> None:
+    """Run one core call; a refusal becomes a clear ephemeral message, not an error."""
+    t = texts_for(interaction)
+    try:
+        reply = await make(t)
+    except CurationError as exc:
+        reply = replies.refusal_reply(exc, t)
+    await send_reply(interaction, reply)
+
+
+@app_commands.allowed_installs(guilds=True, users=True)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+class Faq(commands.GroupCog, group_name="faq", group_description=L("cmd.faq")):
+    """Members' half: ask anywhere (user install too), suggest in a server that has the bot."""
+
+    def __init__(self, bot: FinePrintBot) -> None:
+        self.bot = bot
+        self.app = bot.app
+        self.cur = Curation(self.app)
+        super().__init__()
+
+    @app_commands.command(name="ask", description=L("cmd.faq.ask"))
+    @app_commands.describe(question=L("cmd.faq.ask.question"))
+    @app_commands.autocomplete(question=question_autocomplete)
+    async def ask(
+        self, interaction: Interaction, question: app_commands.Range[str, 1, 300]
+    ) -> None:
+        view = await self.app.answer(question, guild_id=answering_guild(interaction))
+        await send_reply(interaction, present.answer(view, texts_for(interaction)))
+
+    @app_commands.command(name="suggest", description=L("cmd.faq.suggest"))
+    @app_commands.describe(
+        question=L("cmd.faq.suggest.question"), answer=L("cmd.faq.suggest.answer")
+    )
+    async def suggest(
+        self,
+        interaction: Interaction,
+        question: app_commands.Range[str, 1, 200],
+        answer: app_commands.Range[str, 1, 1800] | None = None,
+    ) -> None:
+        t = texts_for(interaction)
+        if interaction.guild_id is None:
+            await send_reply(interaction, notice(t("faq.suggest.guild_only"), t=t))
+            return
+        if answering_guild(interaction) is None:  # user install in a server without the bot
+            await send_reply(interaction, notice(t("faq.suggest.no_bot"), t=t))
+            return
+        guild_id, member_id = _ids(interaction)
+
+        async def make(t: Texts) -> Reply:
+            receipt = await self.cur.suggest(
+                guild_id, member_id, interaction.channel_id, question, answer
+            )
+            return replies.suggestion_receipt_reply(receipt, t)
+
+        await _answer(interaction, make)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class FaqMod(commands.GroupCog, group_name="faqmod", group_description=L("cmd.faqmod")):
+    """Moderators' half: this server's own answers (guild-only, checked at run time too)."""
+
     def __init__(self, bot: FinePrintBot) -> None:
         self.bot = bot
         self.app = bot.app
@@ -123,13 +200,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
     async def _answer(
         self, interaction: Interaction, make: Callable[[Texts], Awaitable[Reply]]
     ) -> None:
-        """Run one core call; a refusal becomes a clear ephemeral message, not an error."""
-        t = texts_for(interaction)
-        try:
-            reply = await make(t)
-        except CurationError as exc:
-            reply = replies.refusal_reply(exc, t)
-        await send_reply(interaction, reply)
+        await _answer(interaction, make)
 
     def _saved(self, saved: Any, t: Texts) -> Reply:
         return replies.saved_reply(saved, self.platforms, t)
@@ -186,40 +257,6 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
         except discord.HTTPException:
             return None
 
-    # -- members -----------------------------------------------------------------------------
-    @app_commands.command(name="ask", description="Ask anything about platforms' AI terms")
-    @app_commands.describe(question="e.g. does spotify train ai on my songs")
-    @app_commands.autocomplete(question=question_autocomplete)
-    async def ask(
-        self, interaction: Interaction, question: app_commands.Range[str, 1, 300]
-    ) -> None:
-        view = await self.app.answer(question, guild_id=interaction.guild_id)
-        await send_reply(interaction, present.answer(view, texts_for(interaction)))
-
-    @app_commands.command(name="suggest", description="Suggest a question for the moderators")
-    @app_commands.describe(
-        question="The question members ask", answer="Optional: the answer you'd give (with sources)"
-    )
-    async def suggest(
-        self,
-        interaction: Interaction,
-        question: app_commands.Range[str, 1, 200],
-        answer: app_commands.Range[str, 1, 1800] | None = None,
-    ) -> None:
-        t = texts_for(interaction)
-        if interaction.guild_id is None:
-            await send_reply(interaction, notice(t("faq.suggest.guild_only"), t=t))
-            return
-        guild_id, member_id = _ids(interaction)
-
-        async def make(t: Texts) -> Reply:
-            receipt = await self.cur.suggest(
-                guild_id, member_id, interaction.channel_id, question, answer
-            )
-            return replies.suggestion_receipt_reply(receipt, t)
-
-        await self._answer(interaction, make)
-
     # -- adding and editing ------------------------------------------------------------------
     def _add_modal(self, t: Texts, form: EntryForm) -> EntryModal:
         return EntryModal(t("faq.form.add.title"), t, form, self._submit_add)
@@ -236,7 +273,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
             return
         await send_reply(interaction, self._saved(saved, t))
 
-    @app_commands.command(name="add", description="Add an answer for this server (moderators)")
+    @app_commands.command(name="add", description=L("cmd.faqmod.add"))
     @moderator_only()
     async def add(self, interaction: Interaction) -> None:
         await interaction.response.send_modal(self._add_modal(texts_for(interaction), EntryForm()))
@@ -292,10 +329,16 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
         )
         await view.start(interaction, reply)
 
-    @app_commands.command(name="edit", description="Edit one of this server's answers (moderators)")
-    @app_commands.describe(entry=ENTRY_HELP)
+    @app_commands.command(name="edit", description=L("cmd.faqmod.edit"))
+    @app_commands.describe(entry=ENTRY_HELP, language=L("cmd.faqmod.edit.language"))
+    @app_commands.choices(language=ANSWER_LANGUAGES)
     @moderator_only()
-    async def edit(self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]) -> None:
+    async def edit(
+        self,
+        interaction: Interaction,
+        entry: app_commands.Range[str, 1, 200],
+        language: app_commands.Choice[str] | None = None,
+    ) -> None:
         t = texts_for(interaction)
         guild_id, _ = _ids(interaction)
         try:
@@ -303,13 +346,39 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
         except CurationError as exc:
             await send_reply(interaction, replies.error_reply(exc, t))
             return
+        if language is not None:
+            await interaction.response.send_modal(
+                self._answer_modal(t, stored.entry.id, stored.entry.version, language.value,
+                                   stored.entry.answer_in(language.value) or "")
+            )  # fmt: skip
+            return
         modal = self._edit_modal(
             t, stored.entry.id, stored.entry.version, self.cur.form_for(stored.content)
         )
         await interaction.response.send_modal(modal)
 
+    def _answer_modal(
+        self, t: Texts, ref: str, version: int, language: str, current: str
+    ) -> AnswerModal:
+        async def submit(interaction: Interaction, text: str) -> None:
+            acting = await _acting(interaction)
+            if acting is None:
+                return
+            t, guild_id, actor_id = acting
+            try:
+                saved = await self.cur.edit_answer(
+                    guild_id, actor_id, ref, language, text, expected_version=version
+                )
+            except CurationError as exc:
+                await send_reply(interaction, replies.error_reply(exc, t))
+                return
+            await send_reply(interaction, self._saved(saved, t))
+
+        title = t("faq.form.edit.language.title", entry=ref, language=ENDONYMS[language])
+        return AnswerModal(title, t, language, current, submit)
+
     # -- removing, restoring, hiding ---------------------------------------------------------
-    @app_commands.command(name="remove", description="Remove one of this server's answers")
+    @app_commands.command(name="remove", description=L("cmd.faqmod.remove"))
     @app_commands.describe(entry=ENTRY_HELP)
     @moderator_only()
     async def remove(
@@ -341,8 +410,8 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
         )
         await view.start(interaction, replies.confirm_remove_reply(stored, self.platforms, t))
 
-    @app_commands.command(name="restore", description="Bring back a removed answer (moderators)")
-    @app_commands.describe(entry="A removed entry: start typing its question or id")
+    @app_commands.command(name="restore", description=L("cmd.faqmod.restore"))
+    @app_commands.describe(entry=L("cmd.faqmod.restore.entry"))
     @moderator_only()
     async def restore(
         self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]
@@ -354,14 +423,14 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
 
         await self._answer(interaction, make)
 
-    @app_commands.command(name="hide", description="Hide a shipped answer in this server only")
-    @app_commands.describe(entry="A Fine Print entry: start typing its question")
+    @app_commands.command(name="hide", description=L("cmd.faqmod.hide"))
+    @app_commands.describe(entry=L("cmd.faqmod.hide.entry"))
     @moderator_only()
     async def hide(self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]) -> None:
         await self._set_hidden(interaction, entry, hidden=True)
 
-    @app_commands.command(name="unhide", description="Show a hidden shipped answer again")
-    @app_commands.describe(entry="A hidden Fine Print entry: start typing its question")
+    @app_commands.command(name="unhide", description=L("cmd.faqmod.unhide"))
+    @app_commands.describe(entry=L("cmd.faqmod.unhide.entry"))
     @moderator_only()
     async def unhide(
         self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]
@@ -392,8 +461,8 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
             return
         await Paginator(interaction.user.id, t, fetch, first).start(interaction, first.reply)
 
-    @app_commands.command(name="list", description="This server's own answers (moderators)")
-    @app_commands.describe(platform="Only entries about this platform")
+    @app_commands.command(name="list", description=L("cmd.faqmod.list"))
+    @app_commands.describe(platform=L("cmd.faqmod.list.platform"))
     @app_commands.autocomplete(platform=platform_autocomplete)
     @moderator_only()
     async def list_(
@@ -410,8 +479,8 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
 
         await self._paginate(interaction, fetch)
 
-    @app_commands.command(name="history", description="Who changed an answer, when, and how")
-    @app_commands.describe(entry="Start typing the question or id (removed entries included)")
+    @app_commands.command(name="history", description=L("cmd.faqmod.history"))
+    @app_commands.describe(entry=L("cmd.faqmod.history.entry"))
     @moderator_only()
     async def history(
         self, interaction: Interaction, entry: app_commands.Range[str, 1, 200]
@@ -426,8 +495,8 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
         await self._paginate(interaction, fetch)
 
     # -- files -------------------------------------------------------------------------------
-    @app_commands.command(name="export", description="Download this server's answers as a file")
-    @app_commands.describe(file_format="TOML (default) or JSON")
+    @app_commands.command(name="export", description=L("cmd.faqmod.export"))
+    @app_commands.describe(file_format=L("cmd.faqmod.export.format"))
     @app_commands.rename(file_format="format")
     @app_commands.choices(file_format=FORMAT_CHOICES)
     @moderator_only()
@@ -444,8 +513,8 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
 
         await self._answer(interaction, make)
 
-    @app_commands.command(name="import", description="Add or update answers from a file")
-    @app_commands.describe(file="A .toml or .json file like the one /faq export gives (max 1 MB)")
+    @app_commands.command(name="import", description=L("cmd.faqmod.import"))
+    @app_commands.describe(file=L("cmd.faqmod.import.file"))
     @moderator_only()
     async def import_(self, interaction: Interaction, file: discord.Attachment) -> None:
         t = texts_for(interaction)
@@ -484,7 +553,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description="Questions abou
         await view.start(interaction, preview)
 
     # -- the suggestion queue ----------------------------------------------------------------
-    @app_commands.command(name="queue", description="Review members' suggested questions")
+    @app_commands.command(name="queue", description=L("cmd.faqmod.queue"))
     @moderator_only()
     async def queue(self, interaction: Interaction) -> None:
         t = texts_for(interaction)

@@ -182,3 +182,35 @@ class ReasonModal(discord.ui.Modal):
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
         await report_error(interaction, "the decline form", error)
+
+
+class AnswerModal(discord.ui.Modal):
+    """An entry's answer in one other language (``/faqmod edit … language``). Left empty, that
+    language's answer is dropped and its members read the main answer again."""
+
+    def __init__(
+        self,
+        title: str,
+        t: Texts,
+        language: str,
+        current: str,
+        on_submit: Callable[[Interaction, str], Awaitable[None]],
+    ) -> None:
+        super().__init__(title=clip(title, limits.MODAL_TITLE), timeout=MODAL_TIMEOUT)
+        self._submit = on_submit
+        self.answer = _input(
+            "faq:answer",
+            t("faq.form.answer.language", language=t.language(language)),
+            t("faq.form.answer.language.help"),
+            default=current,
+            paragraph=True,
+            max_length=MAX_ANSWER,
+            placeholder=t("faq.form.answer.help"),
+        )
+        self.add_item(self.answer)
+
+    async def on_submit(self, interaction: Interaction) -> None:
+        await self._submit(interaction, _value(self.answer))
+
+    async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
+        await report_error(interaction, "the answer form", error)

@@ -40,8 +40,21 @@ def app_of(interaction: Interaction) -> App:
 
 
 def texts_for(interaction: Interaction) -> Texts:
-    """The strings to answer this member with."""
-    return ENGLISH
+    """The strings to answer this member with: their Discord language (``interaction.locale``)
+    when Fine Print speaks it, else English. The one place that picks a member's language."""
+    app = getattr(getattr(interaction, "client", None), "app", None)
+    if app is None:  # every FinePrintBot has its App; a bare client answers in English
+        return ENGLISH
+    return cast(App, app).languages.texts(getattr(interaction, "locale", None))
+
+
+def answering_guild(interaction: Interaction) -> int | None:
+    """The server whose own FAQ entries may answer here: the interaction's server when Fine
+    Print is installed in it. A member's own install used in a DM, or in a server that hasn't
+    added Fine Print, gets the shipped answers only."""
+    if interaction.guild_id is None:
+        return None
+    return interaction.guild_id if interaction.is_guild_integration() else None
 
 
 class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
@@ -66,7 +79,9 @@ class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
 
     async def callback(self, interaction: Interaction) -> None:
         app = app_of(interaction)
-        view = await app.press(decode(self.item.custom_id or ""), guild_id=interaction.guild_id)
+        view = await app.press(
+            decode(self.item.custom_id or ""), guild_id=answering_guild(interaction)
+        )
         reply = present.render(view, texts_for(interaction))
         reply.ephemeral = True  # a button answers the member who pressed it, not the channel
         await send_reply(interaction, reply)
@@ -96,8 +111,10 @@ def allowed_mentions(reply: Reply) -> discord.AllowedMentions:
     return NO_MENTIONS
 
 
-def send_kwargs(reply: Reply, view: discord.ui.View | None = None) -> dict[str, Any]:
-    reply = reply.fit()
+def send_kwargs(
+    reply: Reply, view: discord.ui.View | None = None, t: Texts = ENGLISH
+) -> dict[str, Any]:
+    reply = reply.fit(t)
     kwargs: dict[str, Any] = {
         "embeds": to_embeds(reply),
         "allowed_mentions": allowed_mentions(reply),
@@ -117,7 +134,7 @@ async def send_reply(
     interaction: Interaction, reply: Reply, *, view: discord.ui.View | None = None
 ) -> None:
     """Answer an interaction whether or not it was already responded to or deferred."""
-    kwargs = send_kwargs(reply, view)
+    kwargs = send_kwargs(reply, view, texts_for(interaction))
     if interaction.response.is_done():
         await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
     else:

@@ -38,9 +38,11 @@ log = logging.getLogger(__name__)
 VIEW_TIMEOUT = 600.0  # ephemeral messages can be edited for 15 minutes; stop a bit before
 
 
-def edit_kwargs(reply: Reply, view: discord.ui.View | None) -> dict[str, Any]:
+def edit_kwargs(
+    reply: Reply, view: discord.ui.View | None, t: Texts | None = None
+) -> dict[str, Any]:
     """Keyword arguments for editing a message in place (``edit_message`` takes no ``file``)."""
-    reply = reply.fit()
+    reply = reply.fit(t) if t is not None else reply.fit()
     kwargs: dict[str, Any] = {
         "embeds": to_embeds(reply),
         "content": reply.content,
@@ -158,7 +160,7 @@ class ConfirmView(OwnedView):
         self.stop()
         await interaction.response.defer()
         reply = await self.action(interaction)
-        await interaction.edit_original_response(**edit_kwargs(reply, None))
+        await interaction.edit_original_response(**edit_kwargs(reply, None, self.t))
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(self, interaction: Interaction, _button: discord.ui.Button[Any]) -> None:
@@ -168,7 +170,7 @@ class ConfirmView(OwnedView):
         self.done = True
         self.stop()
         reply = notice(self.cancelled, t=self.t)
-        await interaction.response.edit_message(**edit_kwargs(reply, None))
+        await interaction.response.edit_message(**edit_kwargs(reply, None, self.t))
 
     async def on_timeout(self) -> None:
         if self.done or self.origin is None:
@@ -176,7 +178,7 @@ class ConfirmView(OwnedView):
         self.done = True
         reply = notice(self.t("view.timed_out"), t=self.t)
         try:
-            await self.origin.edit_original_response(**edit_kwargs(reply, None))
+            await self.origin.edit_original_response(**edit_kwargs(reply, None, self.t))
         except discord.HTTPException:
             pass
 
@@ -212,7 +214,7 @@ class Paginator(OwnedView):
     async def show(self, interaction: Interaction, page: int) -> None:
         self.current = await self.fetch(page)
         self._sync()
-        await interaction.response.edit_message(**edit_kwargs(self.current.reply, self))
+        await interaction.response.edit_message(**edit_kwargs(self.current.reply, self, self.t))
 
     async def refresh(self) -> None:
         """Re-read the current page into the original message (after a change elsewhere)."""
@@ -220,7 +222,9 @@ class Paginator(OwnedView):
         self._sync()
         if self.origin is not None:
             try:
-                await self.origin.edit_original_response(**edit_kwargs(self.current.reply, self))
+                await self.origin.edit_original_response(
+                    **edit_kwargs(self.current.reply, self, self.t)
+                )
             except discord.HTTPException:
                 pass
 

@@ -375,6 +375,35 @@ def validate_autocomplete_choices(data: Any) -> list[Violation]:
     return out
 
 
+def missing_localizations(
+    payload: list[dict[str, Any]], locales: tuple[str, ...]
+) -> list[Violation]:
+    """Every description (command, subcommand, option) and every choice name of the chat-input
+    commands carries a localization for each Discord locale in ``locales``. Discord accepts a
+    command without them; this is Fine Print's promise that no member reads English beside a
+    command when their Discord speaks one of its languages. Lengths are checked by
+    ``validate_commands``."""
+    out: list[Violation] = []
+
+    def need(path: str, locs: Any) -> None:
+        have = set(locs or {})
+        for locale in locales:
+            if locale not in have:
+                out.append(Violation(path, f"no {locale} localization"))
+
+    def walk(node: dict[str, Any], path: str) -> None:
+        need(f"{path}.description_localizations", node.get("description_localizations"))
+        for k, choice in enumerate(node.get("choices") or []):
+            need(f"{path}.choices[{k}].name_localizations", choice.get("name_localizations"))
+        for k, option in enumerate(node.get("options") or []):
+            walk(option, f"{path}.options[{k}]")
+
+    for i, cmd in enumerate(payload):
+        if cmd.get("type", CHAT_INPUT) == CHAT_INPUT:
+            walk(cmd, f"[{i}]")
+    return out
+
+
 # --------------------------------------------------------------------------- messages
 
 

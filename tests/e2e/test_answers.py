@@ -4,7 +4,10 @@ buttons and autocomplete, as a member sees them."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+
+from bot.present.texts import ENGLISH
 
 from .conftest import RunningFinePrint, Server
 from .emulator import DiscordEmulator, InteractionResult, Message
@@ -39,12 +42,12 @@ async def test_terms_quotes_the_sourced_clause(
     got = fields(embed)
     assert SOUNDCLOUD_QUOTE in got["What the Terms of Use say"]
     assert got["What the Terms of Use say"].startswith("> ")  # shown as a quote
-    assert got["Effective"] == "2025-05-21"
-    assert got["As of"] == "2026-08-17"
+    assert got["Effective"] == "21 May 2025"
+    assert got["As of"] == "17 August 2026"
     assert "(https://github.com/OpenTermsArchive/" in got["Source"]
     assert embed["url"].startswith("https://github.com/OpenTermsArchive/")
     assert "[Live terms](https://soundcloud.com/terms-of-use)" in embed["description"]
-    assert embed["footer"]["text"].endswith("as of 2026-08-17")
+    assert embed["footer"]["text"].endswith("as of 17 August 2026")
     assert labels(r.message) == ["Opt-out steps", "History", "Not what I asked"]
 
 
@@ -56,8 +59,12 @@ async def test_terms_history_topic_shows_the_timeline(
     )
     [embed] = r.embeds
     assert embed["title"] == "SoundCloud: what changed and when"
-    dates = [line[2:12] for line in embed["description"].splitlines() if line.startswith("**")]
-    assert dates[0] == "2024-02-07" and "2025-05-21" in dates
+    dates = [
+        datetime.strptime(line[2:].split("**")[0], "%d %B %Y").date()
+        for line in embed["description"].splitlines()
+        if line.startswith("**")
+    ]
+    assert dates[0] == date(2024, 2, 7) and date(2025, 5, 21) in dates
     assert dates == sorted(dates)  # oldest first
     assert "*replaced*" in embed["description"]  # the February 2024 wording
     assert labels(r.message) == ["Opt-out steps"]
@@ -149,7 +156,7 @@ async def test_optout_spotify_says_honestly_there_is_none(
     assert card["author"]["name"] == "Spotify · No opt-out found"
     assert card["title"] == "No AI-training opt-out found"
     assert "Steps" not in fields(card)  # no invented settings path
-    assert fields(card)["As of"] == "2026-07-01"
+    assert fields(card)["As of"] == "1 July 2026"
 
 
 # --------------------------------------------------------------------------- /faq ask
@@ -255,7 +262,7 @@ async def test_about_shows_version_and_database_freshness(
     assert got["Version"] == fineprint.app.version
     oldest = fineprint.app.kb.oldest_verified()
     assert oldest is not None
-    assert f"**{oldest.isoformat()}**" in got["Database freshness"]
+    assert f"**{ENGLISH.date(oldest)}**" in got["Database freshness"]
     assert got["Platforms"] == str(len(fineprint.app.kb.platforms))
 
 

@@ -43,7 +43,9 @@ async def test_synced_commands_pass_discords_contract(
     assert contract.validate_commands(sent) == []
 
     by_name = {c["name"]: c for c in sent}
-    assert set(by_name) == {"terms", "optout", "faq", "help", "about", "config", "alerts", "feeds"}
+    assert set(by_name) == {
+        "terms", "optout", "faq", "faqmod", "help", "about", "config", "alerts", "feeds"
+    }  # fmt: skip
     for cmd in sent:
         assert cmd.get("type", 1) == contract.CHAT_INPUT
         assert 1 <= len(cmd["description"]) <= 100

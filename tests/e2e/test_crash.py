@@ -145,3 +145,42 @@ async def test_kill_9_after_discord_accepted_but_before_marked_sent_posts_once(
     assert_clean_output(survivor)
     assert closed_cleanly(db)
     assert ping_problems(emulator) == []
+
+
+async def test_kill_9_held_longer_than_the_nonce_window_posts_once(
+    emulator: DiscordEmulator,
+    spawn: Spawn,
+    server: Server,
+    web: FakeWeb,
+    tmp_path: Path,
+    fineprint_env: dict[str, str],
+) -> None:
+    """The same crash, but the process stays down longer than Discord remembers nonces (the
+    emulator's window set to 0, the row's first try aged in the database): a re-send would
+    create a second message, so the new process finds the first one by its footer instead."""
+    db = fineprint_env["FINEPRINT_DB"]
+    alerts, env = await pending_alert_setup(emulator, spawn, server, web, tmp_path, db)
+    outbox = Outbox(db)
+    emulator.nonce_window = 0  # Discord has forgotten the nonce by the time we come back
+
+    hold = emulator.hold("POST", MESSAGES)
+    doomed = await spawn(**env).start()
+    await doomed.wait_ready(emulator)
+    await hold.wait_held(1)
+    await kill_9(doomed)
+    hold.release(process=True)
+    [created] = await emulator.wait_for_messages(alerts, 1)
+    [row] = await outbox.rows()
+    assert row["status"] == "pending" and row["first_try_at"]  # tried, never marked sent
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE outbox SET first_try_at = '2000-01-01T00:00:00.000+00:00'")
+
+    survivor = await spawn(**env).start()
+    await survivor.wait_ready(emulator)
+    [row] = await outbox.wait_delivered()
+    assert row["status"] == "sent" and row["message_id"] == created.id
+    assert emulator.channel_messages(alerts) == [created]  # 0 duplicates
+    assert len(emulator.requests_to("POST", MESSAGES)) == 1  # not even re-sent
+    assert_terms_alert(created, web)
+    assert await survivor.stop(signal.SIGINT) == 0, survivor.describe()
+    assert ping_problems(emulator) == []

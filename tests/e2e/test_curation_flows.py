@@ -1,5 +1,6 @@
-"""Moderators curating the server's own FAQ, end to end: the ``/faq add`` form, ``/faq import``
-with its preview and Confirm, ``/faq remove`` with its confirmation and ``/faq restore``, and two
+"""Moderators curating the server's own FAQ, end to end: the ``/faqmod add`` form,
+``/faqmod import`` with its preview and Confirm, ``/faqmod remove`` with its confirmation and
+``/faqmod restore``, and two
 moderators editing the same entry at once. What members then get from ``/faq ask`` is the proof
 that a change went live (or did not)."""
 
@@ -7,10 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from bot.store import faq_entries
 
 from .conftest import RunningFinePrint, Server, StartFinePrint
-from .emulator import MANAGE_GUILD, DiscordEmulator, InteractionResult, Member, Message
+from .emulator import (
+    MANAGE_GUILD,
+    CommandNotVisible,
+    DiscordEmulator,
+    InteractionResult,
+    Member,
+    Message,
+)
 
 SHOWCASE_Q = "Can I post Suno tracks in the showcase channel?"
 SHOWCASE_A = "Yes, if you tag them with [AI] in the title. Untagged AI tracks are removed."
@@ -59,8 +68,8 @@ async def add_entry(
     answer: str = SHOWCASE_A,
     tags: str = "suno, ai-content",
 ) -> str:
-    """``/faq add`` through its form; returns the new entry's id."""
-    opened = await emulator.slash(server.alice, server.general, "faq add")
+    """``/faqmod add`` through its form; returns the new entry's id."""
+    opened = await emulator.slash(server.alice, server.general, "faqmod add")
     assert opened.response_type == 9 and opened.modal is not None
     assert opened.modal["title"] == "Add an FAQ entry"
     saved = await emulator.submit_modal(
@@ -102,7 +111,10 @@ async def test_added_entry_answers_members_in_that_server_only(
 async def test_members_cannot_add_entries(
     emulator: DiscordEmulator, fineprint: RunningFinePrint, server: Server
 ) -> None:
-    r = await emulator.slash(server.bob, server.general, "faq add")
+    with pytest.raises(CommandNotVisible):  # Discord hides /faqmod from members ...
+        await emulator.slash(server.bob, server.general, "faqmod add")
+    # ... unless a server admin overrides its permissions; the bot checks anyway.
+    r = await emulator.slash(server.bob, server.general, "faqmod add", visibility_check=False)
     assert r.response_type == 4 and r.modal is None  # no form for a member
     assert r.ephemeral
     assert "You need the Manage Server permission or this server's moderator role" in (
@@ -118,7 +130,7 @@ async def import_file(
     emulator: DiscordEmulator, server: Server, name: str, data: str
 ) -> tuple[InteractionResult, Message]:
     upload = emulator.upload(name, data.encode())
-    r = await emulator.slash(server.alice, server.general, "faq import", file=upload)
+    r = await emulator.slash(server.alice, server.general, "faqmod import", file=upload)
     assert r.response_type == 5  # it downloads and checks the file before answering
     return r, await r.wait_message()
 
@@ -167,24 +179,24 @@ async def test_remove_asks_first_and_restore_brings_it_back(
 ) -> None:
     entry_id = await add_entry(emulator, server)
     choices = await emulator.autocomplete(
-        server.alice, server.general, "faq remove", focused="entry", entry="suno"
+        server.alice, server.general, "faqmod remove", focused="entry", entry="suno"
     )
     assert entry_id in [c["value"] for c in choices.choices]
 
-    asked = await emulator.slash(server.alice, server.general, "faq remove", entry=entry_id)
+    asked = await emulator.slash(server.alice, server.general, "faqmod remove", entry=entry_id)
     assert asked.ephemeral and title(asked.message) == f"Remove {entry_id}?"
     cancel = await emulator.click(server.alice, asked.message, label="Cancel")
     assert cancel.response_type == 7 and "Kept — nothing was removed." in asked.message.text()
     assert title(await ask(emulator, server.bob, server.general, SHOWCASE_ASKED)) == SHOWCASE_Q
 
-    asked = await emulator.slash(server.alice, server.general, "faq remove", entry=entry_id)
+    asked = await emulator.slash(server.alice, server.general, "faqmod remove", entry=entry_id)
     assert [b["label"] for b in asked.message.buttons()] == ["Remove", "Cancel"]
     removing = await emulator.click(server.alice, asked.message, label="Remove")
     assert title(await removing.wait_update()) == "Entry removed"
-    assert f"/faq restore {entry_id}" in asked.message.text()
+    assert f"/faqmod restore {entry_id}" in asked.message.text()
     assert title(await ask(emulator, server.bob, server.general, SHOWCASE_ASKED)) != SHOWCASE_Q
 
-    restored = await emulator.slash(server.alice, server.general, "faq restore", entry=entry_id)
+    restored = await emulator.slash(server.alice, server.general, "faqmod restore", entry=entry_id)
     assert title(restored.message) == "Entry restored"
     assert title(await ask(emulator, server.bob, server.general, SHOWCASE_ASKED)) == SHOWCASE_Q
 
@@ -199,8 +211,8 @@ async def test_two_edits_of_the_same_entry_never_overwrite_silently(
     assert server.mods.permissions & MANAGE_GUILD
     entry_id = await add_entry(emulator, server)
 
-    mine = await emulator.slash(server.alice, server.general, "faq edit", entry=entry_id)
-    theirs = await emulator.slash(carol, server.general, "faq edit", entry=entry_id)
+    mine = await emulator.slash(server.alice, server.general, "faqmod edit", entry=entry_id)
+    theirs = await emulator.slash(carol, server.general, "faqmod edit", entry=entry_id)
     for opened in (mine, theirs):
         assert opened.modal is not None and opened.modal["title"] == f"Edit {entry_id}"
 
@@ -241,7 +253,7 @@ async def test_two_edits_of_the_same_entry_never_overwrite_silently(
 async def test_a_refused_form_is_offered_again_with_the_text_kept(
     emulator: DiscordEmulator, fineprint: RunningFinePrint, server: Server
 ) -> None:
-    opened = await emulator.slash(server.alice, server.general, "faq add")
+    opened = await emulator.slash(server.alice, server.general, "faqmod add")
     typed = {"faq:question": SHOWCASE_Q, "faq:answer": SHOWCASE_A, "faq:tags": "myspace"}
     refused = await emulator.submit_modal(server.alice, None, opened, typed)
     assert title(refused.message) == "Please check the entry"
@@ -269,19 +281,24 @@ async def test_moderator_autocompletes_show_a_plain_member_nothing(
     subcommands run the same check as the commands (the probe saw /faq restore and /faq history
     leak removed questions to plain members)."""
     entry_id = await add_entry(emulator, server)
-    asked = await emulator.slash(server.alice, server.general, "faq remove", entry=entry_id)
+    asked = await emulator.slash(server.alice, server.general, "faqmod remove", entry=entry_id)
     removing = await emulator.click(server.alice, asked.message, label="Remove")
     assert title(await removing.wait_update()) == "Entry removed"
-    for command in ("faq restore", "faq history", "faq edit", "faq remove", "faq hide"):
-        seen = await emulator.autocomplete(
-            server.bob, server.general, command, focused="entry", entry=""
+    for command in ("restore", "history", "edit", "remove", "hide"):
+        seen = await emulator.autocomplete(  # as if a server admin let members see /faqmod
+            server.bob,
+            server.general,
+            f"faqmod {command}",
+            focused="entry",
+            entry="",
+            visibility_check=False,
         )
         assert seen.choices == [], command
     mod = await emulator.autocomplete(
-        server.alice, server.general, "faq restore", focused="entry", entry="suno"
+        server.alice, server.general, "faqmod restore", focused="entry", entry="suno"
     )
     assert entry_id in [c["value"] for c in mod.choices]
     history = await emulator.autocomplete(
-        server.alice, server.general, "faq history", focused="entry", entry=""
+        server.alice, server.general, "faqmod history", focused="entry", entry=""
     )
     assert entry_id in [c["value"] for c in history.choices]

@@ -13,11 +13,12 @@ from __future__ import annotations
 import contextlib
 import signal
 import sqlite3
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from bot.alerts.digest import next_week_start, week_start
+from bot.present.texts import ENGLISH
 from bot.store import clock as store_clock
 
 from tests.clock import MovableClock
@@ -129,13 +130,14 @@ async def test_weekly_digest_is_delivered_exactly_once_across_a_restart(
     [embed] = created.embeds
     monday = week_start(store_clock.parse(ai.detected_at) or clock())
     sunday = monday + timedelta(days=6)
-    assert embed["title"] == f"Weekly digest · {monday.date()} – {sunday.date()}"
+    written = f"{ENGLISH.date(monday.date())} – {ENGLISH.date(sunday.date())}"
+    assert embed["title"] == f"Weekly digest · {written}"
     assert shown(embed["description"]).startswith("2 alerts from Fine Print this week.")
-    day = ai.detected_at[:10]
+    day = ENGLISH.date(date.fromisoformat(ai.detected_at[:10]))
     assert digest_lines(created) == [
         f"• **SoundCloud** · Terms of Use — [{ai.title}]({web.url(TERMS)}) · {day}",
         f"• **SoundCloud** · Privacy Policy — [{other.title}]({web.url(PRIVACY)}) · "
-        f"{other.detected_at[:10]}",
+        f"{ENGLISH.date(date.fromisoformat(other.detected_at[:10]))}",
     ]
     assert not created.pings and created.allowed_mentions["parse"] == []
 
@@ -216,8 +218,8 @@ async def test_kill_9_while_discord_creates_the_digest_then_a_new_process_posts_
     resend = emulator.requests_to("POST", MESSAGES)[-1]
     assert held.json["nonce"] == resend.json["nonce"] == row["nonce"]
     # Built late for an old week: the title spans from that week's Monday to last Sunday.
-    assert created.embeds[0]["title"].startswith("Weekly digest · 2025-03-03 – ")
-    assert "SoundCloud" in created.text() and "2025-03-05" in created.text()
+    assert created.embeds[0]["title"].startswith("Weekly digest · 3 March 2025 – ")
+    assert "SoundCloud" in created.text() and "5 March 2025" in created.text()
 
     assert await survivor.stop(signal.SIGINT) == 0, survivor.describe()
     assert_clean_output(survivor)

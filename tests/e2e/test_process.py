@@ -17,7 +17,7 @@ async def test_python_m_bot_answers_and_stops_on_ctrl_c(
     # What the README tells a user: publish the commands, then run the bot.
     sync = await spawn("sync").start()
     assert await sync.wait() == 0, sync.describe()
-    assert "Synced 8 commands" in sync.stdout
+    assert "Synced 9 commands" in sync.stdout
     assert {c["name"] for c in emulator.synced_commands()} >= {"terms", "faq"}
 
     bot = await spawn().start()

@@ -26,6 +26,7 @@ from bot.config import DEFAULT_DATA_DIR, Settings
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.platforms import PlatformDetector
+from bot.present.alerts import carries_marker
 from bot.present.reply import Reply
 from bot.store.db import Database
 from bot.watch.fetch import Fetcher, FetchLimits
@@ -202,6 +203,7 @@ class FakeDiscord:
         self.guild_notices: list[tuple[int, Reply]] = []
         self.failures: dict[int, list[Exception]] = defaultdict(list)  # channel -> to raise
         self.refused: dict[int, str] = {}  # channel -> permanent reason
+        self.history_reads = 0
         self._ids = itertools.count(1000)
 
     def fail_next(self, channel_id: int, *errors: Exception) -> None:
@@ -224,6 +226,17 @@ class FakeDiscord:
 
     async def notify_guild(self, guild_id: int, reply: Reply) -> None:
         self.guild_notices.append((guild_id, reply))
+
+    async def find_posted(self, channel_id: int, marker: str) -> int | None:
+        self.history_reads += 1
+        for p in reversed(self.in_channel(channel_id)):
+            if p.reply.cards and carries_marker(p.reply.cards[-1].footer, marker):
+                return p.message_id
+        return None
+
+    def forget_nonces(self) -> None:
+        """Discord's nonce window has passed: a repeated nonce now makes a new message."""
+        self.by_nonce.clear()
 
     def in_channel(self, channel_id: int) -> list[Posted]:
         return [p for p in self.posted if p.channel_id == channel_id]

@@ -252,7 +252,7 @@ async def test_preview_shows_the_latest_alert_this_server_could_get(watching_app
     reply = replies.alert_preview(result)
     assert reply.ephemeral and reply.mention_role_id is None
     assert reply.content == (
-        "Preview: the latest SoundCloud alert, detected 2025-03-04, as it would be posted. Only "
+        "Preview: the latest SoundCloud alert, detected 4 March 2025, as it would be posted. Only "
         "you can see this, and nobody was notified."
     )
     assert reply.cards[0].title == "Alert number 2"

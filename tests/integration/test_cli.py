@@ -27,8 +27,9 @@ def test_ask_json_has_exactly_the_documented_shape(tmp_path: Path) -> None:
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
     data = json.loads(lines[0])
-    assert set(data) == {"query", "platform", "topic", "answer", "alternatives"}
+    assert set(data) == {"query", "platform", "topic", "language", "answer", "alternatives"}
     assert data["query"] == "does soundcloud train ai on my music"
+    assert data["language"] == "en"
     assert data["platform"] == "soundcloud"
     assert data["topic"] == "ai-training"
     assert set(data["answer"]) == ANSWER_KEYS
@@ -38,6 +39,20 @@ def test_ask_json_has_exactly_the_documented_shape(tmp_path: Path) -> None:
     assert len(data["alternatives"]) <= 4
     for alt in data["alternatives"]:
         assert set(alt) == ANSWER_KEYS
+
+
+def test_ask_answers_in_the_questions_language_or_the_one_asked_for(tmp_path: Path) -> None:
+    asked = "est-ce que SoundCloud entraîne son IA avec ma musique ?"
+    data = json.loads(run(["ask", asked, "--json"], tmp_path).stdout)
+    assert data["language"] == "fr" and data["platform"] == "soundcloud"
+    forced = json.loads(run(["ask", asked, "--json", "--lang", "pt-BR"], tmp_path).stdout)
+    assert forced["language"] == "pt"
+    short = json.loads(run(["ask", "sc ai", "--json"], tmp_path).stdout)
+    assert short["language"] == "en"  # too short to tell: English
+    text = run(["ask", asked, "--lang", "de"], tmp_path)
+    assert "Quelle" in text.stdout and "Stand" in text.stdout, text.stdout  # German labels
+    bad = run(["ask", asked, "--lang", "ja"], tmp_path)
+    assert bad.returncode == 2 and "en, fr, it, es, de, pt, id" in bad.stderr
 
 
 def test_ask_json_off_topic_has_null_answer(tmp_path: Path) -> None:
@@ -62,3 +77,35 @@ def test_console_mode_without_token(tmp_path: Path) -> None:
     # an off-topic question is not answered with a guess
     assert "Not sure what you're asking" in out
     assert "Unknown command /nope" in out
+
+
+def test_data_check_reports_a_bad_translation_at_its_file_and_line(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    ok = subprocess.run(
+        [PYTHON, "-m", "bot", "data", "check"],
+        cwd=ROOT,
+        env=clean_env(FINEPRINT_DATA=str(data)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "interface in en, fr, it, es, de, pt, id" in ok.stdout
+    de = data / "i18n" / "de" / "ui.toml"
+    lines = de.read_text(encoding="utf-8").splitlines()
+    n = next(i for i, line in enumerate(lines) if line.startswith('"history.title"'))
+    lines[n] = '"history.title" = "Was sich wann geändert hat"'  # {platform} dropped
+    de.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bad = subprocess.run(
+        [PYTHON, "-m", "bot", "data", "check"],
+        cwd=ROOT,
+        env=clean_env(FINEPRINT_DATA=str(data)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 1
+    assert f"{de}:{n + 1}: history.title: placeholder(s) missing: {{platform}}" in bad.stderr

@@ -74,3 +74,25 @@ async def test_console_prints_a_new_alert(tmp_path: Path) -> None:
         assert "AI" in text and "Added" in text
     finally:
         await runner.cleanup()
+
+
+async def test_console_sets_the_alert_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.app import open_app
+    from bot.config import load_settings
+    from bot.console import open_console
+    from bot.store import guild_config, subscriptions
+    from tests.conftest import clean_env
+
+    settings = load_settings(clean_env(FINEPRINT_DB=str(tmp_path / "c.db")))
+    async with open_app(settings) as app:
+        console = open_console(app)
+        out = await console.handle("/config language it")
+        assert "Italian" in out
+        assert await guild_config.alert_language(app.db, console.guild_id) == "it"
+        out = await console.handle("/alerts subscribe soundcloud --lang=de")
+        assert "German" in out
+        [sub] = await subscriptions.list_subscriptions(app.db, console.guild_id)
+        assert sub.language == "de"
+        assert "in German" in await console.handle("/alerts list")
+        await console.handle("/config language auto")
+        assert await guild_config.alert_language(app.db, console.guild_id) is None

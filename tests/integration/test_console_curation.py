@@ -83,7 +83,7 @@ async def test_add_from_file_ask_list_history_remove_restore_export(
     assert await live_ids(app) == ["guild-1"]
     await console.handle("/faq remove guild-1")
     removed = await console.handle("yes")
-    assert "Entry removed" in removed and "/faq restore guild-1" in removed
+    assert "Entry removed" in removed and "/faqmod restore guild-1" in removed
     assert await live_ids(app) == []
     assert "Not sure what you're asking" in await console.handle(f"/faq ask {QUESTION}")
 
@@ -196,7 +196,7 @@ async def test_hide_unhide_suggest_queue_and_edit_refusal(app: App, console: Con
 
     # editing an entry that does not exist is refused like the cog refuses it
     assert "This server has no entry guild-1" in await console.handle("/faq edit guild-1")
-    assert "Usage: `/faq remove <entry>`" in await console.handle("/faq remove")
+    assert "Usage: `/faqmod remove <entry>`" in await console.handle("/faq remove")
     # anything that is not a subcommand is still a question
     assert "Not sure what you're asking" in await console.handle("/faq how do i mix vocals")
 
@@ -294,7 +294,7 @@ async def test_console_approves_and_rejects_suggestions(app) -> None:
     await console.handle("/faq suggest does bandlab train ai | no idea")
     await console.handle("/faq suggest is mixcloud safe")
     queue = await console.handle("/faq queue")
-    assert "/faq approve 1" in queue and "/faq reject 1" in queue
+    assert "/faqmod approve 1" in queue and "/faqmod reject 1" in queue
     prompt = await console.handle("/faq approve 1")
     assert "now: does bandlab train ai" in prompt
     for line in ("", "", "We have no verified information about BandLab yet.", "ai-training", ""):

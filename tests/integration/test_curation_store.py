@@ -29,6 +29,7 @@ from bot.curation import (
     LimitReached,
     NotFound,
 )
+from bot.i18n.languages import load_languages
 from bot.knowledge.model import FaqEntry, KnowledgeBase
 from bot.present import curation as present_curation
 from bot.store import faq_audit, faq_entries, suggestions
@@ -55,7 +56,8 @@ def form(question: str = SHOWCASE, answer: str = "No, human-made only.", **kw: s
 async def make_app(settings: Settings, kb: KnowledgeBase) -> App:
     """A real App whose shipped FAQ also holds ``SHIPPED`` (the data/ checkout may have none)."""
     kb = dataclasses.replace(kb, faq={**kb.faq, SHIPPED.id: SHIPPED})
-    return App(settings, await Database(settings.database).connect(), kb)
+    db = await Database(settings.database).connect()
+    return App(settings, db, kb, languages=load_languages(settings.data_dir, kb))
 
 
 @pytest.fixture
@@ -134,7 +136,7 @@ async def test_hide_and_unhide_a_shipped_entry_in_one_guild(gapp: App, cur: Cura
 
 async def test_hiding_a_guild_entry_points_to_remove(gapp: App, cur: Curation) -> None:
     saved = await cur.add(GUILD, MOD, form())
-    with pytest.raises(CurationError, match="/faq remove"):
+    with pytest.raises(CurationError, match="/faqmod remove"):
         await cur.hide(GUILD, MOD, saved.stored.entry.id)
 
 
@@ -645,3 +647,47 @@ async def test_import_cannot_create_a_duplicate_question_by_renaming(
     plan = await cur.plan_import(GUILD, "rows.json", json.dumps(rows).encode())
     assert [r.kind for r in plan.rows] == ["change", "reject"]
     assert plan.rows[1].reason == "same question as entry 1"
+
+
+# --------------------------------------------------------------------------- other languages
+
+
+async def test_an_entry_answers_each_member_in_their_language(gapp: App, cur: Curation) -> None:
+    from bot import present
+
+    saved = await cur.add(GUILD, MOD, form())
+    ref, version = saved.stored.entry.id, saved.stored.entry.version
+    fr = "Non, uniquement de la musique faite par des humains."
+    saved = await cur.edit_answer(GUILD, MOD, ref, "fr", fr, expected_version=version)
+    assert saved.stored.entry.answers == (("fr", fr),)
+
+    async def answered(locale: str) -> str:
+        view = await gapp.answer(SHOWCASE, guild_id=GUILD)
+        return present.answer(view, gapp.languages.texts(locale)).cards[0].description
+
+    assert await answered("fr") == fr
+    assert await answered("de") == "No, human-made only."  # no German answer: the main one
+    # editing the main answer keeps the French one; the file round-trips it
+    saved = await cur.edit(
+        GUILD,
+        MOD,
+        ref,
+        form(answer="No: human-made only."),
+        expected_version=saved.stored.entry.version,
+    )
+    assert saved.stored.entry.answers == (("fr", fr),)
+    export = await cur.export(GUILD, "toml")
+    assert 'answers = { fr = "Non, uniquement' in export.data.decode()
+    text = export.data.decode().replace("uniquement de la musique", "seulement de la musique")
+    text = text.replace("answers = { fr", 'answers = { de = "Nein, nur von Menschen.", fr')
+    plan = await cur.plan_import(GUILD, "faq.toml", text.encode())
+    assert [r.changed_fields for r in plan.changed] == [("answers",)]
+    await cur.apply_import(GUILD, MOD, plan)
+    assert await answered("de") == "Nein, nur von Menschen."
+    # an empty answer drops that language; a language Fine Print does not speak is refused
+    stored = await cur.find(GUILD, ref)
+    await cur.edit_answer(GUILD, MOD, ref, "de", " ", expected_version=stored.entry.version)
+    assert await answered("de") == "No: human-made only."
+    bad = text.replace("answers = { de", 'answers = { ja = "いいえ", de')
+    plan = await cur.plan_import(GUILD, "faq.toml", bad.encode())
+    assert plan.rejected and "'ja' is not one of" in (plan.rejected[0].reason or "")

@@ -101,6 +101,59 @@ async def test_crash_after_send_before_mark_is_delivered_once_after_restart(sett
         await db2.close()
 
 
+async def test_a_crash_longer_than_the_nonce_window_does_not_post_twice(settings, discord):
+    """Discord forgets nonces after a few minutes: a row first tried longer ago than that is
+    looked for in the channel (the alert id in the footer) before it is sent again."""
+    db = await Database(settings.database).connect()
+    await subscriptions.subscribe(db, 1, 11, [], actor=9)
+    await record(db, make_alert(8))
+
+    class DiesAfterSending:
+        async def send(self, channel_id, reply, *, nonce):
+            await discord.send(channel_id, reply, nonce=nonce)
+            raise asyncio.CancelledError  # killed after Discord accepted it
+
+        async def notify_guild(self, guild_id, reply):  # pragma: no cover - not reached
+            raise AssertionError
+
+        async def find_posted(self, channel_id, marker):  # pragma: no cover - first try
+            raise AssertionError
+
+    with pytest.raises(asyncio.CancelledError):
+        await Deliverer(db, DiesAfterSending()).deliver_due()
+    [posted] = discord.posted
+    assert posted.reply.cards[-1].footer.endswith(" · alert0008")  # the marker it carries
+    await db.close()
+
+    discord.forget_nonces()  # the process stayed down longer than Discord's nonce window
+    db2 = await Database(settings.database).connect()
+    try:
+        async with db2.transaction() as conn:  # ... so its first try is older than the window
+            await conn.execute("UPDATE outbox SET first_try_at = ?", (clock.later_iso(-600),))
+        report = await Deliverer(db2, discord).deliver_due()
+        assert report.sent == 1 and discord.history_reads == 1
+        assert discord.posted == [posted]  # found in the channel, not posted again
+        [row] = await db2.fetchall("SELECT status, message_id FROM outbox")
+        assert row["status"] == "sent" and row["message_id"] == posted.message_id
+    finally:
+        await db2.close()
+
+
+async def test_a_recent_first_try_relies_on_the_nonce_and_reads_no_history(settings, discord):
+    db = await Database(settings.database).connect()
+    try:
+        await subscriptions.subscribe(db, 1, 11, [], actor=9)
+        await record(db, make_alert(9))
+        discord.fail_next(11, DeliveryRetry("Discord answered 503"))
+        await Deliverer(db, discord, policy=DeliveryPolicy(base_delay=0)).deliver_due()
+        async with db.transaction() as conn:
+            await conn.execute("UPDATE outbox SET next_try_at = ?", (clock.now_iso(),))
+        assert (await Deliverer(db, discord).deliver_due()).sent == 1
+        assert discord.history_reads == 0 and len(discord.posted) == 1
+    finally:
+        await db.close()
+
+
 async def test_recorded_but_never_sent_is_sent_after_restart(settings, discord):
     db = await Database(settings.database).connect()
     await subscriptions.subscribe(db, 1, 11, [], actor=9)

@@ -86,7 +86,7 @@ async def test_a_weekly_channel_gets_one_digest_when_its_week_closes(db, discord
     assert titles(discord, WEEKLY_CH) == [
         ["SoundCloud change 0002", "SoundCloud change 0003", "SoundCloud change 0001"]
     ]  # AI-relevant first, each group in the order detected
-    assert posted.reply.cards[0].title == "Weekly digest · 2025-03-03 – 2025-03-09"
+    assert posted.reply.cards[0].title == "Weekly digest · 3 March 2025 – 9 March 2025"
     assert posted.nonce == delivery_nonce(digests.digest_id(WEEKLY_CH, clock.iso(MONDAY)), 12)
     assert await alert_store.counts(db) == {"sent": 4}
 

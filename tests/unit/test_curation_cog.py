@@ -52,17 +52,25 @@ async def bot(app: App) -> AsyncIterator[FinePrintBot]:
 
 
 async def test_moderator_subcommands_carry_the_runtime_check(bot: FinePrintBot) -> None:
-    group = bot.tree.get_command("faq")
-    assert group is not None
-    commands = {c.name: c for c in group.commands}  # type: ignore[union-attr]
-    assert set(commands) == MEMBER_COMMANDS | MODERATOR_COMMANDS
+    members = bot.tree.get_command("faq")
+    moderators = bot.tree.get_command("faqmod")
+    assert members is not None and moderators is not None
+    member_cmds = {c.name: c for c in members.commands}  # type: ignore[union-attr]
+    mod_cmds = {c.name: c for c in moderators.commands}  # type: ignore[union-attr]
+    assert set(member_cmds) == MEMBER_COMMANDS
+    assert set(mod_cmds) == MODERATOR_COMMANDS
     for name in MODERATOR_COMMANDS:
-        assert is_moderator in commands[name].checks, name
+        assert is_moderator in mod_cmds[name].checks, name
     for name in MEMBER_COMMANDS:
-        assert commands[name].checks == [], name
-    # members must see /faq ask, so the group cannot use default_permissions
-    payload = group.to_dict(bot.tree)
-    assert payload.get("default_member_permissions") is None
+        assert member_cmds[name].checks == [], name
+    # /faq works everywhere (user install, DMs) and is visible to members ...
+    faq = members.to_dict(bot.tree)
+    assert faq.get("default_member_permissions") is None
+    assert sorted(faq["integration_types"]) == [0, 1] and sorted(faq["contexts"]) == [0, 1, 2]
+    # ... while /faqmod is hidden from members and exists in servers only
+    faqmod = moderators.to_dict(bot.tree)
+    assert int(faqmod["default_member_permissions"]) == 32  # Manage Server
+    assert faqmod["contexts"] == [0]
 
 
 def test_entry_modal_fits_discord_and_returns_what_was_typed() -> None:

@@ -244,7 +244,7 @@ def test_history_import_and_queue_replies_fit(app: App) -> None:
 
 def test_empty_states_say_what_to_do(app: App) -> None:
     empty = present_curation.list_reply(curation.EntryPage([], 0, 1, 0, 0, None), app.kb.platforms)
-    assert "No entries yet — add one with `/faq add`" in empty.cards[0].description
+    assert "No entries yet — add one with `/faqmod add`" in empty.cards[0].description
     none_here = present_curation.list_reply(
         curation.EntryPage([], 0, 1, 0, 4, "soundcloud"), app.kb.platforms
     )

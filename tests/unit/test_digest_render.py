@@ -77,16 +77,16 @@ def test_digest_lists_ai_relevant_alerts_first_with_platform_document_and_link()
     )
     reply = render_digest(digest)
     [card] = reply.cards
-    assert card.title == "Weekly digest · 2025-03-03 – 2025-03-09"
+    assert card.title == "Weekly digest · 3 March 2025 – 9 March 2025"
     text = card.description
     assert text.startswith("3 alerts from Fine Print this week.")
     assert text.index("**AI-relevant (2)**") < text.index("**Other changes and news (1)**")
     assert lines(text) == [
         "• **YouTube** · Terms of Service — "
-        "[YouTube changed its Terms of Service](https://www.youtube.com/t/terms) · 2025-03-05",
-        "• **News** — [Labels sue over AI](https://soundcloud.com/terms-of-use) · 2025-03-07",
+        "[YouTube changed its Terms of Service](https://www.youtube.com/t/terms) · 5 March 2025",
+        "• **News** — [Labels sue over AI](https://soundcloud.com/terms-of-use) · 7 March 2025",
         "• **SoundCloud** · Terms of Use — "
-        "[Community guidelines reworded](https://soundcloud.com/terms-of-use) · 2025-03-03",
+        "[Community guidelines reworded](https://soundcloud.com/terms-of-use) · 3 March 2025",
     ]
     assert "more" not in text
     assert reply.content is None and reply.mention_role_id is None
@@ -131,12 +131,12 @@ def test_untrusted_titles_and_links_cannot_break_the_line_or_ping() -> None:
     assert "@\u200beveryone" in first and "@everyone" not in first
     assert "\\[click\\]\\(https://evil.example\\) \\*\\*now\\*\\*" in first
     assert "(https://example.org/terms_%282025%29?a=%3Cb%3E)" in first
-    assert second == "• **SoundCloud** · Terms of Use — Plain · 2025-03-04"
-    assert third == "• **SoundCloud** · Terms of Use — Spaced · 2025-03-04"
+    assert second == "• **SoundCloud** · Terms of Use — Plain · 4 March 2025"
+    assert third == "• **SoundCloud** · Terms of Use — Spaced · 4 March 2025"
 
 
 def test_a_digest_built_late_spans_from_the_week_of_its_oldest_alert() -> None:
     older = MONDAY - timedelta(days=14)
     digest = Digest("d5", MONDAY, (alert(1),), since=older)
     [card] = render_digest(digest).cards
-    assert card.title == "Weekly digest · 2025-02-17 – 2025-03-09"
+    assert card.title == "Weekly digest · 17 February 2025 – 9 March 2025"

@@ -25,9 +25,9 @@ async def test_optout_cards_say_yes_no_and_none_found_differently(app) -> None:
 
 async def test_clause_card_dates_by_basis_and_shows_the_region(app) -> None:
     deviantart = answers.clause_card(await app.item("clause", "deviantart-tos-noai-directive"))
-    assert fields(deviantart)["Appeared"] == "between 2022-09-20 and 2024-04-07"
+    assert fields(deviantart)["Appeared"] == "between 20 September 2022 and 7 April 2024"
     tiktok = fields(answers.clause_card(await app.item("clause", "tiktok-eea-tos-license")))
-    assert tiktok["First recorded"] == "2025-06-25"
+    assert tiktok["First recorded"] == "25 June 2025"
     assert tiktok["Applies to"] == "EEA, UK, Switzerland"
     instagram = fields(answers.clause_card(await app.item("clause", "meta-instagram-tos-license")))
     assert instagram["Applies to"] == "Instagram"
@@ -48,7 +48,7 @@ async def test_terms_without_a_clause_names_the_documents_that_had_none(app) -> 
     reply = present.render(await app.terms("meta", "third-party"))
     [card] = reply.cards
     assert "No AI clause found in the [Threads Terms of Use](" in card.description
-    assert "as of 2026-06-29" in card.description
+    assert "as of 29 June 2026" in card.description
 
 
 async def test_terms_of_an_unarchived_platform_say_nothing_is_verified_not_none_found(app) -> None:

@@ -48,7 +48,7 @@ def test_terms_change_card_shows_what_why_where_when():
     assert "> We may use your Content to train AI models." in card.fields[0].value
     assert "matched: train, ai, content" in card.fields[2].value
     assert "SoundCloud · Terms of Use" in card.description
-    assert card.timestamp is not None and "2026-08-17 12:54 UTC" in (card.footer or "")
+    assert card.timestamp is not None and "17 August 2026, 12:54 UTC" in (card.footer or "")
     assert reply.content is None and reply.mention_role_id is None
     assert "train AI" in text
 

@@ -69,9 +69,13 @@ class Acting:
         options: Mapping[str, Any] | None = None,
         locale: str | None = None,
         visibility_check: bool = True,
+        user_install: bool = False,
         **values: Any,
     ) -> InteractionResult:
         """Run ``/command`` (``"faq ask"`` for subcommands) as ``who`` in ``channel`` (None: DM).
+
+        ``user_install``: through the member's own install of the app (a ``private_channel``
+        between users always is); the command must then allow user installs.
 
         Option values are keyword arguments (or ``options={...}`` for names that clash with
         these parameters); they are typed from the synced command: str/int/float/bool, a
@@ -84,6 +88,7 @@ class Acting:
             options=options,
             locale=locale,
             visibility_check=visibility_check,
+            user_install=user_install,
             **values,
         )
         return await self.interactions.send(r, timeout)
@@ -98,6 +103,7 @@ class Acting:
         options: Mapping[str, Any] | None = None,
         locale: str | None = None,
         visibility_check: bool = True,
+        user_install: bool = False,
         **values: Any,
     ) -> InteractionResult:
         """Build the ``/command`` interaction :meth:`slash` would send, and make it known to the
@@ -109,12 +115,15 @@ class Acting:
         names = command.lstrip("/").split()
         guild = self.state.guild_of(ch) if ch.type != 1 else None
         cmd = self.commands.find(names[0], guild, 1)
+        user_install = user_install or ch.private
         if visibility_check:
-            self.commands.check_visible(cmd, user, ch)
+            self.commands.check_visible(cmd, user, ch, user_install=user_install)
         data = self.commands.build_command_data(
             cmd, names[1:], {**values, **(options or {})}, user, ch
         )
-        payload = self.interactions.payload(APPLICATION_COMMAND, user, ch, data, locale=locale)
+        payload = self.interactions.payload(
+            APPLICATION_COMMAND, user, ch, data, locale=locale, user_install=user_install
+        )
         return self.interactions.register(
             payload, label=f"/{' '.join(names)}", user=user, channel=ch, source_message=None
         )

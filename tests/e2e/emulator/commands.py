@@ -159,9 +159,20 @@ class Commands:
         synced = sorted({c["name"] for pool in pools for c in pool if c.get("type", 1) == ctype})
         raise EmulatorError(f"command {name!r} (type {ctype}) was not synced; synced: {synced}")
 
-    def check_visible(self, cmd: dict[str, Any], user: User, channel: Channel) -> None:
+    def check_visible(
+        self, cmd: dict[str, Any], user: User, channel: Channel, *, user_install: bool = False
+    ) -> None:
         contexts = cmd.get("contexts")
         label = f"/{cmd['name']}"
+        if user_install:
+            if 1 not in (cmd.get("integration_types") or [0]):
+                raise CommandNotVisible(f"{label} cannot be used from a user install")
+            if cmd.get("guild_id"):
+                raise CommandNotVisible(f"{label} is a guild command; user installs lack it")
+        if channel.type == 1 and channel.private:
+            if contexts is None or 2 not in contexts:
+                raise CommandNotVisible(f"{label} is not available in private channels")
+            return
         if channel.type == 1:
             if cmd.get("guild_id"):
                 raise CommandNotVisible(f"{label} is a guild command; it does not exist in DMs")

@@ -180,6 +180,7 @@ class DiscordEmulator:
     guild = _calls("_state", State.guild)
     guilds = _Via[list[Guild]]("_state")
     dm_channel = _calls("_state", State.dm_channel)
+    private_channel = _calls("_state", State.private_channel)
     messages = _Via[list[Message]]("_state")
     message = _calls("_state", State.message)
     channel_messages = _calls("_state", State.channel_messages)

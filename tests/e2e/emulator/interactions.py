@@ -195,7 +195,10 @@ class Interactions:
         *,
         message: Message | None = None,
         locale: str | None = None,
+        user_install: bool = False,
     ) -> dict[str, Any]:
+        """``user_install``: the member's own install of the app authorised this interaction
+        (``authorizing_integration_owners`` {"1": user}), as in a DM between users."""
         iid = self.state.snowflake()
         payload: dict[str, Any] = {
             "id": str(iid),
@@ -214,8 +217,10 @@ class Interactions:
             payload.update(
                 user=user.payload(),
                 channel=channel.payload(),
-                context=1,
-                authorizing_integration_owners={"0": "0"},
+                context=2 if channel.private else 1,
+                authorizing_integration_owners=(
+                    {"1": str(user.id)} if user_install or channel.private else {"0": "0"}
+                ),
                 app_permissions=str(self.state.bot_permissions(channel)),
             )
         else:
@@ -230,7 +235,11 @@ class Interactions:
                 member={**member.payload(), "permissions": str(perms)},
                 app_permissions=str(self.state.bot_permissions(channel)),
                 context=0,
-                authorizing_integration_owners={"0": str(guild.id)},
+                authorizing_integration_owners=(
+                    {"0": str(guild.id), "1": str(user.id)}
+                    if user_install
+                    else {"0": str(guild.id)}
+                ),
             )
         if message is not None:
             payload["message"] = message.payload()

@@ -154,6 +154,7 @@ class Channel:
     nsfw: bool = False
     overwrites: dict[int, Overwrite] = field(default_factory=dict)
     recipient: User | None = None
+    private: bool = False  # a DM between two users (not with the bot): only user installs reach it
 
     @property
     def mention(self) -> str:

@@ -187,6 +187,14 @@ class State:
             self.channels[channel.id] = channel
         return channel
 
+    def private_channel(self, user: User | Member, friend: User | Member) -> Channel:
+        """A DM between two users, which the bot is not part of: a member's own install of
+        the app (user install) can still be used there (interaction context 2)."""
+        friend = friend.user if isinstance(friend, Member) else friend
+        channel = Channel(self.snowflake(), "", 1, recipient=friend, private=True)
+        self.channels[channel.id] = channel
+        return channel
+
     @property
     def messages(self) -> list[Message]:
         return sorted(self.messages_by_id.values(), key=lambda m: m.id)
