@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 
 BUCKET_SCAN_FROM = 256  # discord.py's own threshold for scanning its rate-limit buckets
 SHARD_QUEUE = "_AutoShardedClient__queue"  # discord.py's private name for the shards' events
+PREPARED_REPLIES = 256  # replies whose send arguments the sender keeps (DiscordSender._kwargs)
 RECENT_MESSAGES = 50  # how far back a resend looks for the message it may have posted already
 EXTENSIONS: tuple[str, ...] = (
     "cogs.answers",
@@ -213,6 +215,21 @@ class DiscordSender:
 
     def __init__(self) -> None:
         self.client: discord.Client | None = None
+        self._prepared: OrderedDict[int, tuple[Reply, dict[str, Any]]] = OrderedDict()
+
+    def _kwargs(self, reply: Reply) -> dict[str, Any]:
+        """``send_kwargs`` of a reply, made once per reply object: the deliverer hands the same
+        rendered alert to every channel of a fan-out. Only replies without buttons or files are
+        kept (a view or a file belongs to one message)."""
+        kept = self._prepared.get(id(reply))
+        if kept is not None and kept[0] is reply:
+            return kept[1]
+        kwargs = send_kwargs(reply)
+        if "view" not in kwargs and "file" not in kwargs:
+            self._prepared[id(reply)] = (reply, kwargs)
+            while len(self._prepared) > PREPARED_REPLIES:
+                self._prepared.popitem(last=False)
+        return kwargs
 
     def bind(self, client: discord.Client) -> None:
         self.client = client
@@ -231,7 +248,7 @@ class DiscordSender:
 
     async def send(self, channel_id: int, reply: Reply, *, nonce: str) -> int:
         try:
-            message = await self._channel(channel_id).send(nonce=nonce, **send_kwargs(reply))
+            message = await self._channel(channel_id).send(nonce=nonce, **self._kwargs(reply))
         except discord.NotFound as exc:
             raise DeliveryPermanent("the channel no longer exists") from exc
         except discord.Forbidden as exc:

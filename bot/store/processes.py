@@ -3,8 +3,8 @@
 Several processes may share one PostgreSQL database (``FINEPRINT_SHARDS``). Each names itself
 ``host:pid:random`` (``this_process``) — the name its poller lease and its outbox claims carry,
 so an operator can tell which process holds what — and writes a heartbeat row while it runs
-(``beat``). ``live`` lists the processes seen within a few seconds; ``python -m bot health``
-asks whether one on this host is among them (the container health check of
+(``beat``). ``live`` lists the processes seen within a few seconds; ``python -m bot db status
+--this-host`` asks whether one on this host is among them (the container health check of
 ``docker-compose.yml``). Times are the database's clock (``Dialect.epoch_now``).
 """
 

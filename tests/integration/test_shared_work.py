@@ -21,6 +21,8 @@ import pytest
 from bot.alerts.budget import LocalBudget, SharedBudget
 from bot.alerts.delivery import Deliverer, DeliveryPolicy
 from bot.alerts.model import WEEKLY, Alert, delivery_nonce
+from bot.cli.base import ExitCode
+from bot.cli.db import show_status
 from bot.store import alerts as alert_store
 from bot.store import buckets, clock, leases, processes, subscriptions
 from bot.store.db import Database
@@ -410,3 +412,26 @@ async def test_claims_are_small_enough_for_the_budget_to_send_in_time(db: Databa
     assert slow._batch() == 3  # 4/s for the usable 1.5 s of a 2 s claim, halved
     fast = Deliverer(db, FakeDiscord(), budget=LocalBudget(1000, 20))
     assert fast._batch() == DeliveryPolicy().batch
+
+
+# --------------------------------------------------------------------------- db status
+
+
+async def test_db_status_shows_who_runs_and_is_the_health_check_of_this_host(
+    settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with Database(settings.database) as db:
+        assert await show_status(settings, this_host=True) == ExitCode.FAILED  # nobody yet
+        assert await record(db, make_alert(1)) is not None  # nobody subscribed: no rows
+        await processes.beat(db, "elsewhere:41:abcdef", "1-1/2")
+        assert await show_status(settings, this_host=True) == ExitCode.FAILED  # another host's
+        await processes.beat(db, processes.this_process(), "0-0/2")
+        assert await leases.acquire(db, leases.POLLER, processes.this_process(), 30.0)
+    capsys.readouterr()
+    assert await show_status(settings, this_host=True) == ExitCode.OK
+    assert await show_status(settings) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "Processes running (2)" in out
+    assert "shards 0-0/2" in out and "shards 1-1/2" in out and "elsewhere:41:abcdef" in out
+    assert f"Poller: {processes.this_process()}" in out
+    assert "Outbox: 0 pending" in out
