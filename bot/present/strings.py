@@ -99,6 +99,29 @@ STRINGS: dict[str, str] = {
         "`/faq ask does spotify train ai on my songs`. Moderators can add this server's own "
         "answers with `/faqmod add`."
     ),
+    "off_topic.title": "I answer questions about platforms' AI terms",
+    "off_topic.text": (
+        "Ask me whether a platform trains AI on your uploads, shares or sells them, what licence "
+        "you grant it, how to opt out, its rules on AI-generated music, or what changed in its "
+        "terms and when."
+    ),
+    "off_topic.examples": (
+        "Try `/terms soundcloud`, `/optout youtube` or "
+        "`/faq ask does spotify train ai on my songs`."
+    ),
+    "off_topic.examples.platform": (
+        "For {name}, try `/terms {platform}`, `/optout {platform}` or "
+        "`/faq ask does {platform} train ai on my uploads`."
+    ),
+    "uncurated.title": "{platform}: no curated answer yet",
+    "uncurated.text": "I have no curated answer about {platform}'s {what} yet.",
+    "uncurated.have": "What I do have for {platform}:",
+    "uncurated.what.ai-training": "AI-training terms",
+    "uncurated.what.third-party": "terms on sharing content with others for AI",
+    "uncurated.what.opt-out": "opt-out",
+    "uncurated.what.license": "licence terms",
+    "uncurated.what.ai-content": "rules for AI-generated uploads",
+    "uncurated.what.history": "history of AI-terms changes",
     "alternatives.title": "Other answers that might fit",
     "alternatives.none.title": "No other answers",
     "alternatives.none.text": (

@@ -198,9 +198,12 @@ async def test_a_user_install_answers_in_a_dm_between_users(
     )
     assert "guild_id" not in r.payload and r.payload["context"] == 2
     assert r.payload["authorizing_integration_owners"] == {"1": str(server.bob.id)}
-    [embed] = r.embeds
-    assert embed["title"] == "How do I opt out of AI training on YouTube?"  # FAQ text: English
-    assert texts(fineprint, "fr")("button.history") in buttons(r.message)
+    # An opt-out question gets YouTube's opt-outs (the structured answer), in a French frame
+    # around English knowledge texts until the French knowledge catalog exists.
+    assert r.embeds and all(e["author"]["name"].startswith("YouTube · ") for e in r.embeds)
+    fr = texts(fineprint, "fr")
+    assert fr("optout.kind.yes") in r.embeds[0]["author"]["name"]
+    assert fr("button.history") in buttons(r.message)
 
     r = await emulator.slash(server.bob, dm, "terms", platform="sc")
     assert "We will not use your content" in str(r.embeds[0]["fields"])
