@@ -13,8 +13,9 @@ channel keeps its subscription, so one bad item (from a feed anyone can publish)
 off a server's alerts.
 
 Each row is rendered when it is sent, in its channel's language: the channel's own choice
-(``/alerts subscribe … language``), else the server's (``/config language``), else the server's
-language in Discord's settings (``guild_locale``, which the sender knows), else English.
+(``/alerts subscribe … language``), else the server's (``/config language``) — both read with
+the row when it is claimed — else the server's language in Discord's settings (``guild_locale``,
+which the sender knows for the servers of its own shards), else English.
 
 Weekly digests travel the same road: each pass first builds the digests of the weeks that have
 closed (``bot.alerts.digest``), which queues their outbox rows, then sends what is due.
@@ -34,9 +35,10 @@ Within a process, messages go out at the pace of the global budget (``bot.alerts
 shared by all processes): each takes its turn, then is sent in a task of its own, so as many
 are in flight as Discord's round trip needs — one at a time, a 100 ms round trip would use a
 fifth of a 50/s budget. A channel has one message in flight at a time, so its rows arrive in
-order. Sent rows are marked in batches, one
-transaction for all those Discord accepted meanwhile (``_Marks``): a row whose mark a crash
-lost is like one whose send a crash interrupted — taken again, same nonce.
+order. Sent rows are marked in batches, one transaction for all those Discord accepted
+meanwhile (``_Marks``): a row whose mark a crash lost is like one whose send a crash
+interrupted — taken again, same nonce. A claim also stamps its rows' first try
+(``first_try_at``, for the nonce window above), so no message costs a write before its send.
 """
 
 from __future__ import annotations

@@ -107,11 +107,13 @@ async def test_the_global_rate_limit_holds_the_bot_to_its_requests_per_second(
     channel = bot.get_channel(zero.channels[0].id)
     assert isinstance(channel, discord.TextChannel)
     start = time.monotonic()
-    await asyncio.gather(*(channel.send(f"message {n}") for n in range(12)))
-    assert len(emulator.channel_messages(zero.channels[0])) == 12  # discord.py waited, retried
-    assert limit.limited > 0 and limit.accepted == 12
+    # 8, not many more: discord.py gives up on a request after 5 tries, and on a loaded
+    # machine a request of a large batch can be refused that often.
+    await asyncio.gather(*(channel.send(f"message {n}") for n in range(8)))
+    assert len(emulator.channel_messages(zero.channels[0])) == 8  # discord.py waited, retried
+    assert limit.limited > 0 and limit.accepted == 8
     assert limit.busiest_window() <= 5
-    assert time.monotonic() - start >= 1.0  # 12 requests at 5 per second: over a second
+    assert time.monotonic() - start >= 1.0  # 8 requests at 5 per second: over a second
     # Interaction responses do not count against it.
     member = emulator.add_member(zero, "dave")
     before = limit.accepted + limit.limited
