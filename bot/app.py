@@ -118,7 +118,12 @@ class App:
         if time.monotonic() - stamp < REVIEW_CACHE_SECONDS:
             return ids
         try:
-            ids = frozenset(item.clause_id for item in await reviews.pending(self.db))
+            # A "nearby" flag keeps its quote: the answer's "quote not found" note would be wrong.
+            ids = frozenset(
+                item.clause_id
+                for item in await reviews.pending(self.db)
+                if item.reason == reviews.MISSING
+            )
         except Exception:  # pragma: no cover - never let a review lookup break an answer
             log.exception("could not read the clause review list")
             ids = frozenset()

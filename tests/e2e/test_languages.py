@@ -170,11 +170,17 @@ async def test_an_italian_server_gets_its_alerts_in_italian(
     [in_italian] = emulator.channel_messages(italian)
     [in_german] = emulator.channel_messages(german)
     card = in_italian.embeds[0]
-    assert card["description"].splitlines()[1] == it("alert.changed.ai")
-    assert [f["name"] for f in card["fields"]][:1] == [it("alert.added")]
-    assert AI_PASSAGE in card["fields"][0]["value"]  # quoted as it was written
+    training = "alert.headline.ai-training.added.permits"
+    assert card["title"] == it(
+        training, platform="SoundCloud", what=it("alert.headline.whose.content")
+    )
+    assert f"```diff\n+ {AI_PASSAGE}\n```" in card["description"]  # quoted as it was written
+    assert [f["name"] for f in card["fields"]] == [it("alert.links")]
+    assert card["fields"][0]["value"].startswith(f"[{it('alert.link.page')}](")
     assert it("alert.kind.terms-change") in card["footer"]["text"]
-    assert in_german.embeds[0]["description"].splitlines()[1] == de("alert.changed.ai")
+    assert in_german.embeds[0]["title"] == de(
+        training, platform="SoundCloud", what=de("alert.headline.whose.content")
+    )
 
     # /config language overrides the server's Discord language for the channels without one.
     r = await emulator.slash(anna, general, "config language", language="es")
@@ -183,8 +189,13 @@ async def test_an_italian_server_gets_its_alerts_in_italian(
     await fp.app.watcher.poll_once()
     await Outbox(fp.app.db).wait_delivered()
     latest = emulator.channel_messages(italian)[-1]
-    assert latest.embeds[0]["description"].splitlines()[1] == texts(fp, "es")("alert.changed.ai")
-    assert emulator.channel_messages(german)[-1].embeds[0]["fields"][0]["name"] == de("alert.added")
+    es = texts(fp, "es")
+    assert latest.embeds[0]["title"] == es(
+        "alert.headline.third-party.added.permits",
+        platform="SoundCloud",
+        what=es("alert.headline.whose.content"),
+    )
+    assert emulator.channel_messages(german)[-1].embeds[0]["fields"][0]["name"] == de("alert.links")
     assert alert.title  # the alert itself (from the page) is not translated
 
 
