@@ -40,6 +40,7 @@ from bot.present.alerts import carries_marker
 from bot.present.manage import notice
 from bot.present.reply import Reply
 from bot.store import clock as store_clock
+from bot.store import guild_config
 from cogs.utils.checks import NotModerator
 from cogs.utils.replies import CoreButton, Interaction, send_kwargs, send_reply, texts_for
 from cogs.utils.translator import CatalogTranslator
@@ -152,7 +153,25 @@ class FinePrintBot(commands.AutoShardedBot):
             self.app, before_delivery=self.wait_until_ready
         )
 
+    async def _remember_locales(self, guilds: list[discord.Guild]) -> None:
+        """Share these servers' Discord languages through the database: another process may
+        deliver their alerts (``guild_config.remember_locales``)."""
+        try:
+            await guild_config.remember_locales(
+                self.app.db, {g.id: g.preferred_locale.value for g in guilds}
+            )
+        except Exception:
+            log.exception("could not record the servers' languages")
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self._remember_locales([guild])
+
+    async def on_guild_update(self, before: discord.Guild, after: discord.Guild) -> None:
+        if before.preferred_locale != after.preferred_locale:
+            await self._remember_locales([after])
+
     async def on_ready(self) -> None:
+        await self._remember_locales(list(self.guilds))
         shards = ", ".join(str(s) for s in sorted(self.shards))
         log.info(
             "connected as %s to %d server(s) on shard(s) %s of %s",

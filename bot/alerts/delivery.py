@@ -15,7 +15,8 @@ off a server's alerts.
 Each row is rendered when it is sent, in its channel's language: the channel's own choice
 (``/alerts subscribe … language``), else the server's (``/config language``) — both read with
 the row when it is claimed — else the server's language in Discord's settings (``guild_locale``,
-which the sender knows for the servers of its own shards), else English.
+which the sender knows for the servers of its own shards; for the others, as the process
+running their shard recorded it), else English.
 
 Weekly digests travel the same road: each pass first builds the digests of the weeks that have
 closed (``bot.alerts.digest``), which queues their outbox rows, then sends what is due.
@@ -224,14 +225,14 @@ class Deliverer:
             language = await guild_config.alert_language(self.db, guild_id)
         if language is None:
             language = self._guild_locale(guild_id)
+        if language is None:  # a server on another process's shard
+            language = await guild_config.discord_locale(self.db, guild_id)
         return self.languages.texts(language)
 
     def _row_texts(self, row: store.OutboxRow) -> Texts:
         """``texts_for`` a row, from the language read with it (``OutboxRow.language``): no
         query per row, which a fan-out to thousands of channels would notice."""
-        language = row.language
-        if language is None:
-            language = self._guild_locale(row.guild_id)
+        language = row.language or self._guild_locale(row.guild_id) or row.discord_locale
         return self.languages.texts(language)
 
     def _delay(self, attempts: int, retry_after: float | None) -> float:

@@ -43,6 +43,9 @@ class OutboxRow:
     # The language chosen for its channel (``/alerts subscribe … language``), else for its
     # server (``/config language``), read with the row; None: the server's Discord setting.
     language: str | None = None
+    # The server's language in Discord's settings, as the process running its shard recorded it
+    # (``guild_config.remember_locales``): for a server this process does not see.
+    discord_locale: str | None = None
 
     @property
     def marker(self) -> str:
@@ -275,7 +278,8 @@ OUTBOX_COLUMNS = (
     "id, alert_id, notice_id, digest_id, guild_id, channel_id, mention_role_id, nonce, attempts, "
     "first_try_at, COALESCE("
     "(SELECT language FROM subscription s WHERE s.channel_id = outbox.channel_id), "
-    "(SELECT language FROM guild_config g WHERE g.guild_id = outbox.guild_id)) AS language"
+    "(SELECT language FROM guild_config g WHERE g.guild_id = outbox.guild_id)) AS language, "
+    "(SELECT locale FROM guild_locale l WHERE l.guild_id = outbox.guild_id) AS discord_locale"
 )
 
 

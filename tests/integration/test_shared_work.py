@@ -23,8 +23,10 @@ from bot.alerts.delivery import Deliverer, DeliveryPolicy
 from bot.alerts.model import WEEKLY, Alert, delivery_nonce
 from bot.cli.base import ExitCode
 from bot.cli.db import show_status
+from bot.i18n.languages import load_languages
+from bot.knowledge.loader import load_knowledge
 from bot.store import alerts as alert_store
-from bot.store import buckets, clock, leases, processes, subscriptions
+from bot.store import buckets, clock, guild_config, leases, processes, subscriptions
 from bot.store.db import Database
 from bot.watch.poller import Poller, PollerBusy
 from tests.clock import MovableClock
@@ -435,3 +437,38 @@ async def test_db_status_shows_who_runs_and_is_the_health_check_of_this_host(
     assert "shards 0-0/2" in out and "shards 1-1/2" in out and "elsewhere:41:abcdef" in out
     assert f"Poller: {processes.this_process()}" in out
     assert "Outbox: 0 pending" in out
+
+
+# --------------------------------------------------------------------------- languages
+
+
+class KnowsItsOwnGuilds(SlowDiscord):
+    """A process's sender: it knows the Discord language of the servers on its own shards."""
+
+    def __init__(self, locales: dict[int, str]) -> None:
+        super().__init__(latency=0.0)
+        self.locales = locales
+
+    def guild_locale(self, guild_id: int) -> str | None:
+        return self.locales.get(guild_id)
+
+
+async def test_any_process_writes_a_server_s_alerts_in_its_discord_language(settings) -> None:
+    kb = load_knowledge(settings.data_dir)
+    languages = load_languages(settings.data_dir, kb)
+    french = languages.texts("fr")
+    async with processes_on(settings.database, 2) as (shard0, shard1):
+        await subscriptions.subscribe(shard0, 1, 11, [], actor=9)  # a server on shard 0
+        await subscriptions.subscribe(shard0, 2, 21, [], actor=9)  # a server on shard 1
+        # Each process records the languages of its own shards' servers when it connects.
+        await guild_config.remember_locales(shard0, {1: "fr"})
+        await guild_config.remember_locales(shard1, {2: "fr"})
+        assert await record(shard0, make_alert(1)) == 2
+        # Only the process running shard 1 delivers: it does not see server 1 itself.
+        sender = KnowsItsOwnGuilds({2: "fr"})
+        deliverer = Deliverer(shard1, sender, kb=kb, languages=languages, holder="p1")
+        assert (await deliverer.deliver_due()).sent == 2
+    for channel in (11, 21):
+        [posted] = sender.in_channel(channel)
+        footer = posted.reply.cards[0].footer or ""
+        assert french.date(clock.now().date()) in footer, footer  # "30 novembre 2026"

@@ -26,6 +26,13 @@ CREATE TABLE rate_bucket (
     tat   DOUBLE PRECISION NOT NULL
 );
 
+-- Each server's language in Discord's settings (its preferred locale), written by the process
+-- running its shard: any process delivering to the server renders its alerts in it.
+CREATE TABLE guild_locale (
+    guild_id  BIGINT PRIMARY KEY,
+    locale    TEXT NOT NULL
+);
+
 -- Each running process (bot, console, watch), seen at its last heartbeat.
 CREATE TABLE process (
     id          TEXT PRIMARY KEY,   -- host:pid:random, the holder name its leases and claims use
