@@ -18,8 +18,14 @@ The project's older format (``project.toml``) has ``platform`` as a string or a 
 acceptable ids, ``topic``, and ``answer = false`` for off-topic questions. Unknown keys are kept
 out of the way, so a file may carry extra provenance (feedback exports do).
 
-Which rows may be fitted on is decided here, once: the members' file is split by a hash of the
-question (``split``), so the fitting script and the tests agree without a list to keep in sync.
+Which rows may be fitted on is decided here, once, by a top-level key of each file::
+
+    split = "hash"   # one question in three (by a hash of its text) measures, the rest is fitted
+    split = "dev"    # every question measures; none is ever fitted on
+                     # (no key: every question may be fitted on, like the project's own queries)
+
+so the fitting script and the tests agree without a list to keep in sync, and a new file of
+blind questions says in its first line what it is for.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ from pathlib import Path
 
 from bot.knowledge.text import fold
 
-DEV_SHARE = 3  # one members' question in three is kept out of fitting (the dev split)
+DEV_SHARE = 3  # with split = "hash": one question in three is kept out of fitting (dev)
+SPLITS = ("fit", "hash", "dev")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +53,7 @@ class LabelledQuery:
     tags: tuple[str, ...] = ()
     source: str = ""
     primary: str | None = None  # the labelled topic (not the alternative one)
+    split_rule: str = "fit"  # the file's ``split`` (SPLITS)
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     @property
@@ -60,10 +68,10 @@ class LabelledQuery:
 
     @property
     def split(self) -> str:
-        """``dev`` or ``train`` for members' questions; ``fit`` for every other source."""
-        if self.source != "members":
-            return "fit"
-        return "dev" if zlib.crc32(fold(self.text).encode()) % DEV_SHARE == 0 else "train"
+        """``dev`` (never fitted on), ``train`` (a hash-split file's fitted part) or ``fit``."""
+        if self.split_rule == "hash":
+            return "dev" if zlib.crc32(fold(self.text).encode()) % DEV_SHARE == 0 else "train"
+        return self.split_rule
 
 
 def _platforms(raw: object) -> frozenset[str | None]:
@@ -71,7 +79,11 @@ def _platforms(raw: object) -> frozenset[str | None]:
     return frozenset((v or None) for v in values if isinstance(v, str) or v is None)
 
 
-def parse(rows: Iterable[dict[str, object]], source: str) -> list[LabelledQuery]:
+def parse(
+    rows: Iterable[dict[str, object]], source: str, split: str = "fit"
+) -> list[LabelledQuery]:
+    if split not in SPLITS:
+        raise ValueError(f"{source}: split = {split!r}, expected one of {SPLITS}")
     out: list[LabelledQuery] = []
     known = {"q", "lang", "platform", "also", "topic", "alt_topic", "intent", "off_topic", "tags"}
     for row in rows:
@@ -95,6 +107,7 @@ def parse(rows: Iterable[dict[str, object]], source: str) -> list[LabelledQuery]
                 tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
                 source=source,
                 primary=str(row["topic"]) if not off and row.get("topic") else None,
+                split_rule=split,
                 extra={k: v for k, v in row.items() if k not in known | {"answer"}},
             )
         )
@@ -105,7 +118,7 @@ def load(path: Path) -> list[LabelledQuery]:
     """One query file; ``source`` is the file's stem (``members``, ``project``, ``heldout``)."""
     with path.open("rb") as fh:
         data = tomllib.load(fh)
-    return parse(data.get("query", []), path.stem)
+    return parse(data.get("query", []), path.stem, str(data.get("split", "fit")))
 
 
 def load_dir(folder: Path, *, exclude: Iterable[str] = ()) -> list[LabelledQuery]:

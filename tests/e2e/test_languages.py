@@ -76,7 +76,7 @@ async def test_members_get_terms_and_optout_in_their_language(
     got = fields(embed)
     assert got[t("clause.since.effective")] == t.date(date(2025, 5, 21))
     assert month in got[t("answer.as_of")]
-    quoted = t("clause.quoted_from", language=t.language("en"), document="Terms of Use")
+    quoted = t("clause.quoted_from", language=t.language("en"), document=t.document("Terms of Use"))
     assert "We will not use your content to train generative AI models" in got[quoted]
     assert buttons(r.message) == [t("button.optout"), t("button.history"), t("button.not_asked")]
     assert embed["author"]["name"] == f"SoundCloud · {t.topic('ai-training')}"
@@ -86,7 +86,11 @@ async def test_members_get_terms_and_optout_in_their_language(
     labels = [f["name"] for e in r.embeds for f in e.get("fields", [])]
     assert t("answer.as_of") in labels and t("answer.source") in labels
     assert buttons(r.message) == [t("button.history")]
-    # The interface words around the (not yet translated) knowledge text are the member's own.
+    # The knowledge text is the member's language too, and so are the words around it.
+    titles = [e.get("title", "") for e in r.embeds]
+    opt = fineprint.app.kb.optouts["youtube-third-party-training"]
+    assert t.kb("optout", opt.id, "title", opt.title) != opt.title
+    assert t.kb("optout", opt.id, "title", opt.title) in " ".join(titles)
     assert "As of" not in " ".join([*labels, r.embeds[0]["footer"]["text"]])
 
 

@@ -20,7 +20,10 @@ from bot.knowledge.understanding.reader import Reader, default_weights
 
 FOLDER = Path(__file__).parent.parent / "data" / "queries"
 DEV = [q for q in queryset.load_dir(FOLDER, exclude={"heldout"}) if q.split == "dev"]
-FLOORS = {"platform": 0.95, "topic": 0.95, "off-topic": 0.95, "intent": 0.85, "language": 0.85}
+# The dev pool holds three blind writers' questions; on two-platform ones ("does YouTube let
+# Google train Gemini on my videos") they label third-party and ai-training differently, so the
+# topic read alone has a lower floor than the whole answer's 95% (test_matcher_queries).
+FLOORS = {"platform": 0.95, "topic": 0.93, "off-topic": 0.95, "intent": 0.85, "language": 0.85}
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +74,13 @@ def test_cheap_language_guess_next_to_lingua(reader: Reader) -> None:
         ("who owns the music i make with suno if i release it on spotify", "suno"),  # rights:
         # where it comes from
         ("soundcloud vs bandcamp ai training", "soundcloud"),  # equals: the first
+        ("does gemini learn from my youtube videos", "youtube"),  # the content's platform
+        ("grok is reading my tweets for training", "x"),  # a kind of post names X
+        ("meta ai s'entraîne sur mes photos instagram ?", "meta"),  # content, then platform
+        ("how do i stop grok training on my twitter posts", "x"),  # the member's own
+        ("does google let youtube use my videos to train gemini", "google"),  # "train Gemini"
+        # is Google's object, not a second mention of Google as a subject
+        ("spotify aceita música feita no suno?", "spotify"),  # made on Suno: its source
         (
             "my songs are on spotify and youtube. can youtube sell my videos to ai "
             "companies? youtube said something about it",
@@ -95,6 +105,33 @@ def test_no_ai_word_and_no_topic_cue_is_off_topic(matcher: Matcher) -> None:
         assert matcher.understand(question).topic is None, question
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my bandcamp upload is stuck at 50%, anyone else?",
+        "how do i dispute a copyright claim on my soundcloud track",
+        "mon clip youtube est en traitement depuis hier",
+        "la mia release su distrokid è in revisione da giorni",
+        "spotify me bloqueó la canción por copyright, cómo apelo",
+        "meine reichweite auf tiktok ist seit dem update weg",
+        "o pagamento do spotify atrasou de novo",
+        "video tiktok gue kena strike karena hak cipta",
+    ],
+)
+def test_support_questions_naming_a_platform_get_no_answer(matcher: Matcher, question: str) -> None:
+    """Everyday trouble with a platform (stuck uploads, claims, reach, payouts) is not about its
+    AI terms, though it names the platform and says "blocked", "since" or "copyright"."""
+    result = matcher.ask(question)
+    assert result.answer is None, (question, result.answer)
+    assert result.topic is None, (question, result.topic)
+
+
+def test_content_words_of_a_platform_name_a_known_platform(kb: KnowledgeBase) -> None:
+    lexicon = default_lexicon()
+    assert lexicon.owners, "lexicon.toml has no [owners]"
+    assert set(lexicon.owners.values()) <= set(kb.platforms)
+
+
 # -- the vocabulary ------------------------------------------------------------------------
 def test_every_cue_class_speaks_all_seven_languages() -> None:
     import tomllib
@@ -106,6 +143,7 @@ def test_every_cue_class_speaks_all_seven_languages() -> None:
     lexicon = default_lexicon()
     for name, table in raw["classes"].items():
         assert set(lexicon.languages) <= set(table), name
+    assert "support" in lexicon.classes and "support" in lexicon.not_evidence
     assert set(lexicon.classes) == set(raw["classes"])
 
 
@@ -131,6 +169,23 @@ def test_fitting_never_reads_the_held_out_file(tmp_path: Path) -> None:
     texts |= {q.text for q in fit.dev_queries(tmp_path / "queries")}
     assert "a held-out question" not in texts
     assert not [q for q in fit.training_queries(FOLDER) if q.split == "dev"]
+
+
+def test_a_query_file_says_its_split(tmp_path: Path) -> None:
+    rows = "".join(f'[[query]]\nq = "question {n}"\ntopic = "history"\n' for n in range(30))
+    (tmp_path / "measured.toml").write_text('split = "dev"\n' + rows)
+    (tmp_path / "halves.toml").write_text('split = "hash"\n' + rows.replace("question", "ask"))
+    (tmp_path / "plain.toml").write_text(rows.replace("question", "plain"))
+    fitted = {q.text for q in fit.training_queries(tmp_path)}
+    measured = {q.text for q in fit.dev_queries(tmp_path)}
+    assert not fitted & measured
+    assert {f"question {n}" for n in range(30)} <= measured
+    assert {f"plain {n}" for n in range(30)} <= fitted
+    halves = {f"ask {n}" for n in range(30)}
+    assert halves & fitted and halves & measured
+    (tmp_path / "bad.toml").write_text('split = "sometimes"\n' + rows)
+    with pytest.raises(ValueError, match="split"):
+        queryset.load(tmp_path / "bad.toml")
 
 
 def test_thresholds_mean_a_measured_precision() -> None:

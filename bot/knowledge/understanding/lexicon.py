@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -49,6 +49,7 @@ class Lexicon:
     function_words: dict[str, frozenset[str]]  # language -> words
     letters: dict[str, str]  # language -> characters only it writes (before folding)
     normalize: dict[str, str]  # chat spelling -> words
+    owners: dict[str, str] = field(default_factory=dict)  # "tweets" -> the platform id "x"
 
     @property
     def stopwords(self) -> frozenset[str]:
@@ -118,6 +119,14 @@ def parse(lexicon: Mapping[str, object], languages: Mapping[str, object]) -> Lex
     words = lexicon.get("words", {})
     if not isinstance(words, dict):
         raise LexiconError("lexicon: [words] must be a table")
+    owners: dict[str, str] = {}
+    raw_owners = lexicon.get("owners", {})
+    if not isinstance(raw_owners, dict):
+        raise LexiconError("lexicon: [owners] must be a table")
+    for platform, values in raw_owners.items():
+        for word in _words(values, f"owners.{platform}"):
+            if owners.setdefault(_check_term(word, f"owners.{platform}"), platform) != platform:
+                raise LexiconError(f"owners: {word!r} names two platforms")
     spelling = words.get("spelling", {})
     if not isinstance(spelling, dict):
         raise LexiconError("lexicon: words.spelling must be a table")
@@ -132,6 +141,7 @@ def parse(lexicon: Mapping[str, object], languages: Mapping[str, object]) -> Lex
         function_words=function_words,
         letters=letters,
         normalize=normalize,
+        owners=owners,
     )
 
 

@@ -213,6 +213,15 @@ class Reader:
     ) -> dict[str, float]:
         """The evidence the fitted models weigh (names are the keys of ``weights.json``)."""
         out = {f"cue:{c}": 1.0 for c in classes}
+        # Two kinds of evidence together say more than each alone ("how" + "stop" + "my songs"
+        # is an opt-out; "how" + "stuck" is a support question): every pair is a feature, and
+        # the fit decides which pairs matter.
+        ordered = sorted(classes)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                out[f"pair:{a}+{b}"] = 1.0
+        evidence = len(classes - not_evidence)
+        out[f"evidence:{min(evidence, 3)}"] = 1.0
         if named.order:
             out["platform"] = 1.0
         if len(named.order) > 1:
