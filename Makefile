@@ -37,6 +37,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/poll.py
 	$(BIN)/python bench/hostile.py
+	$(BIN)/python bench/fanout.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from bot import __version__
 from bot.actions import Action, Alternatives, MoreTerms, Pick, ShowHistory, ShowItem, ShowOptOuts
-from bot.alerts.delivery import Deliverer, Sender
+from bot.alerts.budget import budget_for
+from bot.alerts.delivery import Deliverer, DeliveryPolicy, Sender
 from bot.alerts.digest import Clock
 from bot.config import Settings
 from bot.i18n.languages import Languages, load_languages
@@ -44,10 +45,12 @@ from bot.results import (
     UnknownPlatform,
     View,
 )
+from bot.store import alerts as alert_store
 from bot.store import clock as store_clock
 from bot.store import faq_entries, feedback, reviews
 from bot.store.db import Database, is_postgres_url
 from bot.store.lock import InstanceLock
+from bot.watch.poller import Poller
 from bot.watch.service import Watcher
 from bot.watch.sources import load_sources
 
@@ -76,6 +79,7 @@ class App:
         kb: KnowledgeBase,
         *,
         watcher: Watcher | None = None,
+        poller: Poller | None = None,
         deliverer: Deliverer | None = None,
         languages: Languages | None = None,
     ) -> None:
@@ -86,6 +90,7 @@ class App:
         self.detector = PlatformDetector(kb.platforms)
         self.matcher = Matcher(kb, self.detector)
         self.watcher = watcher
+        self.poller = poller  # runs the watcher while this process holds the poller lease
         self.deliverer = deliverer
         self.languages = languages or Languages()
         self._guilds: dict[int, GuildView] = {}
@@ -405,9 +410,10 @@ async def open_app(
 
     A process that polls or delivers on a SQLite file first takes its instance lock
     (``bot.store.lock``; ``lock`` defaults to ``watch``): a second one on the same file is
-    refused with ``InstanceLocked``. (On PostgreSQL several processes share the work through
-    locks the database provides.) ``db_path`` (a file or a PostgreSQL URL) / ``sources_path``
-    override the settings
+    refused with ``InstanceLocked``. On PostgreSQL several processes share the work through the
+    database: the watcher runs under a ``Poller`` (one poller at a time, by lease) and the
+    deliverer claims the rows it sends and draws on the shared global request budget.
+    ``db_path`` (a file or a PostgreSQL URL) / ``sources_path`` override the settings
     (``watch --db/--sources``); ``clock`` is the deliverer's "now", which decides when a week
     closes and its digests go out (tests pass one they can move; nothing sleeps for a week).
     """
@@ -422,16 +428,34 @@ async def open_app(
     locked = (watch if lock is None else lock) and not is_postgres_url(str(target))
     with InstanceLock(Path(target)) if locked else contextlib.nullcontext():
         db = await Database(target).connect()
-        watcher = None
+        watcher = poller = None
         try:
+            if locked:  # the only process delivering from this file: old claims are the dead's
+                await alert_store.forget_claims(db)
             if specs is not None:
                 watcher = Watcher(db, kb, PlatformDetector(kb.platforms), settings, specs)
-            deliverer = (
-                Deliverer(db, sender, kb=kb, now=clock, languages=languages)
-                if sender is not None
-                else None
+                shards = str(settings.shards) if settings.shards else None
+                poller = Poller(watcher, db, lease=settings.lease, shards=shards)
+            deliverer = None
+            if sender is not None:
+                deliverer = Deliverer(
+                    db,
+                    sender,
+                    kb=kb,
+                    now=clock,
+                    languages=languages,
+                    policy=DeliveryPolicy(claim=settings.lease),
+                    budget=budget_for(db, settings.global_rate),
+                )
+            yield App(
+                settings,
+                db,
+                kb,
+                watcher=watcher,
+                poller=poller,
+                deliverer=deliverer,
+                languages=languages,
             )
-            yield App(settings, db, kb, watcher=watcher, deliverer=deliverer, languages=languages)
         finally:
             if watcher is not None:
                 await watcher.close()

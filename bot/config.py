@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,12 +31,19 @@ FILE_SETTINGS = {
     "api_base": "DISCORD_API_BASE",
     "gateway_url": "DISCORD_GATEWAY_URL",
     "allow_private_networks": "FINEPRINT_ALLOW_PRIVATE_NETWORKS",
+    "shards": "FINEPRINT_SHARDS",
+    "lease": "FINEPRINT_LEASE",
+    "global_rate": "FINEPRINT_GLOBAL_RATE",
 }
 SECRET_SETTINGS = ("DISCORD_TOKEN",)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off", "")
 POSTGRES_SCHEMES = ("postgresql", "postgres")
+SHARDS_FORMAT = re.compile(r"^(\d+)(?:-(\d+))?/(\d+)$")
+DEFAULT_LEASE = 20.0  # seconds: see Settings.lease
+LEASE_RANGE = (1.0, 600.0)
+DISCORD_GLOBAL_RATE = 50.0  # requests per second Discord allows a bot, all processes together
 
 
 class ConfigError(FinePrintError, ValueError):
@@ -45,6 +53,57 @@ class ConfigError(FinePrintError, ValueError):
         super().__init__(f"{setting}: {problem}")
         self.setting = setting
         self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class ShardPlan:
+    """Which of the bot's shards this process runs: ``first``..``last`` of ``count``.
+
+    Discord splits a bot's servers into ``count`` shards (a server's shard is
+    ``(guild_id >> 22) % count``), each a gateway connection of its own; ``FINEPRINT_SHARDS``
+    gives each process its range, so several processes (or machines) run one bot together.
+    """
+
+    first: int
+    last: int
+    count: int
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(range(self.first, self.last + 1))
+
+    @property
+    def partial(self) -> bool:
+        """Whether other processes must run the remaining shards."""
+        return len(self.ids) < self.count
+
+    def __str__(self) -> str:
+        span = str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+        return f"{span}/{self.count}"
+
+
+def parse_shards(value: str) -> ShardPlan:
+    """``"0-3/8"`` (shards 0 to 3 of 8) or ``"2/8"`` (shard 2 of 8); ``ConfigError`` otherwise."""
+    match = SHARDS_FORMAT.match(value.strip())
+    if match is None:
+        raise ConfigError(
+            "FINEPRINT_SHARDS",
+            f"expected FIRST-LAST/COUNT such as 0-3/8 (this process runs shards 0 to 3 of 8) "
+            f"or ONE/COUNT such as 2/8, got {value!r}",
+        )
+    first, count = int(match[1]), int(match[3])
+    last = int(match[2]) if match[2] is not None else first
+    if count < 1:
+        raise ConfigError("FINEPRINT_SHARDS", f"the shard count must be at least 1, got {value!r}")
+    if first > last:
+        raise ConfigError("FINEPRINT_SHARDS", f"{value!r}: the first shard is after the last")
+    if last >= count:
+        raise ConfigError(
+            "FINEPRINT_SHARDS",
+            f"{value!r}: shard {last} does not exist; the {count} shards are numbered "
+            f"0 to {count - 1}",
+        )
+    return ShardPlan(first, last, count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +119,14 @@ class Settings:
     api_base: str | None = None
     gateway_url: str | None = None
     allow_private_networks: bool = False
+    # FINEPRINT_SHARDS: the shards this process runs (None: all of them, as many as Discord
+    # recommends)
+    shards: ShardPlan | None = None
+    # FINEPRINT_LEASE: seconds a process keeps the poller role and the outbox rows it claimed
+    # without renewing them; after that, another process sharing the database takes them over
+    lease: float = DEFAULT_LEASE
+    # FINEPRINT_GLOBAL_RATE: requests per second Discord allows this bot (all processes together)
+    global_rate: float = DISCORD_GLOBAL_RATE
 
     @property
     def console_mode(self) -> bool:
@@ -99,6 +166,18 @@ def _url(name: str, value: str, schemes: tuple[str, ...]) -> str:
     if parts.scheme not in schemes or not parts.netloc:
         raise ConfigError(name, f"expected a {' or '.join(schemes)} URL, got {value!r}")
     return value.rstrip("/")
+
+
+def _seconds(name: str, value: str, default: float, low: float, high: float) -> float:
+    if not value.strip():
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(name, f"expected a number, got {value!r}") from None
+    if not low <= number <= high:
+        raise ConfigError(name, f"expected a number from {low:g} to {high:g}, got {value!r}")
+    return number
 
 
 def _flag(name: str, value: str) -> bool:
@@ -166,6 +245,27 @@ def load_settings(
     if gateway:
         gateway = _url("DISCORD_GATEWAY_URL", gateway, ("ws", "wss"))
 
+    shards = None
+    if merged.get("FINEPRINT_SHARDS", "").strip():
+        shards = parse_shards(merged["FINEPRINT_SHARDS"])
+        if shards.partial and db_url is None:
+            raise ConfigError(
+                "FINEPRINT_SHARDS",
+                f"{shards} leaves the other shards to other processes, which must share this "
+                "process's database: set FINEPRINT_DB to a PostgreSQL URL (a SQLite file serves "
+                "one process only)",
+            )
+    lease = _seconds(
+        "FINEPRINT_LEASE", merged.get("FINEPRINT_LEASE", ""), DEFAULT_LEASE, *LEASE_RANGE
+    )
+    global_rate = _seconds(
+        "FINEPRINT_GLOBAL_RATE",
+        merged.get("FINEPRINT_GLOBAL_RATE", ""),
+        DISCORD_GLOBAL_RATE,
+        1.0,
+        100_000.0,
+    )
+
     return Settings(
         token=token,
         db_path=db_path,
@@ -179,6 +279,9 @@ def load_settings(
         allow_private_networks=_flag(
             "FINEPRINT_ALLOW_PRIVATE_NETWORKS", merged.get("FINEPRINT_ALLOW_PRIVATE_NETWORKS", "")
         ),
+        shards=shards,
+        lease=lease,
+        global_rate=global_rate,
     )
 
 

@@ -1,7 +1,8 @@
-"""Running the App's background services (the watcher loop, alert delivery) and stopping them.
+"""Running the App's background services (the poller, alert delivery) and stopping them.
 
 The services themselves are built once by ``open_app``; this only starts and stops their loops,
-so the Discord client and the console run them the same way.
+so the Discord client and the console run them the same way. The watcher runs under the
+``Poller``, which polls only while this process holds the database's poller lease.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ log = logging.getLogger(__name__)
 def start_services(
     app: App, *, before_delivery: Callable[[], Awaitable[object]] | None = None
 ) -> list[asyncio.Task[None]]:
-    """Start the watcher loop, and delivery when the app has a deliverer."""
+    """Start the poller (and through it the watcher), and delivery when the app has a
+    deliverer."""
     tasks: list[asyncio.Task[None]] = []
-    watcher, deliverer = app.watcher, app.deliverer
-    if watcher is None:
+    watcher, poller, deliverer = app.watcher, app.poller, app.deliverer
+    if watcher is None or poller is None:
         return tasks
-    tasks.append(asyncio.create_task(watcher.run(), name="watcher"))
+    tasks.append(asyncio.create_task(poller.run(), name="poller"))
     if deliverer is not None:
 
         async def deliver() -> None:

@@ -18,6 +18,7 @@ from bot.errors import ProblemsError
 from bot.store.db import DatabaseError
 from bot.store.lock import InstanceLocked
 from bot.store.migrations import MigrationError
+from bot.watch.poller import PollerBusy
 
 SUBCOMMANDS = (run, ask, watch, faq, feedback, db, data, sync)
 
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     except (MigrationError, DatabaseError) as exc:
         print(f"Database error — {exc}", file=sys.stderr)
         return ExitCode.FAILED
-    except InstanceLocked as exc:
+    except (InstanceLocked, PollerBusy) as exc:
         print(f"Not started — {exc}", file=sys.stderr)
         return ExitCode.FAILED
 

@@ -1,5 +1,10 @@
-"""``python -m bot db migrate|backup|review``: the database, for operators (SQLite or PostgreSQL,
-whichever ``FINEPRINT_DB`` names)."""
+"""``python -m bot db migrate|backup|review|status``: the database, for operators (SQLite or
+PostgreSQL, whichever ``FINEPRINT_DB`` names).
+
+``status`` shows who shares the database — the running processes (by their heartbeat), which
+of them polls, the outbox — and with ``--this-host`` exits 1 unless a process on this machine
+has beaten recently: the health check of a bot container (``docker-compose.yml``).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,10 @@ from typing import Any
 
 from bot.cli.base import ExitCode, run_async
 from bot.config import Settings
-from bot.store import reviews
+from bot.store import alerts, leases, processes, reviews
 from bot.store.db import BackupError, Database
+
+ALIVE_BEATS = 3  # a process counts as running if it beat within this many beats
 
 
 def add_parser(sub: Any) -> None:
@@ -30,6 +37,13 @@ def add_parser(sub: Any) -> None:
     )
     review.add_argument("--resolve", metavar="CLAUSE_ID", help="mark a clause as reviewed")
     review.set_defaults(handler=lambda a, s: run_async(review_clauses(s, a.resolve)))
+    status = actions.add_parser("status", help="running processes, the poller, the outbox")
+    status.add_argument(
+        "--this-host",
+        action="store_true",
+        help="exit 1 unless a process on this machine is running (a container health check)",
+    )
+    status.set_defaults(handler=lambda a, s: run_async(show_status(s, this_host=a.this_host)))
 
 
 async def migrate(settings: Settings) -> int:
@@ -78,4 +92,37 @@ async def review_clauses(settings: Settings, resolve: str | None) -> int:
             f"{item.clause_id}: {what} {item.source_id} "
             f"(since {item.flagged_at}); resolve with --resolve {item.clause_id}"
         )
+    return ExitCode.OK
+
+
+async def show_status(settings: Settings, *, this_host: bool = False) -> int:
+    within = settings.lease / 4 * ALIVE_BEATS  # the poller beats four times per lease
+    async with Database(settings.database) as db:
+        running = await processes.live(db, within)
+        poller = await leases.get(db, leases.POLLER)
+        counts = await alerts.counts(db)
+        claimed = await db.fetchval(
+            "SELECT count(*) FROM outbox WHERE status = 'pending' AND claimed_by IS NOT NULL"
+        )
+    host = processes.host_of(processes.this_process())
+    if this_host:
+        mine = [p for p in running if p.host == host]
+        print(f"{len(mine)} Fine Print process(es) running on {host}")
+        return ExitCode.OK if mine else ExitCode.FAILED
+    print(f"Database {db.name}")
+    print(f"Processes running ({len(running)}):")
+    for p in running:
+        shards = f"shards {p.shards}" if p.shards else "all shards"
+        print(f"  {p.id:40} {shards:18} last seen {p.age:4.1f} s ago")
+    if poller is not None and poller.remaining > 0:
+        print(f"Poller: {poller.holder} (lease renewed, {poller.remaining:.0f} s left)")
+    elif db.dialect.concurrent_writers:
+        print("Poller: none (a running process takes the lease at its next beat)")
+    else:
+        print("Poller: the process holding the database's instance lock")
+    pending = counts.get("pending", 0)
+    print(
+        f"Outbox: {pending} pending ({claimed} being sent), {counts.get('sent', 0)} sent, "
+        f"{counts.get('failed', 0)} failed"
+    )
     return ExitCode.OK

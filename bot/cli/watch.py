@@ -6,6 +6,11 @@ nothing. Source errors go to the log on stderr and are recorded on the source; t
 is 0 unless the sources file (or the knowledge data it refers to) is invalid. Without
 ``--once`` the scheduler runs until Ctrl-C, printing alerts as they are found.
 
+Like the bot, ``watch`` is one poller per database: on SQLite the file's instance lock refuses
+it while a bot runs on the file; on PostgreSQL ``--once`` holds the poller lease while it polls
+and refuses (``PollerBusy``) when a running process holds it, and ``watch`` without ``--once``
+takes its turn as the poller like any process — it stands by while another one polls.
+
 Operator extras: ``--status`` prints every source's health (last success, last error,
 failures, paused) and ``--resume ID`` un-pauses a source.
 """
@@ -68,8 +73,8 @@ async def _watch(args: argparse.Namespace, settings: Settings) -> int:
         sources_path=args.sources,
         lock=not operator_only,
     ) as app:
-        watcher = app.watcher
-        assert watcher is not None  # open_app(watch=True) always builds it
+        watcher, poller = app.watcher, app.poller
+        assert watcher is not None and poller is not None  # open_app(watch=True) builds them
         if args.resume:
             done = await source_store.resume(app.db, args.resume)
             print(f"Resumed {args.resume}." if done else f"{args.resume} was not paused.")
@@ -79,7 +84,7 @@ async def _watch(args: argparse.Namespace, settings: Settings) -> int:
             return ExitCode.OK
         show = _printer(args.json)
         if args.once:
-            for alert in await watcher.poll_once():
+            for alert in await poller.once():
                 show(alert)
             await _summary(app.db, watcher)
         else:
@@ -88,7 +93,7 @@ async def _watch(args: argparse.Namespace, settings: Settings) -> int:
                 f"Watching {len(await watcher.sources())} sources; Ctrl-C to stop.",
                 file=sys.stderr,
             )
-            await watcher.run()
+            await poller.run()
     return ExitCode.OK
 
 

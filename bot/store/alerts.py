@@ -40,6 +40,12 @@ class OutboxRow:
     nonce: str
     attempts: int
     first_try_at: str | None = None
+    # The language chosen for its channel (``/alerts subscribe … language``), else for its
+    # server (``/config language``), read with the row; None: the server's Discord setting.
+    language: str | None = None
+    # The server's language in Discord's settings, as the process running its shard recorded it
+    # (``guild_config.remember_locales``): for a server this process does not see.
+    discord_locale: str | None = None
 
     @property
     def marker(self) -> str:
@@ -259,57 +265,159 @@ async def recent_alerts(db: Database, limit: int = 20) -> list[Alert]:
 
 
 # -- outbox ----------------------------------------------------------------------------------
+#
+# Any process may deliver any row (sending is REST; no gateway needed). A process CLAIMS the rows
+# it is about to send (``claim_due``): ``claimed_by`` is its name, ``claimed_until`` the end of
+# the claim by the database's clock. The claim skips rows another transaction is claiming at
+# that moment (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and rows whose claim has not expired,
+# so two processes never take the same row at once; a process that dies holding claims leaves
+# them to expire, and another process then takes those rows again — with the same nonce, so a
+# message the dead process got through is returned by Discord, not posted twice.
+
+OUTBOX_COLUMNS = (
+    "id, alert_id, notice_id, digest_id, guild_id, channel_id, mention_role_id, nonce, attempts, "
+    "first_try_at, COALESCE("
+    "(SELECT language FROM subscription s WHERE s.channel_id = outbox.channel_id), "
+    "(SELECT language FROM guild_config g WHERE g.guild_id = outbox.guild_id)) AS language, "
+    "(SELECT locale FROM guild_locale l WHERE l.guild_id = outbox.guild_id) AS discord_locale"
+)
 
 
 async def due(db: Database, *, limit: int = 100) -> list[OutboxRow]:
-    """Pending rows whose time has come, oldest first."""
+    """Pending rows whose time has come, oldest first, claimed or not (a read-only look)."""
     rows = await db.fetchall(
-        "SELECT id, alert_id, notice_id, digest_id, guild_id, channel_id, mention_role_id, nonce, "
-        "attempts, first_try_at "
+        f"SELECT {OUTBOX_COLUMNS} "
         "FROM outbox WHERE status = 'pending' AND next_try_at <= ? ORDER BY id LIMIT ?",
         (clock.now_iso(), limit),
     )
     return [OutboxRow(**dict(r)) for r in rows]
 
 
-async def next_due_at(db: Database) -> str | None:
-    row = await db.fetchone("SELECT min(next_try_at) AS t FROM outbox WHERE status = 'pending'")
-    return row["t"] if row else None
+async def claim_due(db: Database, holder: str, *, limit: int, seconds: float) -> list[OutboxRow]:
+    """Claim up to ``limit`` pending rows that are due and unclaimed (or whose claim expired)
+    for ``seconds``; return them oldest first.
 
-
-async def mark_trying(db: Database, row_id: int) -> None:
-    """Record the first time a row is handed to Discord, before the send."""
+    A claimed row counts as tried from now (``first_try_at``, kept if it was tried before):
+    it is about to be handed to Discord, and recording that for the whole batch here costs no
+    write per message. A row whose claim lapses unsent thus looks tried; once the nonce window
+    has passed, its next sender looks in the channel first — a read, never a duplicate."""
+    now = db.dialect.epoch_now
+    stamp = clock.now_iso()
     async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE outbox SET first_try_at = ? WHERE id = ? AND first_try_at IS NULL",
-            (clock.now_iso(), row_id),
+        rows = await conn.fetchall(
+            f"UPDATE outbox SET claimed_by = ?, claimed_until = {now} + ?, "
+            "first_try_at = COALESCE(first_try_at, ?) WHERE id IN ("
+            "SELECT id FROM outbox WHERE status = 'pending' AND next_try_at <= ? "
+            f"AND (claimed_until IS NULL OR claimed_until < {now}) "
+            f"ORDER BY id LIMIT ?{db.dialect.skip_locked}) RETURNING {OUTBOX_COLUMNS}",
+            (holder, seconds, stamp, stamp, limit),
         )
+    return sorted((OutboxRow(**dict(r)) for r in rows), key=lambda r: r.id)
+
+
+async def release_claims(db: Database, holder: str, row_ids: list[int] | None = None) -> int:
+    """Hand back claimed rows not delivered (all of ``holder``'s, or these): a process that
+    stops cleanly lets the others take them at once instead of after the claim expires."""
+    async with db.transaction() as conn:
+        if row_ids is None:
+            return await conn.execute(
+                "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL "
+                "WHERE claimed_by = ? AND status = 'pending'",
+                (holder,),
+            )
+        marks = ", ".join("?" for _ in row_ids)
+        return await conn.execute(
+            "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL "
+            f"WHERE claimed_by = ? AND id IN ({marks})",
+            (holder, *row_ids),
+        )
+
+
+async def forget_claims(db: Database) -> int:
+    """Drop every claim: only for a process that knows it is the only one delivering (it holds
+    the SQLite file's instance lock), so any claim left is a dead process's."""
+    async with db.transaction() as conn:
+        return await conn.execute(
+            "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL "
+            "WHERE claimed_by IS NOT NULL AND status = 'pending'"
+        )
+
+
+async def next_due_in(db: Database) -> float | None:
+    """Seconds until a pending row may be claimed (0 or less: now); None without one.
+
+    A row claimed by another process counts from the end of its claim."""
+    free = await db.fetchval(
+        "SELECT min(next_try_at) FROM outbox WHERE status = 'pending' "
+        f"AND (claimed_until IS NULL OR claimed_until < {db.dialect.epoch_now})"
+    )
+    claimed = await db.fetchval(
+        f"SELECT min(claimed_until) - {db.dialect.epoch_now} FROM outbox "
+        f"WHERE status = 'pending' AND claimed_until >= {db.dialect.epoch_now}"
+    )
+    waits = [float(claimed)] if claimed is not None else []
+    if free is not None:
+        parsed = clock.parse(free)
+        assert parsed is not None
+        waits.append((parsed - clock.now()).total_seconds())
+    return min(waits) if waits else None
+
+
+# A row is marked sent whoever holds its claim: Discord accepted the message, and that is a fact
+# to record. Retries and failures only apply to a row the caller still holds (a process whose
+# claim expired must not reschedule or fail a row another process has taken since).
+_UNCLAIM = "claimed_by = NULL, claimed_until = NULL"
 
 
 async def mark_sent(db: Database, row_id: int, message_id: int) -> None:
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE outbox SET status = 'sent', message_id = ?, done_at = ?, "
-            "attempts = attempts + 1, last_error = NULL WHERE id = ?",
+            f"attempts = attempts + 1, last_error = NULL, {_UNCLAIM} "
+            "WHERE id = ? AND status = 'pending'",
             (message_id, clock.now_iso(), row_id),
         )
 
 
-async def mark_retry(db: Database, row_id: int, error: str, delay: float) -> None:
+async def mark_sent_many(db: Database, sent: list[tuple[int, int]]) -> None:
+    """``mark_sent`` for several (row id, message id) at once, in one transaction."""
+    if not sent:
+        return
+    now = clock.now_iso()
     async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try_at = ? "
-            "WHERE id = ?",
-            (error, clock.later_iso(delay), row_id),
+        await conn.executemany(
+            "UPDATE outbox SET status = 'sent', message_id = ?, done_at = ?, "
+            f"attempts = attempts + 1, last_error = NULL, {_UNCLAIM} "
+            "WHERE id = ? AND status = 'pending'",
+            [(message_id, now, row_id) for row_id, message_id in sent],
         )
 
 
-async def mark_failed(db: Database, row_id: int, error: str) -> None:
+def _held(holder: str | None) -> tuple[str, tuple[str, ...]]:
+    if holder is None:
+        return "", ()
+    return " AND claimed_by = ?", (holder,)
+
+
+async def mark_retry(
+    db: Database, row_id: int, error: str, delay: float, *, holder: str | None = None
+) -> None:
+    held, params = _held(holder)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try_at = ?, "
+            f"{_UNCLAIM} WHERE id = ? AND status = 'pending'{held}",
+            (error, clock.later_iso(delay), row_id, *params),
+        )
+
+
+async def mark_failed(db: Database, row_id: int, error: str, *, holder: str | None = None) -> None:
+    held, params = _held(holder)
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, "
-            "done_at = ? WHERE id = ?",
-            (error, clock.now_iso(), row_id),
+            f"done_at = ?, {_UNCLAIM} WHERE id = ? AND status = 'pending'{held}",
+            (error, clock.now_iso(), row_id, *params),
         )
 
 
@@ -317,7 +425,7 @@ async def fail_channel(db: Database, channel_id: int, reason: str) -> int:
     """Discord refuses this channel for good: fail its pending rows and stop queueing for it."""
     async with db.transaction() as conn:
         failed = await conn.execute(
-            "UPDATE outbox SET status = 'failed', last_error = ?, done_at = ? "
+            f"UPDATE outbox SET status = 'failed', last_error = ?, done_at = ?, {_UNCLAIM} "
             "WHERE channel_id = ? AND status = 'pending'",
             (reason, clock.now_iso(), channel_id),
         )

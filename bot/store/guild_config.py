@@ -7,6 +7,25 @@ from bot.store import clock
 from bot.store.db import Connection, Database
 
 
+async def remember_locales(db: Database, locales: dict[int, str]) -> None:
+    """Record servers' languages in Discord's settings (``guild_id -> preferred locale``), as
+    the process running their shard sees them, for the processes that deliver to them."""
+    if not locales:
+        return
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO guild_locale (guild_id, locale) VALUES (?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET locale = excluded.locale",
+            sorted(locales.items()),
+        )
+
+
+async def discord_locale(db: Database, guild_id: int) -> str | None:
+    """The server's language in Discord's settings as last recorded (``remember_locales``)."""
+    row = await db.fetchone("SELECT locale FROM guild_locale WHERE guild_id = ?", (guild_id,))
+    return row["locale"] if row else None
+
+
 async def mod_role(db: Database, guild_id: int) -> int | None:
     row = await db.fetchone("SELECT mod_role_id FROM guild_config WHERE guild_id = ?", (guild_id,))
     return row["mod_role_id"] if row else None

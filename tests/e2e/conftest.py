@@ -75,8 +75,17 @@ def bot_log() -> Iterator[LogWatch]:
 
 
 @pytest.fixture
-async def emulator(bot_log: LogWatch) -> AsyncIterator[DiscordEmulator]:
-    emu = DiscordEmulator()
+def emulator_options() -> dict[str, Any]:
+    """Keyword arguments for the test's ``DiscordEmulator``; a module overrides this fixture
+    for another setup (``{"shard_count": 2}``)."""
+    return {}
+
+
+@pytest.fixture
+async def emulator(
+    bot_log: LogWatch, emulator_options: dict[str, Any]
+) -> AsyncIterator[DiscordEmulator]:
+    emu = DiscordEmulator(**emulator_options)
     await emu.start()
     try:
         with pointed_at(emu):

@@ -130,7 +130,12 @@ class BotRunner:
             if self.task in done:
                 self.task.result()  # re-raise why the connection ended
             raise EmulatorTimeout(f"bot was not ready after {timeout}s")
-        await self.emu.wait_ready(timeout)
+        shard_ids = getattr(bot, "shard_ids", None)  # an AutoShardedBot running some shards
+        if shard_ids:
+            for shard in shard_ids:
+                await self.emu.wait_ready(timeout, shard=shard)
+        else:
+            await self.emu.wait_ready(timeout)
         return bot
 
     async def stop(self) -> None:
@@ -247,11 +252,13 @@ class ChildBot:
         except TimeoutError:
             raise EmulatorTimeout(f"still running after {timeout}s: {self.describe()}") from None
 
-    async def wait_ready(self, emu: DiscordEmulator, timeout: float = 30.0) -> None:
-        """Until the emulator has sent READY and the GUILD_CREATEs; fails at once if the
-        process exits first."""
+    async def wait_ready(
+        self, emu: DiscordEmulator, timeout: float = 30.0, *, shard: int | None = None
+    ) -> None:
+        """Until the emulator has sent READY and the GUILD_CREATEs (on ``shard``, for a child
+        running one shard); fails at once if the process exits first."""
         assert self.proc is not None
-        ready = asyncio.ensure_future(emu.wait_ready(timeout))
+        ready = asyncio.ensure_future(emu.wait_ready(timeout, shard=shard))
         exited = asyncio.ensure_future(self.proc.wait())
         done, _ = await asyncio.wait({ready, exited}, return_when=asyncio.FIRST_COMPLETED)
         if ready not in done:

@@ -458,7 +458,7 @@ async def test_a_message_discord_refuses_with_a_400_is_not_retried_and_the_guild
     assert fault.hits == 1
     assert row["status"] == "failed" and row["attempts"] == 1 and "400" in row["last_error"]
     assert sends_to(emulator, alerts) == [400]
-    [told] = emulator.channel_messages(mod_log)
+    [told] = await emulator.wait_for_messages(mod_log, 1)  # told after the row is failed
     assert told.embeds[0]["title"] == "Fine Print could not post an alert"
     assert any("Discord refused the message" in t for t in bot_log.take())
 

@@ -1,6 +1,6 @@
 """What the alert tests watch: loopback pages and feeds, the sources file that points the bot at
-them, and read-outs of the bot's outbox (in-process through ``app.db``, or straight from the
-SQLite file of a ``python -m bot`` child).
+them, and read-outs of the bot's outbox (in-process through ``app.db``, straight from the
+SQLite file of a ``python -m bot`` child, or from the PostgreSQL database children share).
 
 The pages are served by the ``web`` fixture (``tests.integration``'s ``FakeWeb``: rewrite a
 route between polls with ``web.set(path, body, content_type=...)``).
@@ -13,6 +13,8 @@ import re
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+from bot.store.db import Database, is_postgres_url
 
 from tests.integration.conftest import FakeWeb, rss
 
@@ -85,15 +87,55 @@ def watching(tmp_path: Path, *sources: dict[str, Any]) -> dict[str, str]:
 
 
 class Outbox:
-    """The bot's database as the tests read it: an in-process ``App`` database or a file."""
+    """The bot's database as the tests read it: an in-process ``App`` database, a child's SQLite
+    file, or (a ``postgresql://`` URL) the PostgreSQL database child processes share — opened
+    on first use, closed by ``close()`` or ``async with``."""
 
     def __init__(self, source: Any) -> None:
-        self.source = source  # bot.store.db.Database, or the path of a child's database
+        self.source = source  # bot.store.db.Database, a database file, or a PostgreSQL URL
+        self._pg: Database | None = None
+
+    async def __aenter__(self) -> Outbox:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._pg is not None:
+            await self._pg.close()
+            self._pg = None
+
+    async def _database(self) -> Database | None:
+        if isinstance(self.source, str) and is_postgres_url(self.source):
+            if self._pg is None:
+                self._pg = await Database(self.source).connect(migrate=False)
+            return self._pg
+        if isinstance(self.source, str | Path):
+            return None
+        db: Database = self.source
+        return db
 
     async def query(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
-        if isinstance(self.source, str | Path):
+        db = await self._database()
+        if db is None:
             return _read_file(Path(self.source), sql, params)
-        return [dict(r) for r in await self.source.fetchall(sql, params)]
+        try:
+            return [dict(r) for r in await db.fetchall(sql, params)]
+        except Exception as exc:
+            if "does not exist" in str(exc):  # a child has not created the tables yet
+                return []
+            raise
+
+    async def execute(self, sql: str, params: tuple = ()) -> None:
+        """A write a test makes behind the bot's back (e.g. making a source due now)."""
+        db = await self._database()
+        if db is None:
+            with contextlib.closing(sqlite3.connect(self.source, timeout=5)) as conn, conn:
+                conn.execute(sql, params)
+            return
+        async with db.transaction() as conn:
+            await conn.execute(sql, params)
 
     async def rows(self) -> list[dict[str, Any]]:
         return await self.query("SELECT * FROM outbox ORDER BY id")

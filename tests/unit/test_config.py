@@ -63,3 +63,52 @@ def test_config_file_unknown_key(tmp_path: Path) -> None:
     cfg.write_text('databse = "x.db"\n')
     with pytest.raises(ConfigError, match="unknown key 'databse'"):
         load_settings({"FINEPRINT_CONFIG": str(cfg)})
+
+
+PG = "postgresql://fineprint@/fineprint?host=/run/postgresql"
+
+
+@pytest.mark.parametrize(
+    ("value", "ids", "count"),
+    [("0-3/8", (0, 1, 2, 3), 8), ("2/8", (2,), 8), ("0-0/2", (0,), 2), ("0-1/2", (0, 1), 2)],
+)
+def test_shards_name_this_process_s_range(value: str, ids: tuple[int, ...], count: int) -> None:
+    s = load_settings({"FINEPRINT_DB": PG, "FINEPRINT_SHARDS": value})
+    assert s.shards is not None and s.shards.ids == ids and s.shards.count == count
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("0-3", "expected FIRST-LAST/COUNT such as 0-3/8"),
+        ("three/8", "expected FIRST-LAST/COUNT"),
+        ("0-8/8", "shard 8 does not exist; the 8 shards are numbered 0 to 7"),
+        ("3-1/8", "the first shard is after the last"),
+        ("0/0", "the shard count must be at least 1"),
+    ],
+)
+def test_a_malformed_shard_range_says_what_is_wrong(value: str, says: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings({"FINEPRINT_DB": PG, "FINEPRINT_SHARDS": value})
+    assert err.value.setting == "FINEPRINT_SHARDS" and says in str(err.value)
+
+
+def test_part_of_the_shards_on_a_sqlite_file_is_refused(tmp_path: Path) -> None:
+    """The other shards' processes could not share a SQLite file: say so at start."""
+    db = str(tmp_path / "x.db")
+    with pytest.raises(ConfigError) as err:
+        load_settings({"FINEPRINT_DB": db, "FINEPRINT_SHARDS": "0-0/2"})
+    assert "PostgreSQL" in str(err.value)
+    every = load_settings({"FINEPRINT_DB": db, "FINEPRINT_SHARDS": "0-1/2"})
+    assert every.shards is not None and every.shards.ids == (0, 1)
+
+
+def test_lease_and_global_rate_have_defaults_and_bounds(tmp_path: Path) -> None:
+    s = load_settings({"FINEPRINT_DB": str(tmp_path / "x.db")})
+    assert (s.lease, s.global_rate, s.shards) == (20.0, 50.0, None)
+    tuned = load_settings({"FINEPRINT_LEASE": "5", "FINEPRINT_GLOBAL_RATE": "500"})
+    assert (tuned.lease, tuned.global_rate) == (5.0, 500.0)
+    for setting, value in (("FINEPRINT_LEASE", "0"), ("FINEPRINT_GLOBAL_RATE", "fast")):
+        with pytest.raises(ConfigError) as err:
+            load_settings({setting: value})
+        assert err.value.setting == setting

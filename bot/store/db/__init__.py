@@ -10,7 +10,8 @@
 - Rows are mappings: ``row["column"]``, ``dict(row)`` (and ``row[0]``) on both backends.
 - SQL both dialects accept: ``INSERT … ON CONFLICT … DO NOTHING`` / ``DO UPDATE``,
   ``RETURNING``, ``IS NOT DISTINCT FROM``, derived tables with an alias. Where the dialects truly
-  differ, ``Dialect`` names the piece (``string_agg``, ``skip_locked``).
+  differ, ``Dialect`` names the piece (``string_agg``, ``skip_locked``, ``epoch_now``: the
+  database's clock, which leases shared by several processes are timed with).
 
 Transactions keep one meaning on both: ``db.transaction()`` is all-or-nothing (commit on success,
 roll back on any exception), and store helpers take an optional connection so several of them

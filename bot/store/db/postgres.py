@@ -223,6 +223,11 @@ class PostgresDatabase(Database):
         async with self._connected_pool().acquire() as raw, raw.transaction():
             yield PostgresConnection(raw)
 
+    async def write_one(self, sql: str, params: Params = ()) -> Row | None:
+        """One statement in autocommit: its own transaction, one round trip."""
+        row: Row | None = await self._connected_pool().fetchrow(numbered(sql), *params)
+        return row
+
     async def schema_version(self) -> int:
         async with self._connected_pool().acquire() as raw:
             return await _schema_version(raw)

@@ -33,7 +33,7 @@ from aiohttp import web
 
 from .acting import Acting
 from .commands import Commands
-from .faults import Fault, Faults, Hold
+from .faults import Fault, Faults, GlobalLimit, Hold
 from .gateway import Gateway, GatewayConnection
 from .interactions import Interactions
 from .messages import Messages
@@ -92,12 +92,14 @@ class DiscordEmulator:
         callback_deadline: float | None = 3.0,
         privileged_intents: int = Intent.PRIVILEGED,
         nonce_window: float = 300.0,
+        shard_count: int = 1,
     ) -> None:
         state = self._state = State(bot_name=bot_name, token=token)
         self._gateway = Gateway(
             state,
             heartbeat_interval_ms=heartbeat_interval_ms,
             privileged_intents=privileged_intents,
+            shard_count=shard_count,
         )
         self._world = World(state, self._gateway)
         self._faults = Faults(state)
@@ -237,6 +239,8 @@ class DiscordEmulator:
     # ------------------------------------------------------------------ faults.py
 
     fail = _calls("_faults", Faults.fail)
+    global_rate_limit = _calls("_faults", Faults.global_rate_limit)
+    global_limit = _Via[GlobalLimit | None]("_faults")
     clear_faults = _calls("_faults", Faults.clear_faults)
     hold = _calls("_faults", Faults.hold)
     faults = _Via[list[Fault]]("_faults")
@@ -258,3 +262,6 @@ class DiscordEmulator:
     replayed_events = _Via[int]("_gateway")
     heartbeats = _Via[int]("_gateway")
     presence = _Via[dict[str, Any] | None]("_gateway")
+    shard_count = _Via[int]("_gateway")
+    shard_of = _calls("_gateway", Gateway.shard_of)
+    live_shards = _Via[list[int]]("_gateway")

@@ -1,10 +1,12 @@
 """Fault injection: make Discord fail or stall on purpose, the way it does in production.
 
-``emu.fail(...)`` answers matching requests with a 429 (with Discord's real body and headers) or
-any other status; ``emu.hold(...)`` keeps matching requests waiting until the test releases them,
-for crashes at the worst moment. The REST pipeline asks :meth:`Faults.intercept` about every
-request before routing it, so a new kind of fault (a global rate limit, a slow route...) is a
-change to this module only. Gateway faults (a dropped connection, op 7) live in ``gateway.py``.
+``emu.fail(...)`` answers matching requests with a 429 (with Discord's real body and headers)
+or any other status; ``emu.hold(...)`` keeps matching requests waiting until the test releases
+them, for crashes at the worst moment; ``emu.global_rate_limit(per_second)`` enforces Discord's
+global limit on the bot's requests, whichever process sends them. The REST pipeline asks
+:meth:`Faults.intercept` about every request before routing it, so a new kind of fault (a slow
+route...) is a change to this module only. Gateway faults (a dropped connection, op 7) live in
+``gateway.py``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import asyncio
 import math
 import re
 import time
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -95,6 +98,47 @@ class Hold:
         self._waiting = [(r, g) for r, g in self._waiting if not g.done()]
 
 
+# Discord exempts interaction responses (callbacks, follow-ups through the interaction webhook)
+# from the global limit.
+GLOBAL_EXEMPT = re.compile(r"/(interactions|webhooks)/.*")
+
+
+@dataclass
+class GlobalLimit:
+    """Discord's global rate limit, strictly: at most ``per_second`` of the bot's requests in
+    any one-second window (``window``); the one over it is answered 429 with
+    ``"global": true`` and the ``retry_after`` until a slot frees. Counts what it let through
+    (``accepted``, with the times in ``stamps``) and what it refused (``limited``)."""
+
+    per_second: int
+    window: float = 1.0
+    accepted: int = 0
+    limited: int = 0
+    stamps: list[float] = field(default_factory=list)  # monotonic time of each accepted request
+    _recent: deque[float] = field(default_factory=deque)
+
+    def admit(self, now: float) -> float | None:
+        """None: let it through (counted); else the seconds to wait."""
+        while self._recent and self._recent[0] <= now - self.window:
+            self._recent.popleft()
+        if len(self._recent) >= self.per_second:
+            self.limited += 1
+            return self._recent[0] + self.window - now
+        self._recent.append(now)
+        self.stamps.append(now)
+        self.accepted += 1
+        return None
+
+    def busiest_window(self) -> int:
+        """The most requests it let through in any one window (never above ``per_second``)."""
+        best, start = 0, 0
+        for end, stamp in enumerate(self.stamps):
+            while self.stamps[start] <= stamp - self.window:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
+
+
 class Faults:
     """The faults and holds a test set up, consulted for every REST request."""
 
@@ -102,6 +146,14 @@ class Faults:
         self.state = state
         self.faults: list[Fault] = []
         self.holds: list[Hold] = []
+        self.global_limit: GlobalLimit | None = None
+
+    def global_rate_limit(self, per_second: int, *, window: float = 1.0) -> GlobalLimit:
+        """Enforce Discord's global limit from now on: ``per_second`` requests of the bot in any
+        one-second window, interaction responses exempt (a scaled-down limit keeps a fan-out
+        benchmark short). Returns the limiter, which counts what it let through and refused."""
+        self.global_limit = GlobalLimit(per_second, window)
+        return self.global_limit
 
     def fail(
         self,
@@ -166,6 +218,13 @@ class Faults:
         for fault in self.faults:
             if fault.matches(method, path):
                 record.fault = True
+                return self._fault_response(fault, f"{method} {path}")
+        limit = self.global_limit
+        if limit is not None and not GLOBAL_EXEMPT.fullmatch(path):
+            wait = limit.admit(time.monotonic())
+            if wait is not None:
+                record.fault = True
+                fault = Fault(method, re.compile(".*"), 429, wait, None, None, None, True)
                 return self._fault_response(fault, f"{method} {path}")
         return None
 

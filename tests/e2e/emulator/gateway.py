@@ -7,10 +7,16 @@ history for replay.
 
 Every other part announces changes through :class:`Gateway` (``dispatch``, ``dispatch_gated``,
 ``dispatch_message``), and only this module looks at the session and its intents: what a client
-with these intents receives (message content, GUILD_CREATE members) is decided here. Running
-several shards would therefore change this module only: one session per shard, READY and
-GUILD_CREATE for the shard's own guilds (``(guild_id >> 22) % shard_count``), each dispatch
-routed by the guild in its payload, and ``/gateway/bot`` (served here) reporting the count.
+with these intents receives (message content, GUILD_CREATE members) is decided here.
+
+**Shards.** A client may IDENTIFY with ``"shard": [id, count]``; every such connection is a
+session of its own (a second IDENTIFY for the same shard replaces it), which may live in another
+process. A session receives READY and GUILD_CREATE for its own guilds only — Discord's rule,
+``(guild_id >> 22) % count == id`` — and each event is routed by the guild in its payload (an
+event without a guild goes to shard 0, as DMs do). A client without ``shard`` gets every guild.
+``/gateway/bot`` reports ``shard_count`` (``DiscordEmulator(shard_count=2)``), the count
+``AutoShardedBot`` uses when it is not given one. ``wait_ready(shard=k)`` waits for one shard;
+``wait_ready()`` for every guild to be on a live session.
 """
 
 from __future__ import annotations
@@ -76,21 +82,49 @@ class _Conn:
 class _Session:
     id: str
     intents: int
+    shard_id: int = 0
+    shard_count: int = 1
     seq: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
     conn: _Conn | None = None
     resumable: bool = True
+    live: bool = False  # READY (or RESUMED) sent on a connection that is still open
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether events of this guild go to this session (no guild: shard 0's)."""
+        if guild_id is None:
+            return self.shard_id == 0
+        return (guild_id >> 22) % self.shard_count == self.shard_id
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Discord's rule: which of ``shard_count`` shards a guild's events go to."""
+    return (guild_id >> 22) % shard_count
+
+
+def _event_guild(event: str, data: dict[str, Any]) -> int | None:
+    """The guild an event is about, which decides its shard."""
+    if event.startswith("GUILD_") and "guild_id" not in data and "id" in data:
+        return int(data["id"])  # GUILD_CREATE / UPDATE / DELETE carry the guild itself
+    raw = data.get("guild_id")
+    return int(raw) if raw else None
 
 
 class Gateway:
     """The bot's gateway session(s) and connections, and the bookkeeping tests assert on."""
 
     def __init__(
-        self, state: State, *, heartbeat_interval_ms: int, privileged_intents: int
+        self,
+        state: State,
+        *,
+        heartbeat_interval_ms: int,
+        privileged_intents: int,
+        shard_count: int = 1,
     ) -> None:
         self.state = state
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.privileged_intents = privileged_intents
+        self.shard_count = shard_count  # what /gateway/bot recommends
         self.gateway_connections: list[GatewayConnection] = []
         self.identify_payloads: list[dict[str, Any]] = []
         self.identify_count = 0
@@ -99,9 +133,8 @@ class Gateway:
         self.replayed_events = 0
         self.heartbeats = 0
         self.presence: dict[str, Any] | None = None
-        self._session: _Session | None = None
+        self._sessions: dict[int, _Session] = {}  # by shard id
         self._conns: list[_Conn] = []
-        self._live = False
 
     def routes(self) -> list[Route]:
         return [
@@ -115,7 +148,7 @@ class Gateway:
     def _r_gateway_bot(self, req: RecordedRequest) -> dict[str, Any]:
         return {
             "url": self.state.gateway_url.rstrip("/"),
-            "shards": 1,
+            "shards": self.shard_count,
             "session_start_limit": {
                 "total": 1000,
                 "remaining": 999,
@@ -129,30 +162,56 @@ class Gateway:
     @property
     def has_session(self) -> bool:
         """Whether the bot has identified, so world changes must be announced."""
-        return self._session is not None
+        return bool(self._sessions)
 
-    def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send any gateway event (raw) to the bot."""
-        session = self._session
-        if session is None:
-            raise EmulatorError(f"cannot dispatch {event}: the bot has no gateway session")
+    def shard_of(self, guild: Guild | int) -> int:
+        """The shard (of ``shard_count``) whose session receives this guild's events."""
+        return shard_of(guild if isinstance(guild, int) else guild.id, self.shard_count)
+
+    @property
+    def live_shards(self) -> list[int]:
+        """Shard ids with a live session now."""
+        return sorted(k for k, s in self._sessions.items() if s.live)
+
+    def _emit(self, session: _Session, event: str, data: dict[str, Any]) -> None:
         session.seq += 1
         frame = {"op": 0, "t": event, "s": session.seq, "d": data}
         session.history.append(frame)
         if session.conn is not None:
             session.conn.send(frame)
 
+    def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send any gateway event (raw) to the bot: to the session of the event's shard."""
+        if not self._sessions:
+            raise EmulatorError(f"cannot dispatch {event}: the bot has no gateway session")
+        guild_id = _event_guild(event, data)
+        targets = [s for s in self._sessions.values() if s.owns(guild_id)]
+        if not targets and event == "INTERACTION_CREATE":
+            # A world change reaches a shard that connects later in its READY; a user's
+            # command to a shard nobody runs would just be lost: say so.
+            raise EmulatorError(
+                f"no gateway session runs the shard of guild {guild_id}; connected shards: "
+                f"{sorted(self._sessions)}"
+            )
+        for session in targets:
+            self._emit(session, event, data)
+
     def dispatch_gated(self, event: str, data: dict[str, Any], intent: int) -> None:
-        """Dispatch only if the session asked for ``intent``."""
-        if self._session is not None and self._session.intents & intent:
-            self.dispatch(event, data)
+        """Dispatch only to sessions that asked for ``intent``."""
+        guild_id = _event_guild(event, data)
+        for session in self._sessions.values():
+            if session.intents & intent and session.owns(guild_id):
+                self._emit(session, event, data)
 
     def dispatch_message(self, event: str, message: Message, channel: Channel) -> None:
         """MESSAGE_CREATE/UPDATE as the bot's intents allow (content needs MESSAGE_CONTENT)."""
-        if self._session is None:
-            return
-        payload = message.payload()
         intent = Intent.DIRECT_MESSAGES if channel.type == 1 else Intent.GUILD_MESSAGES
+        session = next(
+            (s for s in self._sessions.values() if s.owns(channel.guild_id or None)), None
+        )
+        if session is None or not session.intents & intent:
+            return  # nobody gets it: no payload to build (a fan-out posts thousands)
+        payload = message.payload()
         if channel.guild_id:
             payload["guild_id"] = str(channel.guild_id)
             guild = self.state.guilds_by_id.get(channel.guild_id)
@@ -164,13 +223,15 @@ class Gateway:
             message.author_id != self.state.bot_user.id
             and channel.type != 1
             and not mentioned
-            and not self._session.intents & Intent.MESSAGE_CONTENT
+            and not session.intents & Intent.MESSAGE_CONTENT
         ):
             payload.update(content="", embeds=[], attachments=[], components=[])
         self.dispatch_gated(event, payload, intent)
 
-    def guild_create_payload(self, guild: Guild) -> dict[str, Any]:
-        intents = self._session.intents if self._session else 0
+    def guild_create_payload(self, guild: Guild, session: _Session | None = None) -> dict[str, Any]:
+        if session is None:
+            session = next((s for s in self._sessions.values() if s.owns(guild.id)), None)
+        intents = session.intents if session else 0
         if intents & Intent.GUILD_PRESENCES:
             members = list(guild.members.values())
         else:  # Discord sends only the bot itself (and voice users) without GUILD_PRESENCES
@@ -194,31 +255,57 @@ class Gateway:
 
     # ------------------------------------------------------------------ test controls
 
-    async def wait_ready(self, timeout: float = 10.0) -> None:
-        """Wait until the bot has identified (READY + GUILD_CREATEs sent) or resumed."""
-        await self.state.wait_until(
-            lambda: self._live, timeout, "the bot to connect to the gateway"
-        )
+    async def wait_ready(self, timeout: float = 10.0, *, shard: int | None = None) -> None:
+        """Wait until the bot has identified (READY + GUILD_CREATEs sent) or resumed: on shard
+        ``shard``, or (``None``) on sessions that together cover every guild."""
 
-    async def drop_gateway(self, code: int = 4000, *, invalidate: bool = False) -> None:
-        """Close the bot's websocket. It reconnects and RESUMEs; with ``invalidate=True`` the
-        session is forgotten, so the RESUME gets op 9 INVALID_SESSION and the bot re-IDENTIFYs."""
-        session = self._session
+        def ready() -> bool:
+            live = [s for s in self._sessions.values() if s.live]
+            if shard is not None:
+                return any(s.shard_id == shard for s in live)
+            if not live:
+                return False
+            return all(any(s.owns(g) for s in live) for g in self.state.guilds_by_id)
+
+        what = "the bot to connect to the gateway"
+        if shard is not None:
+            what += f" on shard {shard}"
+        await self.state.wait_until(ready, timeout, what)
+
+    def _session_for(self, shard: int | None) -> _Session:
+        if shard is not None:
+            session = self._sessions.get(shard)
+        else:
+            session = next(
+                (s for _, s in sorted(self._sessions.items()) if s.conn is not None), None
+            )
         if session is None or session.conn is None:
-            raise EmulatorError("no live gateway connection to drop")
+            raise EmulatorError(
+                "no live gateway connection" + (f" on shard {shard}" if shard is not None else "")
+            )
+        return session
+
+    async def drop_gateway(
+        self, code: int = 4000, *, invalidate: bool = False, shard: int | None = None
+    ) -> None:
+        """Close the bot's websocket (``shard``'s, or the first live one). It reconnects and
+        RESUMEs; with ``invalidate=True`` the session is forgotten, so the RESUME gets op 9
+        INVALID_SESSION and the bot re-IDENTIFYs."""
+        session = self._session_for(shard)
         conn = session.conn
+        assert conn is not None
         session.conn = None
+        session.live = False
         if invalidate:
             session.resumable = False
-        self._live = False
         conn.record.close_code = code
         await conn.close(code, "emulator: connection dropped")
 
-    def send_reconnect(self) -> None:
+    def send_reconnect(self, *, shard: int | None = None) -> None:
         """Op 7 RECONNECT: Discord asks the client to reconnect and resume."""
-        if self._session is None or self._session.conn is None:
-            raise EmulatorError("no live gateway connection")
-        self._session.conn.send({"op": 7, "d": None})
+        session = self._session_for(shard)
+        assert session.conn is not None
+        session.conn.send({"op": 7, "d": None})
 
     async def close_all(self) -> None:
         """At shutdown: close every websocket and stop its writer."""
@@ -252,9 +339,10 @@ class Gateway:
             conn.queue.put_nowait(None)
             if record.close_code is None:
                 record.close_code = ws.close_code
-            if self._session is not None and self._session.conn is conn:
-                self._session.conn = None
-                self._live = False
+            session = conn.session
+            if session is not None and session.conn is conn:
+                session.conn = None
+                session.live = False
             self.state.notify()
         return ws
 
@@ -295,20 +383,29 @@ class Gateway:
         if intents & Intent.PRIVILEGED & ~self.privileged_intents:
             self._close_later(conn, 4014, "Disallowed intent(s).")
             return
-        old = self._session
+        shard = data.get("shard") or [0, 1]
+        try:
+            shard_id, shard_count = int(shard[0]), int(shard[1])
+        except (TypeError, ValueError, IndexError):
+            shard_id, shard_count = -1, 0
+        if not 0 <= shard_id < shard_count:
+            self._close_later(conn, 4010, "Invalid shard.")
+            return
+        old = self._sessions.get(shard_id)
         if old is not None and old.conn is not None and old.conn is not conn:
             self._close_later(old.conn, 4009, "Session replaced")
-        session = _Session(secrets.token_hex(16), intents)
-        self._session = session
+        session = _Session(secrets.token_hex(16), intents, shard_id, shard_count)
+        self._sessions[shard_id] = session
         session.conn = conn
         conn.session = session
         conn.record.kind = "identify"
         self.identify_count += 1
         self.identify_payloads.append(data)
+        guilds = [g for g in state.guilds_by_id.values() if session.owns(g.id)]
         ready: dict[str, Any] = {
             "v": API_VERSION,
             "user": {**state.bot_user.payload(), "verified": True, "mfa_enabled": False},
-            "guilds": [{"id": str(g), "unavailable": True} for g in state.guilds_by_id],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": state.resume_gateway_url,
@@ -323,17 +420,17 @@ class Gateway:
         }
         if "shard" in data:
             ready["shard"] = data["shard"]
-        self.dispatch("READY", ready)
-        for guild in state.guilds_by_id.values():
-            self.dispatch("GUILD_CREATE", self.guild_create_payload(guild))
-        self._live = True
+        self._emit(session, "READY", ready)
+        for guild in guilds:
+            self._emit(session, "GUILD_CREATE", self.guild_create_payload(guild, session))
+        session.live = True
 
     def _resume(self, conn: _Conn, data: dict[str, Any]) -> None:
         if data.get("token") != self.state.token:
             self._close_later(conn, 4004, "Authentication failed.")
             return
-        session = self._session
-        if session is None or session.id != data.get("session_id") or not session.resumable:
+        session = next((s for s in self._sessions.values() if s.id == data.get("session_id")), None)
+        if session is None or not session.resumable:
             conn.record.kind = "invalid-session"
             self.invalid_session_count += 1
             conn.send({"op": 9, "d": False})
@@ -349,8 +446,8 @@ class Gateway:
         conn.session = session
         conn.record.kind = "resume"
         self.resume_count += 1
-        self.dispatch("RESUMED", {"_trace": ["discord-emulator"]})
-        self._live = True
+        self._emit(session, "RESUMED", {"_trace": ["discord-emulator"]})
+        session.live = True
 
     def _request_members(self, conn: _Conn, data: dict[str, Any]) -> None:
         guild = self.state.guilds_by_id.get(int(data.get("guild_id", 0)))

@@ -97,9 +97,18 @@ class State:
 
     # ------------------------------------------------------------------ ids, waiting
 
-    def snowflake(self) -> int:
+    def snowflake(self, *, shard: tuple[int, int] | None = None) -> int:
+        """A new, increasing id; with ``shard=(id, count)`` one whose guild would be on that
+        shard (``(snowflake >> 22) % count == id``: the next such millisecond)."""
         value = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
         value = max(value, self._last_snowflake + 1)
+        if shard is not None:
+            shard_id, count = shard
+            ms = value >> 22
+            if value & ((1 << 22) - 1):  # part of this millisecond is taken: the next one
+                ms += 1
+            ms += (shard_id - ms) % count
+            value = ms << 22
         self._last_snowflake = value
         return value
 

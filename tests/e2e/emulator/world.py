@@ -45,9 +45,12 @@ class World:
         bot_permissions: Any = DEFAULT_BOT_PERMISSIONS,
         everyone_permissions: Any = DEFAULT_EVERYONE_PERMISSIONS,
         locale: str = "en-US",
+        shard: int | None = None,
     ) -> Guild:
-        """A guild with @everyone, an owner, the bot (with a managed role) and no channels."""
-        gid = self.state.snowflake()
+        """A guild with @everyone, an owner, the bot (with a managed role) and no channels;
+        with ``shard``, one whose events go to that shard (of the emulator's ``shard_count``)."""
+        where = None if shard is None else (shard, self.gateway.shard_count)
+        gid = self.state.snowflake(shard=where)
         guild = Guild(gid, name, preferred_locale=locale)
         everyone = Role(gid, gid, "@everyone", perm_value(everyone_permissions), position=0)
         guild.roles.append(everyone)
