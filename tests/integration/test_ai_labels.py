@@ -1,10 +1,11 @@
 """Labelled replay: is every labelled AI change flagged, and hardly anything else?
 
 The labels (``tests/data/ai_labels/*.json``: ``train.json`` and ``dev.json``, which the model is
-fitted on, and ``heldout.json`` when the lead adds it) mark steps of Open Terms Archive histories in ``../shared/corpus`` as AI-relevant or
-not; they were made by people who never saw the classifier. Each document's labelled versions
-are replayed through the real watcher path: a ``page`` source served by a loopback web server
-as Markdown, ``poll_once`` after each version (the first one a silent baseline). A step is
+fitted on, and ``heldout.json`` when the lead adds it) mark steps of Open Terms Archive
+histories in ``../shared/corpus`` as AI-relevant or not; they were made by people who never saw
+the classifier. Each document's labelled versions are replayed through the real watcher path: a
+``page`` source served by a loopback web server as Markdown, ``poll_once`` after each version
+(the first one a silent baseline). A step is
 flagged when the poll of its new version judges the change AI-relevant — so everything the
 watcher does counts: extraction, normalisation, the sentence diff and its trivia rules, and
 the fitted relevance model. A change the watcher recognises as one it has already alerted (a
