@@ -1,19 +1,21 @@
 """Latency of `ask` against the shipped database and a synthetic one of 10,000 FAQ entries,
 and what answering in another language costs.
 
-Run: python bench/match.py [--queries 1000] [--entries 10000]
+Run: python bench/match.py [--queries 1000] [--entries 10000] [--clock cpu|wall]
 
-Prints p50/p99 of the full matcher (platform + topic detection, FAQ ranking, clauses and
-opt-outs) next to raw ``rapidfuzz.process.extractOne`` over the very strings the matcher
-searches, in the same run, so the ratio does not depend on the machine. Two raw baselines are
-shown: extractOne with its default scorer (WRatio) on the raw question, and extractOne with the
-scorer the matcher uses (fuzz.ratio) on the preprocessed question — the stricter comparison.
+Prints p50/p99 of the full matcher (reading the question: platform, topic, intent, language;
+the paraphrase search in the understood pair's bucket; clauses, opt-outs and the timeline) next
+to raw ``rapidfuzz.process.extractOne`` over every string the matcher could search, in the same
+run, so the ratio does not depend on the machine. Two raw baselines are shown: extractOne with
+its default scorer (WRatio) on the raw question, and extractOne with the scorer the matcher
+uses (fuzz.ratio) on the question already reduced to its shape (computed before timing) — the
+stricter comparison. The matcher is faster than a scan because FAQ entries are indexed by
+(platform, topic): a question is compared with one pair's phrasings, not all of them.
 
 The language part asks and renders each question's reply (the embed a member gets, fitted to
 Discord's limits) in English and in each of the six other locales, interleaved query by query so
-the machine's drift hits both alike, and prints each locale's extra time over English. Knowledge
-translations are stood in for by a catalog of the same texts (the lookups cost the same), so the
-figure holds once the real ones exist. Target: ≤ 10% extra.
+the machine's drift hits both alike, and prints each locale's extra time over English. Target:
+≤ 10% extra.
 """
 
 from __future__ import annotations
@@ -37,14 +39,14 @@ from bot.i18n.catalog import KnowledgeCatalog, translatable
 from bot.i18n.languages import load_languages
 from bot.i18n.locales import DEFAULT, LOCALES
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.matcher import Matcher, shape_of
+from bot.knowledge.matcher import Matcher
 from bot.knowledge.model import FaqEntry, KnowledgeBase
 from bot.knowledge.topics import TOPIC_IDS
 from bot.present.texts import Texts
 from bot.results import AnswerView, ClauseView, FaqView, HistoryView, OptOutView
 
-P99_TARGET_MS = 5.0
-RATIO_TARGET = 3.0
+P99_TARGET_MS = 2.0
+RATIO_TARGET = 1.5
 LANGUAGE_TARGET = 0.10  # rendering in a locale adds at most 10% to ask-and-render
 
 SUBJECTS = [
@@ -117,14 +119,20 @@ def make_queries(kb: KnowledgeBase, count: int, rng: random.Random) -> list[str]
     return out
 
 
-def timed(fn: Callable[[str], object], queries: list[str]) -> list[float]:
+CLOCKS = {"cpu": time.thread_time_ns, "wall": time.perf_counter_ns}
+
+
+def timed(fn: Callable[[str], object], queries: list[str], clock: str) -> list[float]:
+    """Milliseconds per call. The default clock is this thread's CPU time: on a shared machine
+    the time another process holds the CPU is not the matcher's (``--clock wall`` counts it)."""
+    now = CLOCKS[clock]
     for q in queries[:50]:  # warm caches the way a running bot has them warm
         fn(q)
     samples = []
     for q in queries:
-        start = time.perf_counter_ns()
+        start = now()
         fn(q)
-        samples.append((time.perf_counter_ns() - start) / 1e6)
+        samples.append((now() - start) / 1e6)
     return samples
 
 
@@ -133,14 +141,14 @@ def pct(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run(label: str, kb: KnowledgeBase, queries: list[str]) -> dict[str, float]:
+def run(label: str, kb: KnowledgeBase, queries: list[str], clock: str) -> dict[str, float]:
     matcher = Matcher(kb)
-    strings = matcher.global_index.choices
-    detector = matcher.detector
-    ask = timed(lambda q: matcher.ask(q), queries)
-    raw_default = timed(lambda q: process.extractOne(q, strings), queries)
+    strings = matcher.global_index.strings
+    shapes = {q: matcher.shape_of(q) for q in queries}  # the raw call gets them for free
+    ask = timed(lambda q: matcher.ask(q), queries, clock)
+    raw_default = timed(lambda q: process.extractOne(q, strings), queries, clock)
     raw_same = timed(
-        lambda q: process.extractOne(shape_of(q, detector), strings, scorer=fuzz.ratio), queries
+        lambda q: process.extractOne(shapes[q], strings, scorer=fuzz.ratio), queries, clock
     )
     row = {
         "entries": len(kb.faq),
@@ -157,7 +165,7 @@ def run(label: str, kb: KnowledgeBase, queries: list[str]) -> dict[str, float]:
     }
     print(
         f"\n{label}: {row['entries']} FAQ entries, {row['strings']} searchable strings, "
-        f"{len(queries)} queries"
+        f"{len(queries)} queries, {clock} clock"
     )
     print(f"  {'':42} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     for name, key in (
@@ -255,14 +263,18 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     kb = load_knowledge(DEFAULT_DATA_DIR)
     queries = make_queries(kb, args.queries, rng)
-    run("shipped database", kb, queries)
+    run("shipped database", kb, queries, args.clock)
     worst = run_languages(kb, queries)
     big = run(
-        f"synthetic database ({args.entries:,})", synthetic_kb(kb, args.entries, rng), queries
+        f"synthetic database ({args.entries:,})",
+        synthetic_kb(kb, args.entries, rng),
+        queries,
+        args.clock,
     )
     ok_p99 = big["ask_p99"] <= P99_TARGET_MS
     ratio = big["ask_mean"] / big["ratio_mean"]

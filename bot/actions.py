@@ -38,8 +38,18 @@ class Alternatives:
 
 @dataclass(frozen=True, slots=True)
 class ShowItem:
-    kind: str  # clause | optout | faq
+    kind: str  # clause | optout | faq | event
     item_id: str
 
 
-Action = ShowOptOuts | ShowHistory | MoreTerms | Alternatives | ShowItem
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """An alternative picked from the list "Not what I asked" opened: shown, and recorded as
+    the answer the member wanted (``feedback_id`` is the press it answers)."""
+
+    feedback_id: int
+    kind: str
+    item_id: str
+
+
+Action = ShowOptOuts | ShowHistory | MoreTerms | Alternatives | ShowItem | Pick

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import __version__
-from bot.actions import Action, Alternatives, MoreTerms, ShowHistory, ShowItem, ShowOptOuts
+from bot.actions import Action, Alternatives, MoreTerms, Pick, ShowHistory, ShowItem, ShowOptOuts
 from bot.alerts.delivery import Deliverer, Sender
 from bot.alerts.digest import Clock
 from bot.config import Settings
 from bot.i18n.languages import Languages, load_languages
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.matcher import AskResult, FaqIndex, Matcher
-from bot.knowledge.model import Clause, FaqEntry, KnowledgeBase, Platform
+from bot.knowledge.matcher import AskResult, FaqIndex, Match, Matcher, Outcome
+from bot.knowledge.model import Absence, Clause, FaqEntry, KnowledgeBase, Platform
 from bot.knowledge.platforms import PlatformDetector
 from bot.knowledge.text import fold
 from bot.knowledge.topics import TOPIC_BY_ID
@@ -45,7 +45,7 @@ from bot.results import (
     View,
 )
 from bot.store import clock as store_clock
-from bot.store import faq_entries, reviews
+from bot.store import faq_entries, feedback, reviews
 from bot.store.db import Database, is_postgres_url
 from bot.store.lock import InstanceLock
 from bot.watch.service import Watcher
@@ -102,7 +102,8 @@ class App:
             return cached
         entries = await faq_entries.list_entries(self.db, guild_id)
         hidden = await faq_entries.hidden_ids(self.db, guild_id)
-        view = GuildView(current, FaqIndex(entries, self.detector) if entries else None, hidden)
+        index = self.matcher.guild_index(entries) if entries else None
+        view = GuildView(current, index, hidden)
         self._guilds[guild_id] = view
         return view
 
@@ -112,7 +113,12 @@ class App:
         if time.monotonic() - stamp < REVIEW_CACHE_SECONDS:
             return ids
         try:
-            ids = frozenset(item.clause_id for item in await reviews.pending(self.db))
+            # A "nearby" flag keeps its quote: the answer's "quote not found" note would be wrong.
+            ids = frozenset(
+                item.clause_id
+                for item in await reviews.pending(self.db)
+                if item.reason == reviews.MISSING
+            )
         except Exception:  # pragma: no cover - never let a review lookup break an answer
             log.exception("could not read the clause review list")
             ids = frozenset()
@@ -129,18 +135,33 @@ class App:
         )
 
     async def answer(self, query: str, *, guild_id: int | None = None) -> AnswerView:
-        """A free question (``/faq ask``): the best item, or "not sure" with suggestions."""
+        """A free question (``/faq ask``): the item that answers the platform and topic read,
+        or why there is none: nothing curated for them, not sure, or not about AI terms."""
         result = await self.ask(query, guild_id=guild_id)
         found = result.answer
         platform = self.kb.platforms.get(result.platform or "")
         if found is None:
-            return AnswerView(result, guild_id, None, platform)
-        shown: ItemView | HistoryView | Gone
-        if found.topic == "history" and found.platform and found.kind == "clause":
-            shown = self._history(self.kb.platforms[found.platform])
-        else:
-            shown = await self.item(found.kind, found.id, guild_id=guild_id, topic=found.topic)
-        return AnswerView(result, guild_id, shown, platform)
+            state = str(result.outcome)
+            absences: tuple[Absence, ...] = ()
+            if result.outcome == Outcome.UNCURATED and platform and result.topic:
+                absences = tuple(self.kb.absences_for(platform.id, result.topic))
+            return AnswerView(result, guild_id, None, platform, state, result.topic, absences)
+        shown = await self.shown(found, guild_id=guild_id)
+        return AnswerView(result, guild_id, shown, platform, Outcome.ANSWER, result.topic)
+
+    async def shown(
+        self, match: Match, *, guild_id: int | None = None
+    ) -> ItemView | HistoryView | OptOutsView | Gone:
+        """What a match stands for: a history match is the platform's whole timeline, an
+        opt-out answer every opt-out of the platform (what exists, what does not), as
+        ``/optout`` shows them."""
+        if match.is_timeline and match.platform in self.kb.platforms:
+            return self._history(self.kb.platforms[match.platform])
+        if match.kind == "optout" and match.platform in self.kb.platforms:
+            view = await self.optouts(match.platform)
+            if isinstance(view, OptOutsView):
+                return view
+        return await self.item(match.kind, match.id, guild_id=guild_id, topic=match.topic)
 
     async def item(
         self,
@@ -149,8 +170,11 @@ class App:
         *,
         guild_id: int | None = None,
         topic: str | None = None,
-    ) -> ItemView | Gone:
-        """One clause, opt-out or FAQ entry by id; ``Gone`` when it was removed or hidden."""
+    ) -> ItemView | HistoryView | Gone:
+        """One clause, opt-out or FAQ entry by id (an event: its platform's timeline);
+        ``Gone`` when it was removed or hidden."""
+        if kind == "event" and item_id in self.kb.events:
+            return self._history(self.kb.platforms[self.kb.events[item_id].platform])
         if kind == "clause" and item_id in self.kb.clauses:
             return await self._clause_view(self.kb.clauses[item_id])
         if kind == "optout" and item_id in self.kb.optouts:
@@ -232,9 +256,26 @@ class App:
         return self._history(platform) if platform else self._unknown(platform_id)
 
     async def alternatives(self, query: str, *, guild_id: int | None = None) -> AlternativesView:
-        """ "Not what I asked": every match for the question but the one answered."""
+        """ "Not what I asked": every match for the question but the one answered. The press is
+        recorded (server, question, what was shown; never who) and the alternatives' buttons
+        carry its id, so the one picked next becomes a labelled question (``feedback``)."""
         result = await self.ask(query, guild_id=guild_id)
-        return AlternativesView(tuple(result.alternatives))
+        shown = (result.answer.kind, result.answer.id) if result.answer else None
+        async with self.db.transaction() as conn:
+            feedback_id = await feedback.record_press(
+                conn, guild_id, query, shown, now=store_clock.now_iso()
+            )
+        return AlternativesView(tuple(result.alternatives), feedback_id)
+
+    async def pick(
+        self, feedback_id: int, kind: str, item_id: str, *, guild_id: int | None = None
+    ) -> ItemView | HistoryView | Gone:
+        """An alternative picked after "Not what I asked": recorded, then shown."""
+        async with self.db.transaction() as conn:
+            await feedback.record_choice(
+                conn, feedback_id, kind, item_id, now=store_clock.now_iso()
+            )
+        return await self.item(kind, item_id, guild_id=guild_id)
 
     async def terms_alternatives(
         self, platform_id: str, topic: str | None, *, guild_id: int | None = None
@@ -264,6 +305,8 @@ class App:
                 return await self.alternatives(query, guild_id=guild or guild_id)
             case ShowItem(kind, item_id):
                 return await self.item(kind, item_id, guild_id=guild_id)
+            case Pick(feedback_id, kind, item_id):
+                return await self.pick(feedback_id, kind, item_id, guild_id=guild_id)
         return Gone()
 
     async def about(self) -> AboutView:
@@ -299,7 +342,7 @@ class App:
         understood = self.matcher.understand(text)
         if understood.topic:
             return understood.topic
-        return "ai-training" if understood.ai_terms else None
+        return "ai-training" if understood.ai_terms else None  # "/terms x ai": its AI stance
 
     def platform_choices(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
         """(label, platform id) pairs for autocomplete, best first."""

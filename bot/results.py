@@ -75,17 +75,28 @@ class UnknownPlatform:
 
 @dataclass(frozen=True, slots=True)
 class AnswerView:
-    """The answer to a free question: the item shown, or "not sure" with suggestions."""
+    """The answer to a free question, in one of four states (``bot.knowledge.matcher.Outcome``):
+
+    - ``answer``: ``shown`` is the item (clause, opt-out, FAQ entry or the timeline);
+    - ``uncurated``: the platform and topic were understood but nothing is curated for them;
+      ``result.alternatives`` are what exists for that platform, offered as such;
+    - ``unsure``: not confident enough; the alternatives share the platform or the topic;
+    - ``off-topic``: not about platforms' AI terms; no suggestions at all.
+    """
 
     result: AskResult
     guild_id: int | None
-    shown: ItemView | HistoryView | Gone | None  # None: nothing confident enough
-    platform: Platform | None = None  # the platform the question seems to be about
+    shown: ItemView | HistoryView | OptOutsView | Gone | None  # None: no answer
+    platform: Platform | None = None  # the platform the question is about
+    state: str = "answer"
+    topic: str | None = None  # the topic understood
+    absences: tuple[Absence, ...] = ()  # uncurated: "no AI clause found in <document> as of …"
 
 
 @dataclass(frozen=True, slots=True)
 class AlternativesView:
     matches: tuple[Match, ...]
+    feedback_id: int | None = None  # the "Not what I asked" press these answer (recorded)
 
 
 @dataclass(frozen=True, slots=True)

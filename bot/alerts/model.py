@@ -2,7 +2,8 @@
 
 ``to_json`` is the line ``python -m bot watch --once --json`` prints (DESIGN.md); the other
 fields (document, the matched terms, the guild of a guild-added source, the per-passage
-verdicts) serve rendering and routing and never appear in that line. Ids are deterministic
+verdicts, the links and the curated clauses the change touches) serve rendering and routing
+and never appear in that line. Ids are deterministic
 hashes of what was seen, so detecting the same thing twice — after a crash, from a second
 process — can never make a second alert.
 """
@@ -22,9 +23,18 @@ STANCES = ("permits", "forbids")
 # change is history).
 PASSAGE_TOPICS = ("ai-training", "third-party", "license", "opt-out", "ai-content")
 
+# Whose material a passage is about, for the headline's object: "your data" when it speaks of
+# (personal) data or information only, "your content" otherwise (bot.watch.aspects.whose).
+WHOSE = ("content", "data")
+# How a change touches a curated clause ("What Fine Print said"): its quote removed, its quote
+# reworded, or its quote still there with a changed sentence in the same paragraph.
+TOUCHES = ("removed", "edited", "nearby")
+
 Direction = Literal["added", "removed", "edited"]
 Actor = Literal["platform", "third-parties", "users"]
 Stance = Literal["permits", "forbids"]
+Whose = Literal["content", "data"]
+Touch = Literal["removed", "edited", "nearby"]
 ID_LENGTH = 20
 NONCE_LENGTH = 24  # Discord accepts nonces up to 25 characters
 
@@ -66,6 +76,7 @@ class PassageVerdict:
     actor: Actor | None = None  # who uses or may use the content
     stance: Stance | None = None  # whether the passage permits or forbids that use
     terms: tuple[str, ...] = ()  # the matched words: why it is AI-relevant
+    whose: Whose | None = None  # whose material it is about (AI-relevant passages only)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +89,7 @@ class PassageVerdict:
             "actor": self.actor,
             "stance": self.stance,
             "terms": list(self.terms),
+            "whose": self.whose,
         }
 
     @classmethod
@@ -92,7 +104,51 @@ class PassageVerdict:
             actor=data.get("actor"),
             stance=data.get("stance"),
             terms=tuple(data.get("terms", ())),
+            whose=data.get("whose"),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class TouchedClause:
+    """A curated clause of the changed document that the change touches: what Fine Print's own
+    answers quoted, and how the change touches it (``TOUCHES``). The title is the curated one as
+    it was when the change was detected, so an alert renders without the knowledge base."""
+
+    id: str
+    title: str
+    how: Touch
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "how": self.how}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TouchedClause:
+        return cls(id=data["id"], title=data["title"], how=data["how"])
+
+
+@dataclass(frozen=True, slots=True)
+class AlertLinks:
+    """Where a reader goes from a terms-change alert, worked out when it was detected.
+
+    ``diff``: the full diff (an Open Terms Archive commit, for ``ota`` sources); ``page``: the
+    live page (the URL a ``page`` source fetches; for ``ota`` the platform's own address of that
+    document, when Fine Print knows it); ``archived``: the recorded version's full text (``ota``).
+    """
+
+    diff: str | None = None
+    page: str | None = None
+    archived: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            k: v
+            for k, v in (("diff", self.diff), ("page", self.page), ("archived", self.archived))
+            if v
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AlertLinks:
+        return cls(diff=data.get("diff"), page=data.get("page"), archived=data.get("archived"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +174,9 @@ class Alert:
     # sentence counts once; trivial edits not at all) — "and 14 other edits".
     passages: tuple[PassageVerdict, ...] = ()
     edits: int = 0
+    # terms-change only: the links of the layout, and the curated clauses the change touches.
+    links: AlertLinks = field(default_factory=AlertLinks)
+    clauses: tuple[TouchedClause, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli import ask, data, db, faq, run, sync, watch
+from bot.cli import ask, data, db, faq, feedback, run, sync, watch
 from bot.cli.base import ExitCode
 from bot.config import ConfigError, configure_logging, load_settings
 from bot.errors import ProblemsError
@@ -19,7 +19,7 @@ from bot.store.db import DatabaseError
 from bot.store.lock import InstanceLocked
 from bot.store.migrations import MigrationError
 
-SUBCOMMANDS = (run, ask, watch, faq, db, data, sync)
+SUBCOMMANDS = (run, ask, watch, faq, feedback, db, data, sync)
 
 
 def parser() -> argparse.ArgumentParser:

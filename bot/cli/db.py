@@ -24,7 +24,10 @@ def add_parser(sub: Any) -> None:
     )
     backup.add_argument("path", type=Path)
     backup.set_defaults(handler=lambda a, s: run_async(backup_to(s, a.path)))
-    review = actions.add_parser("review", help="curated clauses whose quote vanished from a page")
+    review = actions.add_parser(
+        "review",
+        help="curated clauses whose quote vanished from a page, or whose paragraph changed",
+    )
     review.add_argument("--resolve", metavar="CLAUSE_ID", help="mark a clause as reviewed")
     review.set_defaults(handler=lambda a, s: run_async(review_clauses(s, a.resolve)))
 
@@ -66,8 +69,13 @@ async def review_clauses(settings: Settings, resolve: str | None) -> int:
     if not pending:
         print("No curated clause needs review.")
     for item in pending:
+        what = (
+            "quote not found in"
+            if item.reason == reviews.MISSING
+            else "the text around its quote changed in"
+        )
         print(
-            f"{item.clause_id}: quote not found in {item.source_id} "
+            f"{item.clause_id}: {what} {item.source_id} "
             f"(since {item.flagged_at}); resolve with --resolve {item.clause_id}"
         )
     return ExitCode.OK

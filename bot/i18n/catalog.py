@@ -93,10 +93,9 @@ _FIELD_NAMES = (
     "curation.queue.suggested",
     "curation.import.problems",
     "curation.import.rows.*",
-    "alert.added*",
-    "alert.removed*",
     "alert.summary*",
-    "alert.why",
+    "alert.said",
+    "alert.links",
     "alerts.check_this",
     "faq.approve.member",
     "config.language.current",
@@ -111,7 +110,7 @@ UI_LIMITS: tuple[tuple[tuple[str, ...], int], ...] = (
     ),
     (("faq.form.*", "faq.reason.label"), limits.TEXT_INPUT_LABEL),
     (_FIELD_NAMES, limits.EMBED_FIELD_NAME),
-    (("*.title", "*.footer*", "alert.footer"), limits.EMBED_TITLE),
+    (("*.title", "*.footer*", "alert.footer", "alert.headline.*"), limits.EMBED_TITLE),
     (("console.*",), limits.MESSAGE_CONTENT),
     (("*",), limits.EMBED_DESCRIPTION - 500),  # a card's text, with room for what it shows
 )

@@ -1,89 +1,76 @@
-"""From a member's free text to the best clause, opt-out or FAQ entry — or an honest "not sure".
+"""From a member's question to the curated item that answers it — or an honest "I don't have it".
 
-How a question is understood:
-1. the platform is detected structurally (aliases, split names, typos — ``PlatformDetector``);
-2. the topic from the multilingual lexicon (``lexicon.TOPIC_TERMS``);
-3. FAQ entries are ranked by how close the question's *shape* is to their phrasings (rapidfuzz on
-   sorted content words, platform names removed — platform is judged structurally, not by
-   spelling), then adjusted for platform and topic agreement;
-4. a clause or opt-out of the detected platform answers when platform and topic are both known.
+Understanding comes first (``bot.knowledge.understanding``): the question is read as a platform
+(the subject, when several are named), a topic (or off-topic), an intent and a language. Then:
 
-A wrong answer is worse than none: a question that says nothing about AI and carries words the
-lexicon cannot explain ("how do I turn off notifications on discord") is damped below the answer
-threshold, and then the bot says it is not sure and offers the alternatives instead.
+1. **The server's own entries.** A moderator's entry phrased like the question answers it,
+   whatever was understood: moderators write for their server, about anything.
+2. **Off-topic.** A question that is not about platforms' AI terms gets no answer and no
+   "did you mean" (``Outcome.OFF_TOPIC``).
+3. **An understood pair** (platform, topic). A history question gets the platform's timeline
+   and an opt-out question its opt-outs, whenever there are any. Otherwise a shipped FAQ entry
+   of that pair phrased like the question answers it (its answer quotes the clauses it rests
+   on); then the current clauses of the pair; then any FAQ entry of the pair. With nothing
+   curated for the pair the outcome says so (``Outcome.UNCURATED``) and the alternatives are
+   what exists for that platform: never another platform's answer or a general one presented
+   as the answer.
+4. **A topic without a platform.** The general FAQ entries of that topic, when one is phrased
+   like the question.
+
+"Phrased like the question" is the fitted paraphrase model's probability, compared with a
+threshold calibrated to a measured precision (``weights.json``; a server's own entries have
+their own, calibrated on searches across all entries). An answer is only given when
+the reader is confident enough of the topic (another calibrated threshold); otherwise the
+outcome is ``UNSURE`` and the alternatives are items that share the platform or the topic.
+Every alternative shares the question's platform or its topic.
+
+FAQ entries are indexed by (platform, topic), so a search compares the question with the
+phrasings of one pair only: fast at any size, and never a match across platforms.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge.lexicon import (
-    AI_TERMS,
-    PLATFORM_PREPOSITIONS,
-    SPELLING_VARIANTS,
-    STOPWORDS,
-    TOPIC_PRIORITY,
-    TOPIC_TERMS,
-)
-from bot.knowledge.model import Clause, FaqEntry, KnowledgeBase, OptOut
+from bot.knowledge.model import Clause, Event, FaqEntry, KnowledgeBase, OptOut
 from bot.knowledge.platforms import PlatformDetector
-from bot.knowledge.terms import TermSet
-from bot.knowledge.text import fold
+from bot.knowledge.understanding.paraphrase import SEARCH_LIMIT, candidate_features
+from bot.knowledge.understanding.reader import Reader, Understanding, Weights
 
-ANSWER_THRESHOLD = 60
-ALTERNATIVE_THRESHOLD = 30
-MAX_ALTERNATIVES = 4
-MAX_QUERY_CHARS = 300
-FAQ_SEARCH_LIMIT = 48
+MAX_ALTERNATIVES = 4  # what fits under an answer as buttons, with "Not what I asked"
+# Topics whose structured item is the answer even when a FAQ entry is phrased like the
+# question: a history question gets the timeline, an opt-out question the opt-out's steps.
+STRUCTURED_FIRST = frozenset({"history", "opt-out"})
+GENERAL = None  # the platform key of entries about no platform in particular
+ANY_TOPIC = "*"  # the guild index's one bucket: moderators' entries are searched whole
 
-# Words that are on-subject for this bot even though they name no topic ("soundcloud terms").
-NEUTRAL_WORDS = frozenset(
-    """
-    terms term tos policy policies privacy conditions agreement rules content music song songs
-    track tracks beat beats upload uploads uploaded uploading data work works art artwork video
-    videos post posts photo photos voice vocals account stuff platform app say says said new
-    current latest now today still allowed allow legal anything something everything things thing
-    activity apps app setting feature features option options profile public private
-    lyrics stems samples pics pictures images texts messages chats comments
-    eu europe european eea uk us usa america canada gdpr region country
-    musique chanson chansons contenu donnees conditions regles musica canzoni contenuti dati
-    canciones contenido datos cancion termos musicas conteudo dados musik lieder inhalte daten
-    bedingungen nutzungsbedingungen lagu musik konten data ketentuan syarat
-    """.split()
-)
 
-# Score adjustments (points on a 0-100 scale); see ``_faq_score``.
-TEXT_WEIGHT = 0.75
-BASE_BONUS = 10
-PLATFORM_MATCH = 12
-PLATFORM_GENERAL_WHEN_NAMED = -5
-PLATFORM_WRONG = -35
-GENERAL_WHEN_UNNAMED = 0
-SPECIFIC_WHEN_UNNAMED = -20
-TOPIC_MATCH = 8
-TOPIC_MISMATCH = -12
-STRUCT_PLATFORM_TOPIC = 80
-STRUCT_PLATFORM_ONLY = 62
-STRUCT_FALLBACK = 45
-UNEXPLAINED_DAMPING = 0.6
-CLOSE_PHRASING = 75
-STRONG_CUE = 3
-GUILD_TIE_BONUS = 0.5
+class Outcome(StrEnum):
+    ANSWER = "answer"
+    UNCURATED = "uncurated"  # the pair was understood; nothing is curated for it
+    UNSURE = "unsure"  # not confident enough of what was asked
+    OFF_TOPIC = "off-topic"  # not about platforms' AI terms
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    kind: str  # clause | optout | faq
+    kind: str  # clause | optout | faq | event
     id: str
     platform: str | None
     topic: str | None
     title: str
     score: int
     guild_id: int | None = None
+
+    @property
+    def is_timeline(self) -> bool:
+        """A history match stands for the platform's timeline, whichever item heads it."""
+        return self.topic == "history" and self.kind in ("clause", "event") and bool(self.platform)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -104,6 +91,8 @@ class AskResult:
     answer: Match | None
     alternatives: list[Match] = field(default_factory=list)
     ai_terms: tuple[str, ...] = ()
+    outcome: Outcome = Outcome.ANSWER
+    understanding: Understanding | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,122 +105,107 @@ class AskResult:
 
 
 @dataclass(frozen=True, slots=True)
-class Understanding:
-    """What the matcher read into a query, before ranking anything."""
+class Candidate:
+    """A FAQ entry found for a question, with how likely it is the same question."""
 
-    tokens: tuple[str, ...]
-    platform: str | None
-    platforms: tuple[str, ...]
-    topic: str | None
-    topic_scores: dict[str, float]
-    ai_terms: tuple[str, ...]
-    ai_cue: bool  # an AI word, or a strong training word ("train", "entraîner")
-    unexplained: tuple[str, ...]
-    shape: str  # sorted content words, the FAQ comparison key
+    entry: FaqEntry
+    similarity: float  # rapidfuzz ratio of the two shapes, 0-100
+    probability: float  # the paraphrase model's "same question"
 
 
 class FaqIndex:
-    """The searchable strings of a set of FAQ entries (one per question/phrasing)."""
+    """FAQ phrasings grouped by (platform, topic): a question is compared within its pair."""
 
-    def __init__(self, entries: Iterable[FaqEntry], detector: PlatformDetector) -> None:
+    def __init__(self, entries: Iterable[FaqEntry], reader: Reader, *, whole: bool = False):
         self.entries: list[FaqEntry] = []
-        self.choices: list[str] = []
-        self.owner: list[int] = []
+        self.buckets: dict[tuple[str | None, str], tuple[list[str], list[int]]] = {}
+        self.strings: list[str] = []  # each entry's distinct phrasings, once per entry
         for entry in entries:
             n = len(self.entries)
             self.entries.append(entry)
-            seen: set[str] = set()
-            for text in (entry.question, *entry.phrasings):
-                key = shape_of(text, detector)
-                if key and key not in seen:
-                    seen.add(key)
-                    self.choices.append(key)
-                    self.owner.append(n)
+            shapes = dict.fromkeys(reader.shape_of(t) for t in (entry.question, *entry.phrasings))
+            self.strings += [s for s in shapes if s]
+            keys = (
+                [(GENERAL, ANY_TOPIC)]
+                if whole
+                else [(p, t) for p in (entry.platforms or (GENERAL,)) for t in entry.topics]
+            )
+            for key in keys:
+                choices, owners = self.buckets.setdefault(key, ([], []))
+                for shape in shapes:
+                    if shape:
+                        choices.append(shape)
+                        owners.append(n)
 
-    def search(self, shape: str, limit: int = FAQ_SEARCH_LIMIT) -> dict[int, float]:
-        """Best text similarity per entry (0-100) among the top ``limit`` strings."""
-        if not shape or not self.choices:
+    def search(self, shape: str, key: tuple[str | None, str]) -> dict[int, tuple[float, str]]:
+        """Best similarity per entry in one bucket, with the phrasing it came from."""
+        bucket = self.buckets.get(key)
+        if not shape or bucket is None:
             return {}
-        best: dict[int, float] = {}
-        for _choice, score, idx in process.extract(
-            shape, self.choices, scorer=fuzz.ratio, limit=limit, score_cutoff=35
+        choices, owners = bucket
+        best: dict[int, tuple[float, str]] = {}
+        for choice, score, i in process.extract(
+            shape, choices, scorer=fuzz.ratio, limit=SEARCH_LIMIT
         ):
-            owner = self.owner[idx]
-            if score > best.get(owner, -1):
-                best[owner] = score
+            owner = owners[i]
+            if score > best.get(owner, (-1.0, ""))[0]:
+                best[owner] = (score, choice)
         return best
 
-
-def shape_of(text: str, detector: PlatformDetector) -> str:
-    toks = fold(text[:MAX_QUERY_CHARS]).split(" ")
-    platform_tokens: set[int] = set()
-    for hit in detector.detect(text[:MAX_QUERY_CHARS]):
-        platform_tokens.update(range(hit.start, hit.end))
-    words = {
-        SPELLING_VARIANTS.get(t, t)
-        for i, t in enumerate(toks)
-        if t and i not in platform_tokens and t not in STOPWORDS
-    }
-    return " ".join(sorted(words))
+    def entries_of(self, key: tuple[str | None, str]) -> list[FaqEntry]:
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            return []
+        return [self.entries[n] for n in dict.fromkeys(bucket[1])]
 
 
 class Matcher:
-    def __init__(self, kb: KnowledgeBase, detector: PlatformDetector | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        detector: PlatformDetector | None = None,
+        *,
+        weights: Weights | None = None,
+    ) -> None:
         self.kb = kb
         self.detector = detector or PlatformDetector(kb.platforms)
-        self.topic_sets = {topic: TermSet(terms) for topic, terms in TOPIC_TERMS.items()}
-        self.ai_set = TermSet(AI_TERMS)
-        self.global_index = FaqIndex(kb.faq.values(), self.detector)
+        self.reader = Reader(self.detector, weights=weights)
+        self.weights = self.reader.weights
+        self.answer_threshold = self.weights.thresholds.get("answer", 0.0)
+        self.paraphrase_threshold = self.weights.thresholds.get("paraphrase", 1.0)
+        self.suggest_threshold = self.weights.thresholds.get("suggest", 1.0)
+        self.own_threshold = self.weights.thresholds.get("own", 1.0)
+        self.global_index = FaqIndex(kb.faq.values(), self.reader)
 
-    # -- understanding -----------------------------------------------------------------------
     def understand(self, query: str) -> Understanding:
-        query = query[:MAX_QUERY_CHARS]
-        toks = fold(query).split(" ") if query.strip() else []
-        hits = self.detector.detect(query)
-        explained: set[int] = set()
-        for hit in hits:
-            explained.update(range(hit.start, hit.end))
-        topic_scores: dict[str, float] = {}
-        for topic_id, terms in self.topic_sets.items():
-            seen_terms: set[str] = set()
-            for cue in terms.find(toks, typos=True):
-                if cue.start in explained and cue.end - cue.start == 1:
-                    continue  # a platform name is not a topic cue
-                if cue.term not in seen_terms:
-                    seen_terms.add(cue.term)
-                    topic_scores[topic_id] = topic_scores.get(topic_id, 0.0) + cue.weight
-                explained.update(range(cue.start, cue.end))
-        ai_hits = self.ai_set.find(toks)
-        for cue in ai_hits:
-            explained.update(range(cue.start, cue.end))
-        if len(hits) > 1:
-            # "post Suno songs on SoundCloud": the platform after a preposition is the subject.
-            hits.sort(key=lambda h: h.start == 0 or toks[h.start - 1] not in PLATFORM_PREPOSITIONS)
-        topic: str | None = None
-        if topic_scores:
-            top = max(topic_scores.values())
-            if top >= 1:
-                topic = next(t for t in TOPIC_PRIORITY if topic_scores.get(t, 0) == top)
-        if topic is None and ai_hits:
-            topic = "ai-training"  # an AI question with no sharper cue: the platform's stance
-        unexplained = tuple(
-            t
-            for i, t in enumerate(toks)
-            if t and i not in explained and t not in STOPWORDS and t not in NEUTRAL_WORDS
-        )
-        return Understanding(
-            tokens=tuple(toks),
-            platform=hits[0].platform if hits else None,
-            platforms=tuple(h.platform for h in hits),
-            topic=topic,
-            topic_scores=topic_scores,
-            ai_terms=tuple(sorted({h.term for h in ai_hits})),
-            ai_cue=bool(ai_hits) or topic_scores.get("ai-training", 0) >= STRONG_CUE,
-            unexplained=unexplained,
-            shape=shape_of(query, self.detector),
-        )
+        return self.reader.read(query)
 
-    # -- ranking -----------------------------------------------------------------------------
+    def guild_index(self, entries: Iterable[FaqEntry]) -> FaqIndex:
+        """A server's own entries, searched whole (they may be about anything)."""
+        return FaqIndex(entries, self.reader, whole=True)
+
+    # -- finding FAQ entries ---------------------------------------------------------------
+    def candidates(
+        self, u: Understanding, index: FaqIndex, key: tuple[str | None, str]
+    ) -> list[Candidate]:
+        """The entries of one bucket that resemble the question, most likely first."""
+        found = {
+            n: (similarity, choice, index.entries[n])
+            for n, (similarity, choice) in index.search(u.shape, key).items()
+        }
+        features = candidate_features(u.shape, u.probabilities, u.platform, found)
+        out = [
+            Candidate(
+                entry,
+                similarity,
+                self.weights.paraphrase.probabilities(features[n]).get("same", 0.0),
+            )
+            for n, (similarity, _choice, entry) in found.items()
+        ]
+        out.sort(key=lambda c: (-c.probability, -c.similarity, c.entry.id))
+        return out
+
+    # -- answering -------------------------------------------------------------------------
     def ask(
         self,
         query: str,
@@ -239,158 +213,121 @@ class Matcher:
         guild_index: FaqIndex | None = None,
         hidden: frozenset[str] = frozenset(),
     ) -> AskResult:
-        u = self.understand(query)
-        scored: dict[tuple[str, str], tuple[float, Match]] = {}
+        u = self.reader.read(query)
+        result = self._ask(query, u, hidden)
+        if guild_index is not None:
+            own = self.candidates(u, guild_index, (GENERAL, ANY_TOPIC))
+            if own and own[0].probability >= self.own_threshold:
+                # The server's own entry phrased like the question answers it, whatever else
+                # would have; that stays among the alternatives.
+                mine = self._faq_match(own[0], u)
+                previous = [result.answer] if result.answer else []
+                result.answer, result.outcome = mine, Outcome.ANSWER
+                result.alternatives = _unique(previous + result.alternatives, mine)[
+                    :MAX_ALTERNATIVES
+                ]
+        return result
 
-        def offer(match: Match, sort_score: float) -> None:
-            key = (match.kind, match.id)
-            if key not in scored or sort_score > scored[key][0]:
-                scored[key] = (sort_score, match)
-
-        for index in (self.global_index, guild_index):
-            if index is None:
-                continue
-            for n, similarity in index.search(u.shape).items():
-                entry = index.entries[n]
-                if entry.id in hidden:
-                    continue
-                score = self._faq_score(entry, similarity, u)
-                tie = GUILD_TIE_BONUS if entry.is_guild else 0.0
-                offer(self._faq_match(entry, score, u), score + tie)
-
-        for match in self._structured(u):
-            offer(match, match.score)
-
-        ranked = sorted(scored.values(), key=lambda pair: (-pair[0], pair[1].kind, pair[1].id))
-        answer = None
-        if ranked and ranked[0][1].score >= ANSWER_THRESHOLD:
-            answer = ranked[0][1]
-            ranked = ranked[1:]
-        alternatives = [m for _s, m in ranked if m.score >= ALTERNATIVE_THRESHOLD][
-            :MAX_ALTERNATIVES
-        ]
-        return AskResult(
-            query=query,
-            platform=u.platform,
-            topic=u.topic,
-            answer=answer,
-            alternatives=alternatives,
-            ai_terms=u.ai_terms,
-        )
-
-    def _damp(self, score: float, u: Understanding) -> float:
-        """Questions with no AI cue and words we cannot explain are probably not for us."""
-        if not u.ai_cue and u.unexplained:
-            return score * UNEXPLAINED_DAMPING
-        return score
-
-    def _faq_score(self, entry: FaqEntry, similarity: float, u: Understanding) -> int:
-        score = TEXT_WEIGHT * similarity + BASE_BONUS
-        general = len(entry.platforms) != 1
+    def _ask(self, query: str, u: Understanding, hidden: frozenset[str]) -> AskResult:
+        result = AskResult(query, u.platform, u.topic, None, ai_terms=u.ai_terms, understanding=u)
+        if u.topic is None:
+            result.outcome = Outcome.OFF_TOPIC
+            return result
+        key = (u.platform, u.topic)
+        found = [c for c in self.candidates(u, self.global_index, key) if c.entry.id not in hidden]
+        close = [self._faq_match(c, u) for c in found if c.probability >= self.paraphrase_threshold]
+        loose = [self._faq_match(c, u) for c in found if c.probability < self.paraphrase_threshold]
         if u.platform:
-            if u.platform in entry.platforms:
-                score += PLATFORM_MATCH
-            elif not entry.platforms:
-                score += PLATFORM_GENERAL_WHEN_NAMED
+            seen = {c.entry.id for c in found} | hidden
+            loose += [
+                self._entry_match(e, u, 0)
+                for e in self.global_index.entries_of(key)
+                if e.id not in seen
+            ]
+            structured = self.structured(u.platform, u.topic)
+            if u.topic in STRUCTURED_FIRST:
+                answers = structured + close + loose
             else:
-                score += PLATFORM_WRONG
+                answers = close + structured + loose
+            others = self.platform_items(u.platform, exclude_topic=u.topic)
+        else:  # a general question: only a general entry phrased like it answers it
+            answers, others = close, loose
+        confident = u.confidence >= self.answer_threshold
+        if answers and confident:
+            result.answer = answers[0]
+            rest = answers[1:] + others
+        elif u.platform:
+            result.outcome = Outcome.UNCURATED if confident else Outcome.UNSURE
+            rest = answers + others
         else:
-            score += GENERAL_WHEN_UNNAMED if general else SPECIFIC_WHEN_UNNAMED
-        if u.topic:
-            score += TOPIC_MATCH if u.topic in entry.topics else TOPIC_MISMATCH
-        if similarity >= CLOSE_PHRASING:
-            return _bounded(score)  # phrased like a known question: on-subject by definition
-        return _bounded(self._damp(score, u))
+            result.outcome = Outcome.UNSURE
+            # No platform named: only entries more alike than any off-topic question ever
+            # found are worth suggesting (``thresholds.suggest``); unsure of the topic, none.
+            rest = [m for m in others if m.score >= 100 * self.suggest_threshold]
+            rest = rest if confident else []
+        result.alternatives = _unique(rest, result.answer)[:MAX_ALTERNATIVES]
+        return result
 
-    def _faq_match(self, entry: FaqEntry, score: int, u: Understanding) -> Match:
+    # -- structured items ------------------------------------------------------------------
+    def structured(self, platform: str, topic: str) -> list[Match]:
+        """What is curated for one (platform, topic): the timeline, opt-outs or clauses."""
+        score = 100
+        if topic == "history":
+            head = self.timeline_head(platform)
+            return [self._timeline_match(platform, head, score)] if head is not None else []
+        if topic == "opt-out":
+            return [self._optout_match(o, score) for o in self.kb.optouts_for(platform)]
+        return [
+            self._clause_match(c, score) for c in self.kb.clauses_for(platform, topic) if c.current
+        ]
+
+    def platform_items(self, platform: str, *, exclude_topic: str | None) -> list[Match]:
+        """What exists for a platform on other topics: the offers when a pair has nothing."""
+        out: list[Match] = []
+        current = sorted({c.topic for c in self.kb.clauses_for(platform) if c.current})
+        topics = ["opt-out", "history", *current]
+        for topic in dict.fromkeys(topics):
+            if topic != exclude_topic:
+                out += self.structured(platform, topic)[:1]
+        return out
+
+    def timeline_head(self, platform: str) -> Clause | Event | None:
+        """The newest dated item of a platform: what stands for its history."""
+        timeline = self.kb.timeline(platform)
+        return timeline[-1] if timeline else None
+
+    def _timeline_match(self, platform: str, head: Clause | Event, score: int) -> Match:
+        name = self.kb.platforms[platform].name
+        kind = "clause" if isinstance(head, Clause) else "event"
+        return Match(kind, head.id, platform, "history", f"{name}: what changed and when", score)
+
+    def _clause_match(self, clause: Clause, score: int) -> Match:
+        return Match("clause", clause.id, clause.platform, clause.topic, clause.title, score)
+
+    def _optout_match(self, opt: OptOut, score: int) -> Match:
+        return Match("optout", opt.id, opt.platform, "opt-out", opt.title, score)
+
+    def _faq_match(self, candidate: Candidate, u: Understanding) -> Match:
+        return self._entry_match(candidate.entry, u, round(100 * candidate.probability))
+
+    def _entry_match(self, entry: FaqEntry, u: Understanding, score: int) -> Match:
         platform: str | None
         if u.platform in entry.platforms:
             platform = u.platform
         else:  # an entry about several platforms answers for none of them in particular
             platform = entry.platforms[0] if len(entry.platforms) == 1 else None
-        topic = u.topic if u.topic in entry.topics else entry.topics[0]
-        return Match(
-            "faq",
-            entry.id,
-            platform,
-            topic,
-            entry.question,
-            score,
-            entry.guild_id,
-        )
+        topic = u.topic if u.topic in entry.topics else (entry.topics or (None,))[0]
+        return Match("faq", entry.id, platform, topic, entry.question, score, entry.guild_id)
 
-    def _structured(self, u: Understanding) -> list[Match]:
-        """Clauses and opt-outs of the named platform(s), scored by what the question asked."""
-        out: list[Match] = []
-        for rank, pid in enumerate(u.platforms[:2]):
-            platform = self.kb.platforms.get(pid)
-            if platform is None:
-                continue
-            penalty = 15 * rank  # a second platform named is a weaker reading
-            topic = u.topic
-            if topic == "opt-out":
-                for i, opt in enumerate(self.kb.optouts_for(pid)):
-                    out.append(self._optout_match(opt, STRUCT_PLATFORM_TOPIC - penalty - 3 * i, u))
-                continue
-            if topic == "history":
-                timeline = self.timeline_head(pid)
-                if timeline is not None:
-                    score = STRUCT_PLATFORM_TOPIC - penalty
-                    out.append(
-                        Match(
-                            "clause",
-                            timeline.id,
-                            pid,
-                            "history",
-                            f"{platform.name}: what changed and when",
-                            _bounded(self._damp(score, u)),
-                        )
-                    )
-                continue
-            wanted = topic or "ai-training"
-            clauses = [c for c in self.kb.clauses_for(pid, wanted) if c.current]
-            if clauses:
-                base = STRUCT_PLATFORM_TOPIC if topic else STRUCT_PLATFORM_ONLY
-                if not topic and u.unexplained:
-                    base = STRUCT_FALLBACK
-                for i, clause in enumerate(clauses):
-                    out.append(self._clause_match(clause, base - penalty - 3 * i, u))
-            elif topic:
-                # We know the platform but hold nothing on this topic: offer what we have,
-                # below the answer threshold, so the bot says so instead of guessing.
-                for clause in [c for c in self.kb.clauses_for(pid) if c.current][:2]:
-                    out.append(self._clause_match(clause, STRUCT_FALLBACK - penalty, u))
-                for opt in self.kb.optouts_for(pid)[:1]:
-                    out.append(self._optout_match(opt, STRUCT_FALLBACK - 5 - penalty, u))
-        return out
-
-    def _clause_match(self, clause: Clause, score: float, u: Understanding) -> Match:
-        return Match(
-            "clause",
-            clause.id,
-            clause.platform,
-            clause.topic,
-            clause.title,
-            _bounded(self._damp(score, u)),
-        )
-
-    def _optout_match(self, opt: OptOut, score: float, u: Understanding) -> Match:
-        return Match(
-            "optout",
-            opt.id,
-            opt.platform,
-            "opt-out",
-            opt.title,
-            _bounded(self._damp(score, u)),
-        )
-
-    def timeline_head(self, platform: str) -> Clause | None:
-        """The clause that stands for a platform's history: its newest dated clause."""
-        clauses = self.kb.clauses_for(platform)
-        if not clauses:
-            return None
-        return max(clauses, key=lambda c: (c.effective, c.current, c.id))
+    def shape_of(self, text: str) -> str:
+        return self.reader.shape_of(text)
 
 
-def _bounded(score: float) -> int:
-    return round(max(0.0, min(100.0, score)))
+def _unique(matches: Iterable[Match], answer: Match | None) -> list[Match]:
+    seen = {(answer.kind, answer.id)} if answer else set()
+    out = []
+    for m in matches:
+        if (m.kind, m.id) not in seen:
+            seen.add((m.kind, m.id))
+            out.append(m)
+    return out

@@ -1,6 +1,9 @@
 """Which platform a text is about: aliases, split names ("sound cloud") and typos ("soudncloud").
 
-Short names ("x", "ig", "sc") only count as whole words; typo tolerance only applies to long
+Split names are only joined, and aliases of several words only read, when no word is another
+platform's name: "x ai" is X and AI, not Grok's alias "x.ai" (a platform's own name, "Meta AI",
+always counts). Short names ("x", "ig", "sc")
+only count as whole words; typo tolerance only applies to long
 words and never to common words that happen to sit one letter away from a platform ("video" vs
 "vimeo"). News and page text use ``strict`` mode: no typo guessing, no two-letter aliases, and a
 lone "X" only in capitals, because a false attribution there would alert the wrong servers.
@@ -12,11 +15,12 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from bot.knowledge.lexicon import NOT_PLATFORMS, STOPWORDS, TOPIC_TERMS
 from bot.knowledge.model import Platform
 from bot.knowledge.text import fold
+from bot.knowledge.understanding.lexicon import Lexicon, default_lexicon
 
 FUZZY_MIN_LENGTH = 5
+TYPO_CACHE = 16_384  # distinct words remembered between questions
 MAX_PHRASE = 3
 
 
@@ -29,7 +33,7 @@ class PlatformHit:
 
 
 class PlatformDetector:
-    def __init__(self, platforms: dict[str, Platform]) -> None:
+    def __init__(self, platforms: dict[str, Platform], lexicon: Lexicon | None = None) -> None:
         self.names: dict[str, str] = {}
         for p in platforms.values():
             for name in (p.id, p.name, *p.aliases):
@@ -37,14 +41,33 @@ class PlatformDetector:
                 if folded:
                     self.names[folded] = p.id
                     self.names.setdefault(folded.replace(" ", ""), p.id)
+        # An alias spelt with another platform's name ("x.ai" reads "x ai") would take that
+        # platform's plain mentions ("x ai training"): it is left out; its joined spelling
+        # ("xai") and the platform's own name still count.
+        for folded, pid in list(self.names.items()):
+            words = folded.split(" ")
+            is_name = folded == fold(platforms[pid].name)
+            if len(words) > 1 and not is_name and any(self.names.get(w, pid) != pid for w in words):
+                del self.names[folded]
         self._fuzzy = [
             (n, pid) for n, pid in self.names.items() if " " not in n and len(n) >= FUZZY_MIN_LENGTH
         ]
-        lexicon_words = {t.rstrip("*") for terms in TOPIC_TERMS.values() for t in terms}
-        self._never_fuzzy = NOT_PLATFORMS | STOPWORDS | lexicon_words
+        lexicon = lexicon or default_lexicon()
+        self._never_fuzzy = lexicon.not_platforms | lexicon.stopwords | lexicon.cue_words()
+        self._typos: dict[str, str | None] = {}  # words already looked at: the same come back
 
     def detect(self, text: str, *, strict: bool = False) -> list[PlatformHit]:
         """All platforms mentioned, in reading order, each once."""
+        seen: set[str] = set()
+        unique = []
+        for hit in self.mentions(text, strict=strict):
+            if hit.platform not in seen:
+                seen.add(hit.platform)
+                unique.append(hit)
+        return unique
+
+    def mentions(self, text: str, *, strict: bool = False) -> list[PlatformHit]:
+        """Every mention of a platform, in reading order ("youtube … youtube" twice)."""
         toks = fold(text).split(" ") if text.strip() else []
         original = text.split()
         capital_x = any(w.strip(".,;:!?()[]\"'") == "X" for w in original)
@@ -57,7 +80,9 @@ class PlatformDetector:
                     continue
                 phrase = " ".join(toks[i : i + size])
                 pid = self.names.get(phrase) or (
-                    self.names.get(phrase.replace(" ", "")) if size > 1 else None
+                    self.names.get(phrase.replace(" ", ""))
+                    if size > 1 and not any(t in self.names for t in toks[i : i + size])
+                    else None
                 )
                 if pid is None:
                     continue
@@ -75,15 +100,17 @@ class PlatformDetector:
                     hits.append(PlatformHit(pid, i, i + 1, False))
                     taken[i] = True
         hits.sort(key=lambda h: h.start)
-        seen: set[str] = set()
-        unique = []
-        for hit in hits:
-            if hit.platform not in seen:
-                seen.add(hit.platform)
-                unique.append(hit)
-        return unique
+        return hits
 
     def _typo(self, tok: str) -> str | None:
+        if tok in self._typos:
+            return self._typos[tok]
+        if len(self._typos) >= TYPO_CACHE:
+            self._typos.clear()
+        self._typos[tok] = found = self._closest(tok)
+        return found
+
+    def _closest(self, tok: str) -> str | None:
         best: tuple[int, str] | None = None
         for name, pid in self._fuzzy:
             if name[0] != tok[0] or abs(len(name) - len(tok)) > 2:

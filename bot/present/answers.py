@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot import limits
-from bot.actions import Alternatives, MoreTerms, ShowHistory, ShowItem, ShowOptOuts
+from bot.actions import Action, Alternatives, MoreTerms, Pick, ShowHistory, ShowItem, ShowOptOuts
 from bot.knowledge.matcher import Match
 from bot.knowledge.model import (
     DATE_BASES,
@@ -73,9 +73,21 @@ def terms_alternatives_button(platform: str, topic: str | None, t: Texts) -> But
     return Button(t("button.not_asked"), custom_id=encode(MoreTerms(platform, topic)))
 
 
-def show_button(match: Match, label: str) -> Button:
+def show_action(match: Match, feedback_id: int | None = None) -> Action:
+    """What pressing a match shows: its item, or for a history match the whole timeline; after
+    "Not what I asked" (``feedback_id``) the press is also recorded as the member's pick."""
+    if match.is_timeline and match.platform:
+        if feedback_id is not None:
+            return Pick(feedback_id, "history", match.platform)
+        return ShowHistory(match.platform)
+    if feedback_id is not None:
+        return Pick(feedback_id, match.kind, match.id)
+    return ShowItem(match.kind, match.id)
+
+
+def show_button(match: Match, label: str, feedback_id: int | None = None) -> Button:
     return Button(
-        clip(label, limits.BUTTON_LABEL), custom_id=encode(ShowItem(match.kind, match.id))
+        clip(label, limits.BUTTON_LABEL), custom_id=encode(show_action(match, feedback_id))
     )
 
 
@@ -353,18 +365,67 @@ def gone(_view: Gone | None = None, t: Texts = ENGLISH) -> Reply:
     )
 
 
-def item(view: ClauseView | OptOutView | FaqView | HistoryView | Gone, t: Texts = ENGLISH) -> Reply:
-    """One clause, opt-out, FAQ entry or timeline (answers and the "show" buttons)."""
+def item(
+    view: ClauseView | OptOutView | FaqView | HistoryView | OptOutsView | Gone,
+    t: Texts = ENGLISH,
+) -> Reply:
+    """One clause, opt-out, FAQ entry, timeline or a platform's opt-outs (answers and the
+    "show" buttons)."""
     return render(view, t)
 
 
 def answer(view: AnswerView, t: Texts = ENGLISH) -> Reply:
+    if view.state == "off-topic":
+        return off_topic(view, t)
+    if view.state == "uncurated" and view.platform is not None:
+        return uncurated(view, view.platform, t)
     if view.shown is None:
         return not_sure(view, t)
     reply = item(view.shown, t)
     if not isinstance(view.shown, Gone):
         reply.buttons.append(alternatives_button(view.result.query, view.guild_id, t))
     return reply
+
+
+def off_topic(view: AnswerView, t: Texts = ENGLISH) -> Reply:
+    """Not a question about AI terms: say what Fine Print answers, with commands to try."""
+    platform = view.platform
+    examples = (
+        t("off_topic.examples.platform", platform=platform.id, name=platform.name)
+        if platform is not None
+        else t("off_topic.examples")
+    )
+    text = t("off_topic.text") + "\n\n" + examples
+    return Reply([Card(t("off_topic.title"), text, color=COLOR_NOTICE)])
+
+
+def uncurated(view: AnswerView, platform: Platform, t: Texts = ENGLISH) -> Reply:
+    """The platform and topic were understood, and nothing is curated for them: say exactly
+    that, then what there is for that platform and its live terms."""
+    offers = view.result.alternatives
+    lines = [
+        t(
+            "uncurated.text",
+            platform=platform.name,
+            what=t(f"uncurated.what.{view.topic}") if view.topic else t("topic.none"),
+        )
+    ]
+    lines += [
+        absence_line(a, platform.name, t) + (f" {a.note}" if a.note else "") for a in view.absences
+    ]
+    if offers:
+        lines.append("\n" + t("uncurated.have", platform=platform.name))
+        lines += [f"{n}. {m.title} ({t.topic(m.topic)})" for n, m in enumerate(offers, start=1)]
+    live = _live_link(platform, t)
+    if live:
+        lines.append("\n" + live + " · " + t("answer.check_live"))
+    return Reply(
+        [Card(t("uncurated.title", platform=platform.name), "\n".join(lines), color=COLOR_NOTICE)],
+        buttons=[
+            show_button(m, f"{n}. {m.title}")
+            for n, m in enumerate(offers[: limits.BUTTONS_PER_ROW - 1], start=1)
+        ],
+    )
 
 
 def not_sure(view: AnswerView, t: Texts = ENGLISH) -> Reply:
@@ -399,7 +460,8 @@ def alternatives(view: AlternativesView, t: Texts = ENGLISH) -> Reply:
     return Reply(
         [Card(t("alternatives.title"), "\n".join(lines), color=COLOR_MUTED)],
         buttons=[
-            show_button(m, f"{n}. {match_title(m, t)}") for n, m in enumerate(view.matches, start=1)
+            show_button(m, f"{n}. {match_title(m, t)}", view.feedback_id)
+            for n, m in enumerate(view.matches, start=1)
         ],
         ephemeral=True,
     )

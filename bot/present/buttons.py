@@ -7,7 +7,7 @@ decodes, and an id this version cannot read decodes to ``None`` so the front-end
 from __future__ import annotations
 
 from bot import limits
-from bot.actions import Action, Alternatives, MoreTerms, ShowHistory, ShowItem, ShowOptOuts
+from bot.actions import Action, Alternatives, MoreTerms, Pick, ShowHistory, ShowItem, ShowOptOuts
 
 PREFIX = "fp"
 TEMPLATE = r"fp:(?P<action>[a-z]+):.+"  # what the Discord shell registers as persistent
@@ -26,6 +26,8 @@ def encode(action: Action) -> str:
             custom_id = prefix + query[: limits.CUSTOM_ID - len(prefix)].strip()
         case ShowItem(kind, item_id):
             custom_id = f"{PREFIX}:show:{kind}:{item_id}"
+        case Pick(feedback_id, kind, item_id):
+            custom_id = f"{PREFIX}:pick:{feedback_id}:{kind}:{item_id}"
     return custom_id[: limits.CUSTOM_ID]
 
 
@@ -46,4 +48,7 @@ def decode(custom_id: str) -> Action | None:
         return Alternatives(guild, rest)
     if name == "show" and rest is not None:
         return ShowItem(first, rest)
+    if name == "pick" and rest is not None and first.isdigit() and ":" in rest:
+        kind, item_id = rest.split(":", 1)
+        return Pick(int(first), kind, item_id)
     return None

@@ -99,6 +99,29 @@ STRINGS: dict[str, str] = {
         "`/faq ask does spotify train ai on my songs`. Moderators can add this server's own "
         "answers with `/faqmod add`."
     ),
+    "off_topic.title": "I answer questions about platforms' AI terms",
+    "off_topic.text": (
+        "Ask me whether a platform trains AI on your uploads, shares or sells them, what licence "
+        "you grant it, how to opt out, its rules on AI-generated music, or what changed in its "
+        "terms and when."
+    ),
+    "off_topic.examples": (
+        "Try `/terms soundcloud`, `/optout youtube` or "
+        "`/faq ask does spotify train ai on my songs`."
+    ),
+    "off_topic.examples.platform": (
+        "For {name}, try `/terms {platform}`, `/optout {platform}` or "
+        "`/faq ask does {platform} train ai on my uploads`."
+    ),
+    "uncurated.title": "{platform}: no curated answer yet",
+    "uncurated.text": "I have no curated answer about {platform}'s {what} yet.",
+    "uncurated.have": "What I do have for {platform}:",
+    "uncurated.what.ai-training": "AI-training terms",
+    "uncurated.what.third-party": "terms on sharing content with others for AI",
+    "uncurated.what.opt-out": "opt-out",
+    "uncurated.what.license": "licence terms",
+    "uncurated.what.ai-content": "rules for AI-generated uploads",
+    "uncurated.what.history": "history of AI-terms changes",
     "alternatives.title": "Other answers that might fit",
     "alternatives.none.title": "No other answers",
     "alternatives.none.text": (
@@ -445,20 +468,94 @@ STRINGS: dict[str, str] = {
     "curation.member.hi": "Hi, {body}",
     # -- alerts (bot.present.alerts) ---------------------------------------------------------
     "alert.news": "News",
-    "alert.changed.ai": (
-        "This document changed, and the change is about AI use of your content or data."
-    ),
     "alert.changed.other": "This document changed; the change does not look AI-related.",
-    "alert.passages": "Below are the passages that matter most; the link has the full text.",
-    "alert.added": "Added",
-    "alert.added.more": "Added (continued)",
-    "alert.removed": "Removed",
-    "alert.removed.more": "Removed (continued)",
     "alert.summary": "Summary",
-    "alert.summary.more": "Summary (continued)",
-    "alert.why": "Why this is flagged as AI-relevant",
-    "alert.why.text": "Relevance {relevance}; matched: {terms}",
+    "alert.more_ai.one": "…and 1 more AI-relevant sentence in the full diff.",
+    "alert.more_ai.other": "…and {count} more AI-relevant sentences in the full diff.",
+    "alert.others.one": "…and 1 other edit.",
+    "alert.others.other": "…and {count} other edits.",
+    "alert.said": "What Fine Print said",
+    "alert.said.removed": "its quote is gone from the new version — flagged for review",
+    "alert.said.edited": "its quote was reworded — flagged for review",
+    "alert.said.nearby": "still quoted, but a sentence next to it changed — flagged for review",
+    "alert.said.more.one": "…and 1 more clause.",
+    "alert.said.more.other": "…and {count} more clauses.",
+    "alert.links": "Links",
+    "alert.link.diff": "Full diff",
+    "alert.link.page": "Live page",
+    "alert.link.archived": "Full text (archived)",
     "alert.footer": "Fine Print · {kind} · detected {detected}",
+    "alert.footer.why": "Fine Print · {kind} · matched: {terms} · detected {detected}",
+    # Headlines (bot.present.headline): built from the leading AI-relevant sentence's topic,
+    # direction, actor and stance; {what} is "your content" or "your data". The most specific
+    # key that exists is used: topic.actor.direction.stance, topic.actor.direction,
+    # topic.direction.stance, topic.direction, then "alert.headline.ai".
+    "alert.headline.ai": "{platform} changed its AI wording",
+    "alert.headline.other": "{platform} changed its {document}",
+    "alert.headline.document": "terms",
+    "alert.headline.whose.content": "your content",
+    "alert.headline.whose.data": "your data",
+    "alert.headline.ai-training.added.permits": "{platform} now allows AI training on {what}",
+    "alert.headline.ai-training.added.forbids": "{platform} now rules out AI training on {what}",
+    "alert.headline.ai-training.removed.permits": (
+        "{platform} no longer says it allows AI training on {what}"
+    ),
+    "alert.headline.ai-training.removed.forbids": (
+        "{platform} no longer rules out AI training on {what}"
+    ),
+    "alert.headline.ai-training.edited": (
+        "{platform} reworded what it says about AI training on {what}"
+    ),
+    "alert.headline.ai-training.users.added.forbids": (
+        "{platform} now forbids using its service to train AI"
+    ),
+    "alert.headline.ai-training.users.removed.forbids": (
+        "{platform} no longer forbids using its service to train AI"
+    ),
+    "alert.headline.third-party.added.permits": (
+        "{platform} now lets third parties train AI on {what}"
+    ),
+    "alert.headline.third-party.added.forbids": (
+        "{platform} now rules out letting others train AI on {what}"
+    ),
+    "alert.headline.third-party.removed.permits": (
+        "{platform} no longer says third parties may train AI on {what}"
+    ),
+    "alert.headline.third-party.removed.forbids": (
+        "{platform} no longer rules out letting others train AI on {what}"
+    ),
+    "alert.headline.third-party.edited": (
+        "{platform} reworded what it says about others training AI on {what}"
+    ),
+    "alert.headline.license.added.permits": (
+        "{platform} added licence terms covering AI use of {what}"
+    ),
+    "alert.headline.license.added.forbids": (
+        "{platform} now limits how the licence on {what} covers AI"
+    ),
+    "alert.headline.license.removed.permits": (
+        "{platform} removed licence terms covering AI use of {what}"
+    ),
+    "alert.headline.license.removed.forbids": (
+        "{platform} no longer limits how the licence on {what} covers AI"
+    ),
+    "alert.headline.license.edited": (
+        "{platform} reworded the licence terms covering AI use of {what}"
+    ),
+    "alert.headline.opt-out.added": "{platform} added wording on opting out of AI use of {what}",
+    "alert.headline.opt-out.removed": (
+        "{platform} removed wording on opting out of AI use of {what}"
+    ),
+    "alert.headline.opt-out.edited": "{platform} reworded how you opt out of AI use of {what}",
+    "alert.headline.ai-content.added.permits": "{platform} added rules for AI-generated uploads",
+    "alert.headline.ai-content.added.forbids": "{platform} now restricts AI-generated uploads",
+    "alert.headline.ai-content.removed.permits": (
+        "{platform} dropped its rules for AI-generated uploads"
+    ),
+    "alert.headline.ai-content.removed.forbids": (
+        "{platform} no longer restricts AI-generated uploads"
+    ),
+    "alert.headline.ai-content.edited": "{platform} reworded its rules for AI-generated uploads",
     "alert.kind.news": "news",
     "alert.kind.terms-change": "terms change",
     "alert.sample.title": "Sample alert — Fine Print is set up in this channel",

@@ -15,7 +15,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.alerts.model import Alert, Notice, PassageVerdict, delivery_nonce
+from bot.alerts.model import (
+    Alert,
+    AlertLinks,
+    Notice,
+    PassageVerdict,
+    TouchedClause,
+    delivery_nonce,
+)
 from bot.store import clock, digests
 from bot.store import subscriptions as subs
 from bot.store.db import Connection, Database
@@ -61,6 +68,8 @@ def _alert(row: Any) -> Alert:
         platform_name=row["platform_name"],
         passages=tuple(PassageVerdict.from_dict(p) for p in json.loads(row["passages"])),
         edits=row["edits"],
+        links=AlertLinks.from_dict(json.loads(row["links"])),
+        clauses=tuple(TouchedClause.from_dict(c) for c in json.loads(row["clauses"])),
     )
 
 
@@ -73,7 +82,7 @@ async def record_alert(db: Database, alert: Alert, conn: Connection) -> int | No
     inserted = await conn.execute(
         "INSERT INTO alert (id, source_id, guild_id, platform, document, kind, title, "
         "url, relevance, ai_relevant, added, removed, why, fingerprint, detected_at, passages, "
-        "edits, platform_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "edits, platform_name, links, clauses) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT DO NOTHING",
         (
             alert.id,
@@ -94,6 +103,8 @@ async def record_alert(db: Database, alert: Alert, conn: Connection) -> int | No
             json.dumps([p.to_dict() for p in alert.passages], ensure_ascii=False),
             alert.edits,
             alert.platform_name,
+            json.dumps(alert.links.to_dict(), ensure_ascii=False),
+            json.dumps([c.to_dict() for c in alert.clauses], ensure_ascii=False),
         ),
     )
     if inserted == 0:

@@ -10,6 +10,9 @@ from fixed vocabularies by rules a person can check, never generated:
   others"); ``users`` when the user is the subject of a duty or a ban ("You shall not scrape…",
   "you must label…") and grants nothing, or when the passage sets rules for AI-generated
   uploads; else ``platform`` (we / our / the platform's name).
+- whose: ``data`` when the passage names data or information (``aspect.data``) and no other
+  users' content or creative work (``content``/``media`` groups outside those words); else
+  ``content``. The headline then says "your data" or "your content".
 - topic (first that applies): ``opt-out`` (settings, objection, opt-in/out), ``ai-content``
   (AI-generated uploads, labels, deepfakes — unless training is named), ``third-party`` (the
   actor is others), ``license`` (a grant of rights that names no training or improving), else
@@ -18,7 +21,7 @@ from fixed vocabularies by rules a person can check, never generated:
 
 from __future__ import annotations
 
-from bot.alerts.model import Actor, Stance
+from bot.alerts.model import Actor, Stance, Whose
 from bot.knowledge.text import fold
 from bot.watch.reading import Reading
 from bot.watch.relevance_lexicon import lexicon
@@ -68,6 +71,18 @@ def topic(reading: Reading, who: Actor) -> str:
     if "license" in reading.groups and not reading.groups & TRAINING_GROUPS:
         return "license"
     return "ai-training"
+
+
+def whose(reading: Reading) -> Whose:
+    data = _positions("data", reading.toks)
+    if not data:
+        return "content"
+    inside = {i for start, end in data for i in range(start, end)}
+    for group in ("content", "media"):
+        for hit in reading.hits.get(group, ()):
+            if not set(range(hit.start, hit.end)) <= inside:
+                return "content"
+    return "data"
 
 
 def describe(reading: Reading, names: tuple[str, ...] = ()) -> tuple[str, Actor, Stance]:

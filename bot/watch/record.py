@@ -47,6 +47,8 @@ class Outcome:
     returns: set[str] = field(default_factory=set)
     missing_clauses: list[str] = field(default_factory=list)
     present_clauses: list[str] = field(default_factory=list)
+    # still quoted, but a sentence of the quote's paragraph changed (bot.watch.clauses.touched)
+    nearby_clauses: list[str] = field(default_factory=list)
     # failure
     error: str | None = None
     retry_after: float | None = None
@@ -112,7 +114,15 @@ async def record(
                         _label(spec),
                     )
             for clause_id in outcome.present_clauses:
-                await reviews.resolve_in(conn, clause_id, "quote found again")
+                await reviews.resolve_in(conn, clause_id, "quote found again", only=reviews.MISSING)
+            for clause_id in outcome.nearby_clauses:
+                if await reviews.flag(conn, clause_id, spec.id, reason=reviews.NEARBY):
+                    log.warning(
+                        "curated clause %s: the text around its quote changed in %s; flagged "
+                        "for review",
+                        clause_id,
+                        _label(spec),
+                    )
             for alert in outcome.alerts:
                 await _alert(db, conn, alert, result, policy, back=alert.id in outcome.returns)
         if ok_rows:

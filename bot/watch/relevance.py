@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from bot.alerts.model import Direction, PassageVerdict
 from bot.knowledge.text import fold
-from bot.watch.aspects import describe
+from bot.watch.aspects import describe, whose
 from bot.watch.diff import Change, Passage
 from bot.watch.normalize import plain
 from bot.watch.reading import Reading, read
@@ -53,6 +53,8 @@ NEWS_RIGHTS = frozenset({"content", "data", "media", "consent", "license", "thir
 NOT_CONCEPTS = frozenset({"policy", "purpose"})
 STEM = 5  # letters that tell one concept word from another (see _stem)
 _WORD = re.compile(r"\w+")
+_SPAN = re.compile(r"\S+")
+MAX_EDIT_PAIRS = 4_000_000  # words before × after beyond which an edit is not word-diffed
 # How a verdict is explained: what is done with the content first.
 WHAT_IS_DONE = ("train", "dataset", "mine", "generate")
 WHY_ORDER = (
@@ -149,15 +151,72 @@ def clip_around(text: str, terms: tuple[str, ...], limit: int = PASSAGE_CHARS) -
         return text
     lowered = text.lower()
     at = min((i for t in terms if (i := lowered.find(t.split(" ")[0])) >= 0), default=0)
+    return _clip_at(text, at, limit)
+
+
+def _clip_at(text: str, at: int, limit: int) -> str:
+    """``limit`` characters of ``text`` with position ``at`` in view (a third of the way in)."""
+    if len(text) <= limit:
+        return text
     start = max(0, min(at - limit // 3, len(text) - limit))
     if start > 0:
         space = text.find(" ", start)
         start = space + 1 if 0 < space < start + 40 else start
+    return _clip_from(text, start, limit)
+
+
+def _clip_from(text: str, start: int, limit: int) -> str:
+    """``limit`` characters of ``text`` from ``start``, "…" where it was cut."""
     piece = text[start : start + limit - 2]
     if start + len(piece) < len(text):
         space = piece.rfind(" ")
         piece = (piece[:space] if space > len(piece) * 0.6 else piece).rstrip(" ,;:") + "…"
     return ("…" if start > 0 else "") + piece
+
+
+def clip_edit(
+    before: str, after: str, terms: tuple[str, ...], limit: int = VERDICT_CHARS
+) -> tuple[str, str]:
+    """Both wordings of an edited sentence, clipped around the SAME change, so the alert's
+    word-level marks line up: the change that holds the best matched term (``terms`` come
+    most telling first), else the first change. A long clause list edited in many small places
+    ("(k) use the X API … to train a foundation model" inserted among comma fixes) is shown at
+    the edit that made it AI-relevant, not at its first comma."""
+    if len(before) <= limit and len(after) <= limit:
+        return before, after
+    old = [(m.start(), fold(m.group())) for m in _SPAN.finditer(before)]
+    new = [(m.start(), fold(m.group())) for m in _SPAN.finditer(after)]
+    if not old or not new or len(old) * len(new) > MAX_EDIT_PAIRS:
+        return clip_around(before, terms, limit), clip_around(after, terms, limit)
+    matcher = difflib.SequenceMatcher(
+        None, [w for _, w in old], [w for _, w in new], autojunk=False
+    )
+    changes = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    if not changes:
+        return clip_around(before, terms, limit), clip_around(after, terms, limit)
+    chosen = changes[0]
+    wanted = [f" {fold(t)} " for t in terms if fold(t)]
+    texts = [
+        " " + " ".join(w for _, w in old[i1:i2] + new[j1:j2] if w) + " "
+        for i1, i2, j1, j2 in changes
+    ]
+    for term in wanted:
+        hit = next((c for c, text in zip(changes, texts, strict=True) if term in text), None)
+        if hit is not None:
+            chosen = hit
+            break
+    # Both windows start at the same word: a third of the window before the change in the old
+    # wording, and the word that corresponds to it in the new one.
+    i1 = min(chosen[0], len(old) - 1)
+    first = old[i1][0] - limit // 3
+    i = next((k for k, (at, _) in enumerate(old) if at >= first), i1)
+    j = chosen[2]
+    for tag, a1, a2, b1, _ in matcher.get_opcodes():
+        if a1 <= i < a2:
+            j = b1 + (i - a1) if tag == "equal" else b1
+            break
+    j = min(j, len(new) - 1)
+    return _clip_from(before, old[i][0], limit), _clip_from(after, new[j][0], limit)
 
 
 def units(change: Change) -> list[Unit]:
@@ -287,27 +346,33 @@ def judge_change(
             continue
         best = max(unit.sides, key=lambda p: scores[id(p)].score)
         rel = scores[id(best)]
-        topic = actor = stance = None
+        topic = actor = stance = about = None
         if rel.ai_relevant:
             topic, actor, stance = describe(readings[id(best)], platform_words)
+            about = whose(readings[id(best)])
         shown = unit.after or unit.before
         assert shown is not None  # a unit has at least one side
-        before = readings[id(unit.before)].text if unit.before is not None else None
+        before = None
+        if unit.direction == "edited" and unit.before is not None:
+            before, text = clip_edit(
+                readings[id(unit.before)].text, readings[id(shown)].text, rel.terms
+            )
+        else:
+            text = clip_around(readings[id(shown)].text, rel.terms, VERDICT_CHARS)
         verdicts.append(
             (
                 index,
                 PassageVerdict(
                     direction=unit.direction,
-                    text=clip_around(readings[id(shown)].text, rel.terms, VERDICT_CHARS),
-                    before=clip_around(before, rel.terms, VERDICT_CHARS)
-                    if unit.direction == "edited" and before is not None
-                    else None,
+                    text=text,
+                    before=before,
                     ai_relevant=rel.ai_relevant,
                     score=rel.score,
                     topic=topic,
                     actor=actor,
                     stance=stance,
                     terms=rel.terms,
+                    whose=about,
                 ),
             )
         )

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TypeVar
 
-from bot.alerts.model import Alert, stable_id
+from bot.alerts.model import Alert, AlertLinks, TouchedClause, stable_id
 from bot.config import Settings
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.platforms import PlatformDetector
@@ -383,10 +383,14 @@ class Watcher:
             outcome.snapshots.append((text_hash, text, version_url))
         outcome.changed = True
         self._check_clauses(spec, outcome, text)
-        change = diff_lines(old_text.split("\n"), lines)
+        old_lines = old_text.split("\n")
+        change = diff_lines(old_lines, lines)
         if change.empty:
             log.info("source %s: only moved or reformatted text; no alert", spec.id)
             return (text_hash, text)
+        curated = clauses.clauses_for(self.kb, spec.platform, spec.document)
+        touches = clauses.touched(curated, old_lines, lines, change)
+        outcome.nearby_clauses += [c.id for c, how in touches if how == "nearby"]
         name = self._platform_name(spec.platform) or "A platform"
         verdict = judge_change(
             change, max_passages=self.policy.max_passages, names=self._platform_words(spec)
@@ -419,9 +423,23 @@ class Watcher:
                 fingerprint=fingerprint,
                 passages=verdict.passages,
                 edits=verdict.edits,
+                links=self._links(spec, version_url),
+                clauses=tuple(TouchedClause(c.id, c.title, how) for c, how in touches),
             )
         )
         return (text_hash, text)
+
+    def _links(self, spec: SourceSpec, version_url: str | None) -> AlertLinks:
+        """The full diff and the live page (``bot.watch.ota``): a ``page`` source IS the live
+        page and has no diff of its own to link to."""
+        if spec.kind != "ota":
+            return AlertLinks(page=clean_url(spec.url))
+        found = ota.links(version_url, self.kb.platforms.get(spec.platform or ""), spec.document)
+        return AlertLinks(
+            diff=clean_url(found.diff),
+            page=clean_url(found.page),
+            archived=clean_url(found.archived),
+        )
 
     def _check_clauses(self, spec: SourceSpec, outcome: Outcome, text: str) -> None:
         missing, present = clauses.check(

@@ -38,6 +38,7 @@ PRELOAD = ("bot.watch.page",)
 ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the ``bot`` package
 _FRAME = struct.Struct("!II")
 READY = b"ready"
+DEATH_GRACE = 1.0  # seconds a worker whose output ended gets to exit by itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,11 @@ class ParsePool:
                 await self._release(worker)
                 raise
             except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError) as exc:
-                await self._discard(worker)
+                # Its output ended: it is exiting. Wait for that rather than kill it at once —
+                # Popen.kill polls first and would reap the process behind asyncio's child
+                # watcher, which then reports exit code 255 instead of the real one.
+                self._busy.discard(worker)
+                await worker.stop(grace=DEATH_GRACE)
                 code = worker.proc.returncode
                 elapsed = time.monotonic() - began
                 raise ParseFailed(

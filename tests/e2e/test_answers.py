@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.present.texts import ENGLISH
+from bot.store import feedback
 
 from .conftest import RunningFinePrint, Server
 from .emulator import DiscordEmulator, InteractionResult, Message
@@ -169,24 +170,37 @@ async def test_faq_ask_answers_a_spotify_question(
         server.bob, server.general, "faq ask", question="does spotify train ai on my songs"
     )
     assert not r.ephemeral
-    [card] = r.embeds
-    assert card["title"] == "Does Spotify train AI on my music?"
-    assert "machine-learning models" in card["description"]
-    clause = next(v for k, v in fields(card).items() if k.startswith("The clause (Spotify"))
+    [card] = r.embeds  # understood as (Spotify, AI training): the clause curated for it
+    assert card["title"] == "Spotify trains its own algorithmic and machine-learning models"
+    assert card["author"]["name"].startswith("Spotify · AI training")
+    clause = next(v for k, v in fields(card).items() if k.startswith("What the Privacy Policy"))
     assert "training of algorithmic and machine learning models" in clause
     assert labels(r.message) == ["Opt-out steps", "History", "Not what I asked"]
+
+    # "Not what I asked", then the FAQ entry instead: recorded as what the member wanted
+    others = await emulator.click(server.bob, r.message, label="Not what I asked")
+    assert others.ephemeral and others.message is not None
+    wanted = next(label for label in labels(others.message) if "Does Spotify train AI" in label)
+    picked = await emulator.click(server.bob, others.message, label=wanted)
+    assert picked.embeds[0]["title"] == "Does Spotify train AI on my music?"
+    [row] = await feedback.list_feedback(fineprint.app.db)
+    assert (row.query, row.shown_kind, row.chosen_kind) == (
+        "does spotify train ai on my songs",
+        "clause",
+        "faq",
+    )
 
     optout = await emulator.click(server.bob, r.message, label="Opt-out steps")
     assert optout.ephemeral and optout.embeds[0]["title"] == "No AI-training opt-out found"
 
 
-async def test_faq_ask_off_topic_is_not_sure_and_gives_no_wrong_answer(
+async def test_faq_ask_off_topic_says_what_the_bot_answers_and_gives_no_wrong_answer(
     emulator: DiscordEmulator, fineprint: RunningFinePrint, server: Server
 ) -> None:
     r = await emulator.slash(server.bob, server.general, "faq ask", question="how do i mix vocals")
     [card] = r.embeds
-    assert card["title"] == "Not sure what you're asking"
-    assert "/terms <platform>" in card["description"]
+    assert card["title"] == "I answer questions about platforms' AI terms"
+    assert "/terms soundcloud" in card["description"]  # commands to try instead
     assert "Did you mean" not in card["description"]
     assert r.message.buttons() == []  # nothing to press that would show a wrong answer
     assert "fields" not in card  # and no quoted clause

@@ -134,10 +134,12 @@ async def test_weekly_digest_is_delivered_exactly_once_across_a_restart(
     assert embed["title"] == f"Weekly digest · {written}"
     assert shown(embed["description"]).startswith("2 alerts from Fine Print this week.")
     day = ENGLISH.date(date.fromisoformat(ai.detected_at[:10]))
+    # Each change by its headline, in plain words.
     assert digest_lines(created) == [
-        f"• **SoundCloud** · Terms of Use — [{ai.title}]({web.url(TERMS)}) · {day}",
-        f"• **SoundCloud** · Privacy Policy — [{other.title}]({web.url(PRIVACY)}) · "
-        f"{ENGLISH.date(date.fromisoformat(other.detected_at[:10]))}",
+        "• **SoundCloud** · Terms of Use — [SoundCloud now allows AI training on your content]"
+        f"({web.url(TERMS)}) · {day}",
+        "• **SoundCloud** · Privacy Policy — [SoundCloud changed its Privacy Policy]"
+        f"({web.url(PRIVACY)}) · {ENGLISH.date(date.fromisoformat(other.detected_at[:10]))}",
     ]
     assert not created.pings and created.allowed_mentions["parse"] == []
 
@@ -151,8 +153,9 @@ async def test_weekly_digest_is_delivered_exactly_once_across_a_restart(
     [again, newer] = await emulator.wait_for_messages(digest, 2)
     assert again == created
     assert [line.split(" — [", 1)[1].split("](")[0] for line in digest_lines(newer)] == [
-        later.title
+        "SoundCloud now lets third parties train AI on your content"
     ]
+    assert later.added == (AI_PASSAGE_2,)
     rows = await Outbox(second.app.db).wait_delivered()
     assert [r["status"] for r in rows if r["digest_id"]] == ["sent", "sent"]
 

@@ -76,7 +76,7 @@ async def test_members_get_terms_and_optout_in_their_language(
     got = fields(embed)
     assert got[t("clause.since.effective")] == t.date(date(2025, 5, 21))
     assert month in got[t("answer.as_of")]
-    quoted = t("clause.quoted_from", language=t.language("en"), document="Terms of Use")
+    quoted = t("clause.quoted_from", language=t.language("en"), document=t.document("Terms of Use"))
     assert "We will not use your content to train generative AI models" in got[quoted]
     assert buttons(r.message) == [t("button.optout"), t("button.history"), t("button.not_asked")]
     assert embed["author"]["name"] == f"SoundCloud · {t.topic('ai-training')}"
@@ -86,7 +86,11 @@ async def test_members_get_terms_and_optout_in_their_language(
     labels = [f["name"] for e in r.embeds for f in e.get("fields", [])]
     assert t("answer.as_of") in labels and t("answer.source") in labels
     assert buttons(r.message) == [t("button.history")]
-    # The interface words around the (not yet translated) knowledge text are the member's own.
+    # The knowledge text is the member's language too, and so are the words around it.
+    titles = [e.get("title", "") for e in r.embeds]
+    opt = fineprint.app.kb.optouts["youtube-third-party-training"]
+    assert t.kb("optout", opt.id, "title", opt.title) != opt.title
+    assert t.kb("optout", opt.id, "title", opt.title) in " ".join(titles)
     assert "As of" not in " ".join([*labels, r.embeds[0]["footer"]["text"]])
 
 
@@ -170,11 +174,17 @@ async def test_an_italian_server_gets_its_alerts_in_italian(
     [in_italian] = emulator.channel_messages(italian)
     [in_german] = emulator.channel_messages(german)
     card = in_italian.embeds[0]
-    assert card["description"].splitlines()[1] == it("alert.changed.ai")
-    assert [f["name"] for f in card["fields"]][:1] == [it("alert.added")]
-    assert AI_PASSAGE in card["fields"][0]["value"]  # quoted as it was written
+    training = "alert.headline.ai-training.added.permits"
+    assert card["title"] == it(
+        training, platform="SoundCloud", what=it("alert.headline.whose.content")
+    )
+    assert f"```diff\n+ {AI_PASSAGE}\n```" in card["description"]  # quoted as it was written
+    assert [f["name"] for f in card["fields"]] == [it("alert.links")]
+    assert card["fields"][0]["value"].startswith(f"[{it('alert.link.page')}](")
     assert it("alert.kind.terms-change") in card["footer"]["text"]
-    assert in_german.embeds[0]["description"].splitlines()[1] == de("alert.changed.ai")
+    assert in_german.embeds[0]["title"] == de(
+        training, platform="SoundCloud", what=de("alert.headline.whose.content")
+    )
 
     # /config language overrides the server's Discord language for the channels without one.
     r = await emulator.slash(anna, general, "config language", language="es")
@@ -183,8 +193,13 @@ async def test_an_italian_server_gets_its_alerts_in_italian(
     await fp.app.watcher.poll_once()
     await Outbox(fp.app.db).wait_delivered()
     latest = emulator.channel_messages(italian)[-1]
-    assert latest.embeds[0]["description"].splitlines()[1] == texts(fp, "es")("alert.changed.ai")
-    assert emulator.channel_messages(german)[-1].embeds[0]["fields"][0]["name"] == de("alert.added")
+    es = texts(fp, "es")
+    assert latest.embeds[0]["title"] == es(
+        "alert.headline.third-party.added.permits",
+        platform="SoundCloud",
+        what=es("alert.headline.whose.content"),
+    )
+    assert emulator.channel_messages(german)[-1].embeds[0]["fields"][0]["name"] == de("alert.links")
     assert alert.title  # the alert itself (from the page) is not translated
 
 
@@ -198,9 +213,12 @@ async def test_a_user_install_answers_in_a_dm_between_users(
     )
     assert "guild_id" not in r.payload and r.payload["context"] == 2
     assert r.payload["authorizing_integration_owners"] == {"1": str(server.bob.id)}
-    [embed] = r.embeds
-    assert embed["title"] == "How do I opt out of AI training on YouTube?"  # FAQ text: English
-    assert texts(fineprint, "fr")("button.history") in buttons(r.message)
+    # An opt-out question gets YouTube's opt-outs (the structured answer), in a French frame
+    # around English knowledge texts until the French knowledge catalog exists.
+    assert r.embeds and all(e["author"]["name"].startswith("YouTube · ") for e in r.embeds)
+    fr = texts(fineprint, "fr")
+    assert fr("optout.kind.yes") in r.embeds[0]["author"]["name"]
+    assert fr("button.history") in buttons(r.message)
 
     r = await emulator.slash(server.bob, dm, "terms", platform="sc")
     assert "We will not use your content" in str(r.embeds[0]["fields"])

@@ -29,7 +29,9 @@ async def test_python_m_bot_answers_and_stops_on_ctrl_c(
     faq = await emulator.slash(
         server.bob, server.general, "faq ask", question="does spotify train ai on my songs"
     )
-    assert faq.embeds[0]["title"] == "Does Spotify train AI on my music?"
+    assert (
+        faq.embeds[0]["title"] == "Spotify trains its own algorithmic and machine-learning models"
+    )
     click = await emulator.click(server.bob, terms.message, label="History")
     assert click.ephemeral
 

@@ -152,15 +152,15 @@ def field(message: Message, name: str) -> str:
 
 
 def assert_terms_alert(message: Message, web: FakeWeb, passage: str = AI_PASSAGE) -> None:
-    """``message`` is the alert for ``passage`` added to the Terms of Use page."""
+    """``message`` is the alert for ``passage`` (an AI-training permission) added to the Terms
+    of Use page: the headline says it in plain words, the sentence is the diff block's only
+    line, and the links lead to the live page."""
     [embed] = message.embeds
-    assert embed["title"] == "SoundCloud changed its Terms of Use: AI\\-relevant wording"  # escaped
-    assert shown(embed["title"]) == "SoundCloud changed its Terms of Use: AI-relevant wording"
-    assert embed["description"].startswith("**SoundCloud · Terms of Use**")
-    assert "about AI use of your content" in embed["description"]
-    assert field(message, "Added") == f"> {passage}"
-    assert field(message, "Source") == web.url(TERMS)
+    assert embed["title"] == "SoundCloud now allows AI training on your content"
+    assert embed["description"] == f"**SoundCloud · Terms of Use**\n```diff\n+ {passage}\n```"
+    assert field(message, "Links") == f"[Live page]({web.url(TERMS)})"
     assert embed["url"] == web.url(TERMS)
+    assert "matched: train" in embed["footer"]["text"]
 
 
 def sends_to(emulator: DiscordEmulator, channel: Any) -> list[int]:

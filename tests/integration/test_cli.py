@@ -9,11 +9,13 @@ from tests.conftest import PYTHON, ROOT, clean_env
 ANSWER_KEYS = {"kind", "id", "platform", "topic", "title", "score"}
 
 
-def run(args: list[str], tmp_path: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run(
+    args: list[str], tmp_path: Path, stdin: str | None = None, *, db: str | Path | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [PYTHON, "-m", "bot", *args],
         cwd=ROOT,
-        env=clean_env(FINEPRINT_DB=str(tmp_path / "cli.db")),
+        env=clean_env(FINEPRINT_DB=str(db or tmp_path / "cli.db")),
         input=stdin,
         capture_output=True,
         text=True,
@@ -33,7 +35,7 @@ def test_ask_json_has_exactly_the_documented_shape(tmp_path: Path) -> None:
     assert data["platform"] == "soundcloud"
     assert data["topic"] == "ai-training"
     assert set(data["answer"]) == ANSWER_KEYS
-    assert data["answer"]["kind"] in {"clause", "optout", "faq"}
+    assert data["answer"]["kind"] in {"clause", "optout", "faq", "event"}
     assert 0 <= data["answer"]["score"] <= 100
     assert data["answer"]["platform"] == "soundcloud"
     assert len(data["alternatives"]) <= 4
@@ -74,8 +76,8 @@ def test_console_mode_without_token(tmp_path: Path) -> None:
     assert "Buttons: [1] Opt-out steps" in out
     # pressing 1 shows the opt-out answer
     assert "No opt-out setting" in out
-    # an off-topic question is not answered with a guess
-    assert "Not sure what you're asking" in out
+    # an off-topic question is not answered with a guess: it is told what the bot answers
+    assert "I answer questions about platforms' AI terms" in out
     assert "Unknown command /nope" in out
 
 

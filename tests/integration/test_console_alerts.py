@@ -71,7 +71,12 @@ async def test_console_prints_a_new_alert(tmp_path: Path) -> None:
         text = seen.decode()
         assert "Watching 1 sources" in text
         assert "SoundCloud · Terms of Use" in text
-        assert "AI" in text and "Added" in text
+        # The headline in plain words, then the added sentence in the diff block.
+        assert "SoundCloud now allows AI training on your content" in text
+        assert (
+            "```diff\n+ You agree that we may use your content to train artificial intelligence "
+            "models.\n```"
+        ) in text
     finally:
         await runner.cleanup()
 

@@ -5,11 +5,12 @@ a week had more than fits), and untrusted titles and links unable to break out o
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from bot import limits
 from bot.alerts.digest import next_week_start, week_start
-from bot.alerts.model import Alert, Digest
+from bot.alerts.model import Alert, AlertLinks, Digest, PassageVerdict
 from bot.present.alerts import render_digest
 
 MONDAY = datetime(2025, 3, 3, tzinfo=UTC)
@@ -140,3 +141,32 @@ def test_a_digest_built_late_spans_from_the_week_of_its_oldest_alert() -> None:
     digest = Digest("d5", MONDAY, (alert(1),), since=older)
     [card] = render_digest(digest).cards
     assert card.title == "Weekly digest · 17 February 2025 – 9 March 2025"
+
+
+def test_a_change_with_verdicts_is_listed_by_its_headline_linking_to_the_diff() -> None:
+    diff = "https://github.com/OpenTermsArchive/pga-versions/commit/abc1234#diff-1"
+    reddit = replace(
+        alert(1, platform="reddit", name="Reddit", document="User Agreement"),
+        title="Reddit changed its User Agreement: AI-relevant wording",
+        passages=(
+            PassageVerdict(
+                "added",
+                "This license includes the right to use Your Content to train AI models.",
+                True,
+                0.92,
+                topic="ai-training",
+                actor="platform",
+                stance="permits",
+                whose="content",
+            ),
+        ),
+        edits=12,
+        links=AlertLinks(diff=diff, page="https://www.redditinc.com/policies/user-agreement"),
+    )
+    [card] = render_digest(Digest("d6", MONDAY, (reddit, alert(2, title="Kept as it was")))).cards
+    assert lines(card.description) == [
+        f"• **Reddit** · User Agreement — [Reddit now allows AI training on your content]({diff})"
+        " · 4 March 2025",
+        "• **SoundCloud** · Terms of Use — "
+        "[Kept as it was](https://soundcloud.com/terms-of-use) · 4 March 2025",
+    ]

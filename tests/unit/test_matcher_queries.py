@@ -1,23 +1,32 @@
-"""The matcher's quality bar over a realistic query set (tests/data/queries.toml).
+"""The matcher on labelled questions (tests/data/queries), judged as bot.knowledge.evaluation says.
 
-At least 90% of answerable queries must get the right platform and topic at top 1, and no
-off-topic query may get an answer. The report lists every miss so a regression is easy to read.
+The *dev* questions were never fitted on: the third of each hash-split file of members'
+questions (``members.toml``, ``members2.toml``) and the first blind held-out set, released to
+development (``members_dev2.toml``, measured only). Their accuracy per language and per topic is
+the number this project reports, file by file (run with ``-s`` to see the tables). The project's
+own queries and the training splits were fitted on, so they only guard against regressions.
+Every off-topic question fitted on must get no answer and no unrelated "did you mean"; the dev
+files' off-topic questions answered are reported and bounded.
 """
 
-import tomllib
+from __future__ import annotations
+
 from pathlib import Path
 
 import pytest
 
+from bot.knowledge import evaluation, queryset
 from bot.knowledge.matcher import Matcher
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.queryset import LabelledQuery
 
-QUERIES = tomllib.loads((Path(__file__).parent.parent / "data" / "queries.toml").read_text())[
-    "query"
-]
-ON_TOPIC = [q for q in QUERIES if q.get("answer", True)]
-OFF_TOPIC = [q for q in QUERIES if not q.get("answer", True)]
-TOP1_TARGET = 0.90
+FOLDER = Path(__file__).parent.parent / "data" / "queries"
+ALL = queryset.load_dir(FOLDER, exclude={"heldout"})
+DEV_TARGET = 0.95
+# Off-topic dev questions answered, of about 140: the acceptance target is none, and the held-out
+# test asserts none; on the dev files a miss shows in the report and this keeps it from growing.
+OFF_TOPIC_ANSWERED_AT_MOST = 2
+FITTED_TARGET = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -25,51 +34,70 @@ def matcher(kb: KnowledgeBase) -> Matcher:
     return Matcher(kb)
 
 
-def expected_platforms(case: dict) -> set[str | None]:
-    raw = case["platform"]
-    values = raw if isinstance(raw, list) else [raw]
-    return {v or None for v in values}
+def known(queries: list[LabelledQuery], kb: KnowledgeBase) -> list[LabelledQuery]:
+    """Questions whose labelled platform the knowledge base has (all, once issue 12 landed)."""
+    return [q for q in queries if any(p is None or p in kb.platforms for p in q.platforms)]
 
 
-def test_query_set_is_big_and_varied() -> None:
-    assert len(QUERIES) >= 80
-    assert len(OFF_TOPIC) >= 10
-    assert {q["topic"] for q in ON_TOPIC} >= {
-        "ai-training",
-        "opt-out",
-        "third-party",
-        "license",
-        "ai-content",
-        "history",
-    }
+def test_query_files_are_big_and_varied() -> None:
+    blind = [q for q in ALL if q.source.startswith("members")]
+    assert len(ALL) >= 400
+    assert len(blind) >= 150
+    assert {q.lang for q in blind} == {"en", "fr", "it", "es", "de", "pt", "id"}
+    assert sum(q.off_topic for q in ALL) >= 40
+    assert {t for q in ALL for t in q.topics} == {
+        "ai-training", "third-party", "opt-out", "license", "ai-content", "history",
+    }  # fmt: skip
+    tags = {t for q in blind for t in q.tags}
+    assert {"typo", "short", "two-platform", "no-ai-word", "slang"} <= tags
 
 
-def test_top1_accuracy(matcher: Matcher) -> None:
-    misses = []
-    for case in ON_TOPIC:
-        result = matcher.ask(case["q"])
-        got = result.answer
-        ok = (
-            got is not None
-            and got.platform in expected_platforms(case)
-            and got.topic == case["topic"]
-        )
-        if not ok:
-            shown = f"{got.kind}:{got.id} {got.platform}/{got.topic} {got.score}" if got else "None"
-            misses.append(f"{case['q']!r}: want {case['platform']}/{case['topic']}, got {shown}")
-    accuracy = 1 - len(misses) / len(ON_TOPIC)
-    report = "\n".join(misses)
-    print(f"\ntop-1 accuracy {accuracy:.1%} over {len(ON_TOPIC)} queries\n{report}")
-    assert accuracy >= TOP1_TARGET, f"top-1 accuracy {accuracy:.1%}; misses:\n{report}"
+DEV_FILES = sorted({q.source for q in ALL if q.split == "dev"})
 
 
-@pytest.mark.parametrize("case", OFF_TOPIC, ids=[c["q"] for c in OFF_TOPIC])
-def test_off_topic_gets_no_answer(matcher: Matcher, case: dict) -> None:
-    result = matcher.ask(case["q"])
-    assert result.answer is None, f"answered {result.answer}"
+def test_dev_questions_per_language_and_topic(matcher: Matcher, kb: KnowledgeBase) -> None:
+    everything: list[evaluation.Verdict] = []
+    reports = []
+    for source in DEV_FILES:
+        dev = known([q for q in ALL if q.split == "dev" and q.source == source], kb)
+        verdicts = evaluation.judge_all(dev, matcher.ask)
+        everything += verdicts
+        reports.append(evaluation.report(verdicts, f"{source}.toml, dev (never fitted on)"))
+    report = "\n\n".join(reports)
+    print("\n" + report)
+    assert {"members", "members2", "members_dev2"} <= set(DEV_FILES)
+    assert evaluation.accuracy(everything) >= DEV_TARGET, report
+    assert evaluation.off_topic_answered(everything) <= OFF_TOPIC_ANSWERED_AT_MOST, report
 
 
-def test_detected_platform_and_topic_are_reported(matcher: Matcher) -> None:
-    result = matcher.ask("comment désactiver l'entraînement de l'IA sur instagram")
-    assert (result.platform, result.topic) == ("meta", "opt-out")
-    assert len(result.alternatives) <= 4
+def test_fitted_questions_do_not_regress(matcher: Matcher, kb: KnowledgeBase) -> None:
+    fitted = known([q for q in ALL if q.split != "dev"], kb)
+    verdicts = evaluation.judge_all(fitted, matcher.ask)
+    report = evaluation.report(verdicts, "questions fitted on (project, members' train, author)")
+    print("\n" + report)
+    assert evaluation.accuracy(verdicts) >= FITTED_TARGET, report
+
+
+# Off-topic questions fitted on must all be refused; the dev ones are counted (and every miss
+# shown) by test_dev_questions_per_language_and_topic, so a measure is not tuned one by one.
+OFF_TOPIC = [q for q in ALL if q.off_topic and q.split != "dev"]
+
+
+@pytest.mark.parametrize("query", OFF_TOPIC, ids=[q.text[:60] for q in OFF_TOPIC])
+def test_off_topic_gets_no_answer_and_no_unrelated_suggestion(
+    matcher: Matcher, query: LabelledQuery
+) -> None:
+    verdict = evaluation.judge(query, matcher.ask(query.text))
+    assert verdict.right, verdict.why
+
+
+def test_two_platforms_named_the_subject_answers(matcher: Matcher) -> None:
+    result = matcher.ask("is reddit selling my posts to google")
+    assert (result.platform, result.topic) == ("reddit", "third-party")
+    assert result.answer is not None and result.answer.platform == "reddit"
+
+
+def test_how_do_i_stop_is_an_opt_out_question(matcher: Matcher) -> None:
+    result = matcher.ask("how do i stop youtube from using my videos for ai")
+    assert (result.platform, result.topic) == ("youtube", "opt-out")
+    assert result.answer is not None and result.answer.kind == "optout"

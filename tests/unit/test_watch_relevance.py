@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.alerts.model import PASSAGE_TOPICS, PassageVerdict
-from bot.watch.aspects import describe
+from bot.watch.aspects import describe, whose
 from bot.watch.diff import diff_lines
 from bot.watch.reading import read
-from bot.watch.relevance import edit_matters, judge_change, score_text
+from bot.watch.relevance import VERDICT_CHARS, clip_edit, edit_matters, judge_change, score_text
 from bot.watch.relevance_lexicon import (
     LANGUAGES,
     LexiconError,
@@ -261,6 +261,54 @@ def test_topic_actor_and_stance(text, aspects):
     topic, actor, stance = describe(read(text), ("SoundCloud",))
     assert (topic, actor, stance) == aspects
     assert topic in PASSAGE_TOPICS
+
+
+def test_a_long_edited_clause_list_is_clipped_at_its_ai_edit_on_both_sides():
+    # X's Developer Terms, June 2025, in miniature: commas fixed early in a clause list that runs
+    # for pages, and the ban on training models inserted near its end.
+    items = [f"({n}) do thing number {n} in the Service" for n in range(60)]
+    ban = "(60) use any content to fine-tune or train a foundation or frontier model"
+    old = "You shall not: " + ", ".join(items) + "."
+    fixed = [i.replace("the Service", "our Service") if n < 3 else i for n, i in enumerate(items)]
+    new = "You shall not: " + ", ".join([*fixed[:50], ban, *fixed[50:]]) + "."
+    assert len(old) > 2 * VERDICT_CHARS
+    verdict = judge_change(diff_lines([old], [new]))
+    [edited] = [p for p in verdict.passages if p.direction == "edited"]
+    assert edited.ai_relevant and ban in edited.text
+    assert len(edited.text) <= VERDICT_CHARS and len(edited.before or "") <= VERDICT_CHARS
+    # Both wordings start at the same word, so the word-level marks line up.
+    assert (edited.before or "").split()[:4] == edited.text.split()[:4]
+    assert clip_edit("short", "short too", ("train",)) == ("short", "short too")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We may use the information we collect to train our AI models.", "data"),
+        ("We may share your personal data with partners to train AI.", "data"),
+        ("Nous pouvons utiliser vos données pour entraîner nos modèles d'IA.", "data"),
+        ("Wir nutzen deine Daten, um KI-Modelle zu trainieren.", "data"),
+        ("We may use your Content to train AI models.", "content"),
+        ("SoundCloud will not train AI on your tracks.", "content"),
+        # Works and data together: the works are what a creator cares about.
+        ("We may use your uploads and related data to train AI models.", "content"),
+        ("We may use your voice recordings and information to train AI.", "content"),
+    ],
+)
+def test_whose_material_a_passage_is_about(text, expected):
+    assert whose(read(text)) == expected
+
+
+def test_verdicts_say_whose_material_ai_passages_are_about():
+    verdict = judge_change(
+        diff_lines(
+            ["Welcome."],
+            ["Welcome.", "We may share your information with third parties to train AI models."],
+        )
+    )
+    [passage] = verdict.passages
+    assert passage.ai_relevant and passage.whose == "data"
+    assert PassageVerdict.from_dict(passage.to_dict()) == passage
 
 
 # -- the data files -----------------------------------------------------------------------------
