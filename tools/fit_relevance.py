@@ -3,7 +3,8 @@
     python tools/fit_relevance.py            # cross-validate by document and print the report
     python tools/fit_relevance.py --write    # … and write the fitted model
 
-Labels: ``tests/data/ai_labels/*.json`` (``--labels`` picks one file; default: train.json), each
+Labels: ``tests/data/ai_labels/*.json`` (``--labels`` picks the files; default: train.json and
+dev.json, ``FIT_SPLITS``), each
 step of a document's Open Terms Archive history marked AI-relevant or not by people who never
 saw the classifier, with the key changed sentences as evidence. The corpus: ``--corpus`` or
 ``FINEPRINT_CORPUS`` or ``../shared/corpus``.
@@ -59,16 +60,21 @@ from bot.watch.relevance_lexicon import MODEL_PATH, Feature  # noqa: E402
 
 # Concept groups alone, then the combinations that make sense of them ("ai|ai_name": either).
 FEATURES = (
-    "ai|ai_name", "model", "train", "improve", "automated", "mine", "dataset", "generate",
+    "ai", "model", "train", "improve", "automated", "mine", "dataset", "generate",
     "media", "content", "data", "consent", "license", "third",
     "content_improves", "content_automated", "choice_over_use",
     "ai|ai_name & train",
     "ai|ai_name & improve",
-    "ai|ai_name & content|data",
+    "ai & content|data|media",
+    # A product named for its AI (Gemini, Grok) and the user's content is every sentence of that
+    # product's policy; with a use of the content (improve, train, share…) it is AI use.
+    "ai_name & content|data & consent|improve|license|model|personalize|third|train",
     "ai|ai_name & media",
     "ai|ai_name & generate",
     "ai|ai_name & generate & media",
     "ai|ai_name & personalize",
+    "ai|ai_name & personalize & content|data",
+    "ai|ai_name & access & content|data",
     "ai|ai_name & consent",
     "ai|ai_name & license",
     "ai|ai_name & third",
@@ -99,6 +105,7 @@ THRESHOLD_FLOOR = 0.02  # never flag on less than this probability
 EVIDENCE_MATCH = 88  # rapidfuzz partial_ratio for a sentence to count as the label's evidence
 MARKDOWN = "text/markdown; charset=utf-8"
 LABELS = REPO / "tests" / "data" / "ai_labels"
+FIT_SPLITS = ("train", "dev")  # the labelled splits the committed model is fitted on
 RULE_EXAMPLES = LABELS / "rule_examples.toml"
 
 
@@ -400,14 +407,15 @@ def select(steps: list[Step]) -> tuple[Report, dict[str, list[float]]]:
     return best[1], best[2]
 
 
-def model_toml(fitted: Fitted, report: Report, labels: Path, n_samples: int) -> str:
+def model_toml(fitted: Fitted, report: Report, labels: list[Path], n_samples: int) -> str:
     n, tp, fp, fn = report.totals
     lines = [
         "# Written by tools/fit_relevance.py — do not edit by hand; re-run it after changing",
         "# relevance.toml or the labels. A passage is AI-relevant when",
         "#   p = 1 / (1 + exp(-(bias + sum of the weights of the features it has))) >= threshold",
         '# where a feature "a|b & c" holds when the passage hits group a or b, and group c.',
-        f"# Fitted {date.today().isoformat()} on {labels.name} and {RULE_EXAMPLES.name}: "
+        f"# Fitted {date.today().isoformat()} on {', '.join(p.name for p in labels)} and "
+        f"{RULE_EXAMPLES.name}: "
         f"{n} steps, {n_samples} labelled sentences.",
         f"# Leave-one-document-out: penalty {report.penalty}, {tp}/{tp + fn} AI steps flagged, "
         f"{fp}/{n - tp - fn} other steps flagged;",
@@ -438,7 +446,10 @@ def model_toml(fitted: Fitted, report: Report, labels: Path, n_samples: int) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--labels", default=str(REPO / "tests" / "data" / "ai_labels" / "train.json")
+        "--labels",
+        nargs="+",
+        default=[str(LABELS / f"{split}.json") for split in FIT_SPLITS],
+        help="label files to fit on (default: the train and dev splits)",
     )
     parser.add_argument("--corpus")
     parser.add_argument("--write", action="store_true", help="write relevance_model.toml")
@@ -450,8 +461,8 @@ def main(argv: list[str] | None = None) -> int:
             f"corpus not found at {corpus}; pass --corpus or set FINEPRINT_CORPUS", file=sys.stderr
         )
         return 1
-    labels_path = Path(args.labels)
-    labels = json.loads(labels_path.read_text(encoding="utf-8"))
+    labels_paths = [Path(p) for p in args.labels]
+    labels = [x for p in labels_paths for x in json.loads(p.read_text(encoding="utf-8"))]
     cache = os.environ.get("FIT_RELEVANCE_CACHE")  # development: reuse diffs between runs
     if cache and Path(cache).exists():
         steps = pickle.loads(Path(cache).read_bytes())
@@ -483,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  bias {fitted.bias:.3f}")
     if args.write:
         MODEL_PATH.write_text(
-            model_toml(fitted, report, labels_path, len(training_samples(steps))), encoding="utf-8"
+            model_toml(fitted, report, labels_paths, len(training_samples(steps))), encoding="utf-8"
         )
         print(f"wrote {MODEL_PATH.relative_to(REPO)}")
     return 0

@@ -12,6 +12,11 @@ sentence split in two, or a link whose text a capture lost or restored — not a
 
 An edited sentence is reported as a removed and an added passage that share a ``pair`` number,
 so the alert can show the before/after pair with a word-level diff.
+
+A table row is one record: its cells say together what is done with what, for what, and by whom
+("Your content | your public videos | to train AI models | data partners"). Captures break a row
+wherever a cell holds a line break, so the lines of one row are joined before the diff, and a
+row is never cut into sentences: a changed cell is read with the rest of its row.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from bot.watch.normalize import comparable
 
 SIMILAR = 0.55  # sentences this alike in words (0-1) are one sentence edited, not two
 MAX_PAIRINGS = 40_000
+MAX_ROW_LINES = 60  # a table row broken over more lines than this is not one row
 SHINGLE = 3  # words per run when asking "did the other version already say this?"
 _LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)")
 _ENUMERATOR = re.compile(r"(?:^|(?<=\s))\(?(?:[ivxlc]{1,5}|[a-z]|\d{1,3})[.)](?=\s|$)|\(\w{1,4}\)")
@@ -67,7 +73,35 @@ class Change:
         return all(p.trivial for p in (*self.added, *self.removed))
 
 
+def rows(lines: list[str]) -> list[str]:
+    """The lines, with each table row that a capture broke over several lines joined into one.
+
+    A row starts with ``|`` and runs to the first line that ends with ``|``; a line that starts
+    a new row or is blank ends it early (a stray ``|`` never swallows the page)."""
+    out: list[str] = []
+    row: list[str] = []
+    for line in lines:
+        text = line.strip()
+        if row and (not text or text.startswith("|") or len(row) >= MAX_ROW_LINES):
+            out.append(" ".join(row))
+            row = []
+        if row:
+            row.append(text)
+            if text.endswith("|"):
+                out.append(" ".join(row))
+                row = []
+        elif text.startswith("|") and not (len(text) > 1 and text.endswith("|")):
+            row = [text]
+        else:
+            out.append(line)
+    if row:
+        out.append(" ".join(row))
+    return out
+
+
 def sentences(line: str) -> list[str]:
+    if line.lstrip().startswith("|"):  # a table row: one record, not sentences
+        return [line.strip()]
     parts = [p.strip() for p in _SENTENCE_END.split(line)]
     return [p for p in parts if p]
 
@@ -121,6 +155,7 @@ def _trivial_edit(old: str, new: str) -> bool:
 
 def diff_lines(old: list[str], new: list[str]) -> Change:
     """Added and removed sentences between two normalised line lists."""
+    old, new = rows(old), rows(new)
     removed: list[Passage] = []
     added: list[Passage] = []
     lines = difflib.SequenceMatcher(None, old, new, autojunk=False)

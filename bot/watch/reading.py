@@ -31,12 +31,14 @@ def read(text: str) -> Reading:
     hits = {name: ts.find(toks) for name, ts in lx.groups.items()}
     for rule in lx.near:
         close = [
-            (x, y)
+            hit
             for x in hits[rule.a]
             for y in hits[rule.b]
-            if max(x.start, y.start) - min(x.end, y.end) < rule.window
+            if rule.holds(x.start, x.end, y.start, y.end)
+            for hit in (x, y)
         ]
-        if close:
-            x, y = close[0]
-            hits[rule.target] = [*hits[rule.target], x, y]
+        # Every pair, not just the first: a relation may build on this one (its hits are where
+        # the relation holds).
+        known = set(hits[rule.target])
+        hits[rule.target] += [h for h in dict.fromkeys(close) if h not in known]
     return Reading(shown, toks, hits, frozenset(name for name, h in hits.items() if h))

@@ -48,6 +48,10 @@ MAX_VERDICTS = 40  # verdicts stored with one alert (AI-relevant ones first)
 MAX_WHY = 8
 # News: besides AI use, the item must be about one of these (creators' rights, not products).
 NEWS_RIGHTS = frozenset({"content", "data", "media", "consent", "license", "third", "policy"})
+# Groups that are no concept of their own: news-only words, and the small words ("to", "for")
+# that only tell a purpose apart in a relation.
+NOT_CONCEPTS = frozenset({"policy", "purpose"})
+STEM = 5  # letters that tell one concept word from another (see _stem)
 _WORD = re.compile(r"\w+")
 _SPAN = re.compile(r"\S+")
 MAX_EDIT_PAIRS = 4_000_000  # words before × after beyond which an edit is not word-diffed
@@ -237,16 +241,23 @@ def _words(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _stem(word: str) -> str:
+    """A word's first letters: "training" and "train", "generation" and "generative", "model"
+    and "models" say the same concept; "video" and "voice" do not."""
+    return word[:STEM]
+
+
 def concepts(reading: Reading) -> tuple[frozenset[tuple[str, ...]], Counter[tuple[str, ...]]]:
-    """What a sentence says in the lexicon's terms: the words of the concepts it names (saying
-    "Gemini" twice says no more than once), and how many negations and limits it uses ("not",
+    """What a sentence says in the lexicon's terms: the words of the concepts it names, by stem
+    (saying "Gemini" twice says no more than once, and "for AI generation or training" says
+    what "to train generative AI" says), and how many negations and limits it uses ("not",
     "except", "only"; set phrases like "non-exclusive" aside) — a second "not" is a new ban."""
     lx = lexicon()
     toks = reading.toks
     named = frozenset(
-        tuple(toks[h.start : h.end])
+        tuple(_stem(t) for t in toks[h.start : h.end])
         for name, hits in reading.hits.items()
-        if name != "policy"
+        if name not in NOT_CONCEPTS
         for h in hits
     )
     neutral = [(h.start, h.end) for h in lx.aspects["neutral"].find(toks)]
@@ -258,6 +269,22 @@ def concepts(reading: Reading) -> tuple[frozenset[tuple[str, ...]], Counter[tupl
     return named, bounds
 
 
+def _names(words: list[tuple[str, str]], known: set[str]) -> set[str]:
+    """The capitalised words that are no lexicon concept: names (the sentence's first word is
+    capitalised anyway, so callers leave it out)."""
+    return {w for w, shown in words if shown[:1].isupper() and w not in known}
+
+
+def _concept_words(reading: Reading) -> set[str]:
+    return {
+        t
+        for name, hits in reading.hits.items()
+        if name not in NOT_CONCEPTS
+        for h in hits
+        for t in reading.toks[h.start : h.end]
+    }
+
+
 def edit_matters(before: str, after: str) -> bool:
     """Does an edit change what the sentence says about AI use?
 
@@ -266,20 +293,23 @@ def edit_matters(before: str, after: str) -> bool:
     others" → "When you ask Gemini to do things for you, Gemini shares necessary data with
     others") is still the same AI rule. The edit matters when the two wordings differ in the
     concept words they use (a medium, a party, a purpose, "train", "AI"…), in negations or
-    limits ("not", "except", "only"), or when a changed word names someone the other wording
-    does not ("Epic" becoming "KitBash": who gets the licence changed).
+    limits ("not", "except", "only"), or when a changed word names someone or something the
+    other wording does not ("Epic" becoming "KitBash": who gets the licence changed; "for
+    applicable Grammarly products": what it covers). A capitalised concept word ("Generative
+    AI" for "AI generation") is no name: it is a concept, compared as one.
     """
+    first, second = read(before), read(after)
+    known = _concept_words(first) | _concept_words(second)
     a, b = _words(before), _words(after)
     matcher = difflib.SequenceMatcher(None, [w for w, _ in a], [w for w, _ in b], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         for words, lo, hi, other in ((a, i1, i2, b), (b, j1, j2, a)):
-            changed = words[max(lo, 1) : hi]  # the first word is capitalised anyway
-            named = {w for w, shown in changed if shown[:1].isupper()}
-            if named - {w for w, _ in other}:  # a name the other wording does not have
-                return True
-    return concepts(read(before)) != concepts(read(after))
+            # the first word is capitalised anyway
+            if _names(words[max(lo, 1) : hi], known) - {w for w, _ in other}:
+                return True  # a name the other wording does not have
+    return concepts(first) != concepts(second)
 
 
 def counted(unit: Unit) -> tuple[Passage, ...]:

@@ -44,12 +44,20 @@ class LexiconError(ProblemsError):
 
 @dataclass(frozen=True, slots=True)
 class Near:
-    """Group ``target`` holds when groups ``a`` and ``b`` hit at most ``window`` words apart."""
+    """Group ``target`` holds when groups ``a`` and ``b`` hit at most ``window`` words apart
+    (``ordered``: ``b`` after ``a``, as in "your posts … are used to improve", not "to improve
+    our products, services and content")."""
 
     target: str
     a: str
     b: str
     window: int
+    ordered: bool = False
+
+    def holds(self, x_start: int, x_end: int, y_start: int, y_end: int) -> bool:
+        if self.ordered:
+            return x_start < y_start and y_start - x_end < self.window
+        return max(x_start, y_start) - min(x_end, y_end) < self.window
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +161,19 @@ def parse_lexicon(text: str, path: Path) -> Lexicon:
     near: list[Near] = []
     for target, table in raw.get("near", {}).items():
         line = _line_of(text, f"[near.{target}]")
-        pairs = table.get("pairs") if isinstance(table, dict) else None
-        if target not in found["group"] or not isinstance(pairs, list):
-            problems.append(Problem(path, line, f"near.{target}", "needs a group and pairs"))
+        pairs = table.get("pairs", []) if isinstance(table, dict) else None
+        follows = table.get("follows", []) if isinstance(table, dict) else None
+        if (
+            target not in found["group"]
+            or not isinstance(pairs, list)
+            or not isinstance(follows, list)
+            or not pairs + follows
+        ):
+            problems.append(
+                Problem(path, line, f"near.{target}", "needs a group and pairs or follows")
+            )
             continue
-        for pair in pairs:
+        for ordered, pair in [(False, p) for p in pairs] + [(True, p) for p in follows]:
             ok = (
                 isinstance(pair, list)
                 and len(pair) == 3
@@ -170,7 +186,7 @@ def parse_lexicon(text: str, path: Path) -> Lexicon:
                     Problem(path, line, f"near.{target}", f"{pair!r}: want [group, group, words]")
                 )
                 continue
-            near.append(Near(target, pair[0], pair[1], pair[2]))
+            near.append(Near(target, pair[0], pair[1], pair[2], ordered))
     if problems:
         raise LexiconError(problems)
     return Lexicon(found["group"], found["aspect"], listed, tuple(near))

@@ -1,10 +1,11 @@
 """Labelled replay: is every labelled AI change flagged, and hardly anything else?
 
-The labels (``tests/data/ai_labels/*.json``: ``train.json``, and ``heldout.json`` when the lead
-adds it) mark steps of Open Terms Archive histories in ``../shared/corpus`` as AI-relevant or
-not; they were made by people who never saw the classifier. Each document's labelled versions
-are replayed through the real watcher path: a ``page`` source served by a loopback web server
-as Markdown, ``poll_once`` after each version (the first one a silent baseline). A step is
+The labels (``tests/data/ai_labels/*.json``: ``train.json`` and ``dev.json``, which the model is
+fitted on, and ``heldout.json`` when the lead adds it) mark steps of Open Terms Archive
+histories in ``../shared/corpus`` as AI-relevant or not; they were made by people who never saw
+the classifier. Each document's labelled versions are replayed through the real watcher path: a
+``page`` source served by a loopback web server as Markdown, ``poll_once`` after each version
+(the first one a silent baseline). A step is
 flagged when the poll of its new version judges the change AI-relevant — so everything the
 watcher does counts: extraction, normalisation, the sentence diff and its trivia rules, and
 the fitted relevance model. A change the watcher recognises as one it has already alerted (a
@@ -50,7 +51,7 @@ from tests.integration.conftest import REPO, FakeWeb
 from tests.integration.test_replay_corpus import corpus_dir
 
 LABELS = REPO / "tests" / "data" / "ai_labels"
-SPLITS = ("train", "heldout")
+SPLITS = ("train", "dev", "heldout")
 MAX_FALSE_FLAGS = 0.02  # of the non-AI steps
 MARKDOWN = "text/markdown; charset=utf-8"
 
@@ -286,15 +287,15 @@ def _fitter():
 
 
 def test_the_committed_model_is_the_fit_of_the_training_labels():
-    """The weights in data/lexicon/relevance_model.toml are the fitter's output on train.json,
-    the rule examples and the current lexicon — not hand-tuned, and not stale after a lexicon
-    edit."""
+    """The weights in data/lexicon/relevance_model.toml are the fitter's output on the splits it
+    fits on (train.json and dev.json), the rule examples and the current lexicon — not
+    hand-tuned, and not stale after a lexicon edit."""
     root = corpus_dir()
     if not (root / "ota").is_dir():
         pytest.skip(f"corpus not found at {root} (set FINEPRINT_CORPUS to replay it)")
     fitter = _fitter()
-    labels = load_labels("train")
-    assert labels is not None
+    labels = [label for split in fitter.FIT_SPLITS for label in load_labels(split) or []]
+    assert labels
     committed = tomllib.loads(MODEL_PATH.read_text(encoding="utf-8"))
     steps = fitter.load_steps(labels, root)
     fitted = fitter.fit(fitter.training_samples(steps), committed["penalty"])
