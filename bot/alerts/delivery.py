@@ -519,10 +519,14 @@ class _Pass:
                 task = asyncio.create_task(d._deliver(row, self.report, self.refused))
                 inflight[task] = channel
         finally:
-            rest = [*inflight, *([claiming] if claiming is not None else [])]
-            for task in rest:
+            for task in inflight:
                 task.cancel()
-            await asyncio.gather(*rest, return_exceptions=True)
+            await asyncio.gather(*inflight, return_exceptions=True)
+            if claiming is not None:
+                # A claim is one short transaction: cancelled half-way it could leave the
+                # connection inside it, and the release of this pass's claims would then fail.
+                # Let it finish; its rows are in ``tried`` and are released with the rest.
+                await asyncio.gather(asyncio.shield(claiming), return_exceptions=True)
         if self.expired:
             self.report.expired += len(self.expired)
             await store.release_claims(d.db, d.holder, self.expired)
