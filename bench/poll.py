@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -223,19 +225,25 @@ def naive_cycle(port: int, feeds: int, pages: int) -> tuple[float, int]:
     return time.perf_counter() - start, feeds + pages
 
 
-def main_large(sources: int) -> int:
-    """Only the watcher's cycles at scale: the naive baseline would take minutes and says
-    nothing new."""
+@contextlib.contextmanager
+def feed_server(*, start_timeout: float) -> Iterator[int]:
+    """The loopback server in its own process (so its CPU is not the watcher's); its port."""
     ctx = multiprocessing.get_context("spawn")
     ports: multiprocessing.Queue = ctx.Queue()
     server = ctx.Process(target=serve, args=(ports,), daemon=True)
     server.start()
     try:
-        port = ports.get(timeout=120)
-        ours = asyncio.run(watcher_cycles(port, cycles=("first", "second")))
+        yield ports.get(timeout=start_timeout)
     finally:
         server.terminate()
         server.join(5)
+
+
+def main_large(sources: int) -> int:
+    """Only the watcher's cycles at scale: the naive baseline would take minutes and says
+    nothing new."""
+    with feed_server(start_timeout=120) as port:
+        ours = asyncio.run(watcher_cycles(port, cycles=("first", "second")))
     rss = ours["rss_after_cycles"]
     print(f"{FEEDS} RSS feeds + {PAGES} pages on {HOSTS} loopback hosts ({sources} sources)")
     print(f"  watcher cycle 1: all 200, baselines recorded   {ours['first']:6.2f} s")
@@ -256,21 +264,13 @@ def main() -> int:
         global FEEDS, PAGES
         FEEDS, PAGES = args.sources * 5 // 6, args.sources - args.sources * 5 // 6
         return main_large(args.sources)
-    ctx = multiprocessing.get_context("spawn")
-    ports: multiprocessing.Queue = ctx.Queue()
-    server = ctx.Process(target=serve, args=(ports,), daemon=True)
-    server.start()
-    try:
-        port = ports.get(timeout=30)
+    with feed_server(start_timeout=30) as port:
         ours = asyncio.run(watcher_cycles(port, cycles=("first", "second", "third")))
         naive_s, naive_n = naive_cycle(port, FEEDS, PAGES)
         control(port, f"/_latency?ms={LATENCY_MS}")
         remote = asyncio.run(watcher_cycles(port, cycles=("first",)))
         share = NAIVE_SAMPLE * PAGES // (FEEDS + PAGES)
         naive_remote_s, naive_remote_n = naive_cycle(port, NAIVE_SAMPLE - share, share)
-    finally:
-        server.terminate()
-        server.join(5)
 
     n = FEEDS + PAGES
     first_rps = ours["first_requests"] / ours["first"]
