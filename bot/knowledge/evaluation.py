@@ -53,7 +53,15 @@ def related(match: Match, query: LabelledQuery) -> bool:
 def judge(query: LabelledQuery, result: AskResult) -> Verdict:
     answer = result.answer
     if query.off_topic:
-        unrelated = [m for m in result.alternatives if not related(m, query)]
+        # An off-topic question is labelled with no platform, but it may name one ("elevenlabs
+        # or suno, which is better for voices?"): a suggestion about the platform it names
+        # shares that platform with it, which is all issue 9 asks of a "did you mean".
+        named = result.platform
+        unrelated = [
+            m
+            for m in result.alternatives
+            if not related(m, query) and (named is None or m.platform != named)
+        ]
         if answer is not None:
             return Verdict(query, result, False, f"answered {_show(answer)}")
         if unrelated:

@@ -54,6 +54,7 @@ class Weights:
     intent: LinearModel
     paraphrase: LinearModel
     thresholds: dict[str, float]
+    frames: dict[str, str] = field(default_factory=dict)  # intent -> the topic it implies
     measured: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -63,6 +64,7 @@ class Weights:
             intent=LinearModel.from_json(data["intent"]),
             paraphrase=LinearModel.from_json(data["paraphrase"]),
             thresholds={str(k): float(v) for k, v in data["thresholds"].items()},
+            frames={str(k): str(v) for k, v in data.get("frames", {}).items()},
             measured=dict(data.get("measured", {})),
         )
 
@@ -183,6 +185,8 @@ class Reader:
             classes, self.lexicon.not_evidence, named, len(content), len(unexplained), len(toks)
         )
         probabilities = self.weights.topic.probabilities(features)
+        intents = self.weights.intent.probabilities(features)
+        probabilities = framed(probabilities, intents, self.weights.frames)
         best = max(probabilities, key=lambda c: probabilities[c])
         # With no word about AI and none that points at a topic, a topic would only be the
         # model's prior: such a question is not read as being about AI terms at all.
@@ -196,10 +200,7 @@ class Reader:
         if SUPPORT_CLASS in classes and AI_CLASS not in classes:
             evidence = False
         topic = None if best == OFF_TOPIC or not evidence else best
-        intent = None
-        if topic is not None:
-            intents = self.weights.intent.probabilities(features)
-            intent = max(intents, key=lambda c: intents[c])
+        intent = max(intents, key=lambda c: intents[c]) if topic is not None else None
         platforms = choose(named, topic)
         return Understanding(
             query=query,
@@ -253,6 +254,29 @@ class Reader:
         if n_tokens > 15:
             out["long"] = 1.0
         return out
+
+
+def framed(
+    topics: dict[str, float], intents: dict[str, float], frames: dict[str, str]
+) -> dict[str, float]:
+    """Topic probabilities once the way the question is asked is known.
+
+    Some intents are topics by themselves: a question asked as "when" is about what changed
+    and when, one asked as "who owns" about the licence, whatever the words around them are
+    about (``frames``, which ``fit.py`` finds in the labels: intents whose questions carry one
+    topic at the calibrated precision). The topic model weighs every cue against every other,
+    so "da quando spotify ha regole sui contenuti generati" lets its words about AI content
+    outvote "da quando"; the intent model only decides how the question is asked, so nothing
+    about the subject competes with the frame. With each framed intent's probability, the
+    on-topic mass goes to its topic; off-topic keeps its own.
+    """
+    on = sum(p for t, p in topics.items() if t != OFF_TOPIC)
+    free = 1.0 - sum(p for i, p in intents.items() if i in frames)
+    out = {t: p if t == OFF_TOPIC else p * free for t, p in topics.items()}
+    for intent, topic in frames.items():
+        if topic in out:
+            out[topic] += on * intents.get(intent, 0.0)
+    return out
 
 
 __all__ = ["OFF_TOPIC", "Cue", "Reader", "Understanding", "Weights", "default_weights"]
