@@ -11,7 +11,12 @@ saw the classifier, with the key changed sentences as evidence. The corpus: ``--
 
 How: every labelled step is diffed exactly as the watcher diffs it (``page_lines`` →
 ``diff_lines`` on the Markdown versions); each non-trivial changed
-sentence is read against the lexicon's concept groups. Sentences of a non-AI step are
+sentence is read against the lexicon's concept groups, and with its section
+(``bot.watch.context``: ``ai_section`` when another sentence of its section is AI-relevant,
+``ai_reference`` when it names such a section; which sections are AI-relevant is read with
+the committed model, then again with the newly fitted one until the two agree, at most
+``MAX_CONTEXT_ROUNDS`` times; in cross-validation the left-out document's sections are read
+with that full model, a small leak). Sentences of a non-AI step are
 negatives; sentences of an AI step that match its evidence are positives (its other sentences
 are left out: unlabelled). A sentence counts once per document and label, however many captures
 repeat it. The sentences of ``rule_examples.toml`` — written from the labelling rule for the
@@ -52,17 +57,24 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.knowledge.text import fold  # noqa: E402
+from bot.watch.context import REFERENCE, Document, with_context  # noqa: E402
 from bot.watch.diff import Change, diff_lines  # noqa: E402
 from bot.watch.page import page_lines  # noqa: E402
 from bot.watch.reading import read  # noqa: E402
 from bot.watch.relevance import counted, units  # noqa: E402
-from bot.watch.relevance_lexicon import MODEL_PATH, Feature  # noqa: E402
+from bot.watch.relevance_lexicon import MODEL_PATH, Feature, Model, model  # noqa: E402
 
-# Concept groups alone, then the combinations that make sense of them ("ai|ai_name": either).
+# Concept groups alone (``ai_section``, ``ai_reference``: the sentence's section, or one it
+# names, is about AI: bot.watch.context), then the combinations that make sense of them
+# ("ai|ai_name": either).
 FEATURES = (
     "ai", "model", "train", "improve", "automated", "mine", "dataset", "generate",
     "media", "content", "data", "consent", "license", "third",
     "content_improves", "content_automated", "choice_over_use",
+    "ai_section", "ai_section & consent", "ai_section & content|data|media",
+    "ai_section & license|third",
+    "ai_reference", "ai_reference & consent", "ai_reference & content|data|media",
+    "ai_reference & license|third",
     "ai|ai_name & train",
     "ai|ai_name & improve",
     "ai & content|data|media",
@@ -107,6 +119,7 @@ MARKDOWN = "text/markdown; charset=utf-8"
 LABELS = REPO / "tests" / "data" / "ai_labels"
 FIT_SPLITS = ("train", "dev")  # the labelled splits the committed model is fitted on
 RULE_EXAMPLES = LABELS / "rule_examples.toml"
+MAX_CONTEXT_ROUNDS = 3  # refits until the sections' AI relevance agrees with the fitted model
 
 
 def corpus_dir(arg: str | None) -> Path:
@@ -118,6 +131,8 @@ class Step:
     document: str  # "Service/Document"
     label: dict
     change: Change | None
+    old: list[str] = field(default_factory=list)  # the versions' lines: a sentence's context
+    new: list[str] = field(default_factory=list)
     # (groups hit, label, folded text) per non-trivial sentence side: 1 positive, 0 negative,
     # None unlabelled
     sides: list[tuple[frozenset[str], int | None, str]] = field(default_factory=list)
@@ -135,7 +150,10 @@ def _evidence(label: dict) -> list[str]:
     return pieces
 
 
-def load_steps(labels: list[dict], corpus: Path) -> list[Step]:
+def load_steps(labels: list[dict], corpus: Path, context: Model | None = None) -> list[Step]:
+    """``context``: the model that decides which sections are AI-relevant (the committed one
+    when not given), for ``ai_section`` and ``ai_reference``."""
+    context = context or model()
     cache: dict[Path, list[str]] = {}
 
     def lines(path: Path) -> list[str]:
@@ -148,22 +166,27 @@ def load_steps(labels: list[dict], corpus: Path) -> list[Step]:
         folder = corpus / "ota" / label["service"] / label["document"]
         old, new = lines(folder / label["from"]), lines(folder / label["to"])
         change = diff_lines(old, new) if old != new else None
-        step = Step(f"{label['service']}/{label['document']}", label, change)
-        step.sides = _sides(step)
+        step = Step(f"{label['service']}/{label['document']}", label, change, old, new)
+        step.sides = _sides(step, context)
         steps.append(step)
     return steps
 
 
-def _sides(step: Step) -> list[tuple[frozenset[str], int | None, str]]:
-    """Each non-trivial changed sentence (both wordings of an edit), with its label."""
+def _sides(step: Step, context: Model) -> list[tuple[frozenset[str], int | None, str]]:
+    """Each non-trivial changed sentence (both wordings of an edit), with its label and the
+    groups it hits read in its section, as the watcher reads it (``bot.watch.context``)."""
     out: list[tuple[frozenset[str], int | None, str]] = []
     if step.change is None:
         return out
     label = step.label
     evidence = _evidence(label) if label["ai"] else []
+    old_doc, new_doc = Document(step.old, context), Document(step.new, context)
     for unit in units(step.change):
         for side in counted(unit):
             reading = read(side.text)
+            groups = with_context(
+                reading.groups, side.text, new_doc if side is unit.after else old_doc
+            )
             text = fold(reading.text)
             if not label["ai"]:
                 mark: int | None = 0
@@ -174,7 +197,7 @@ def _sides(step: Step) -> list[tuple[frozenset[str], int | None, str]]:
                     if min(len(e), len(text)) >= 20
                 )
                 mark = 1 if hit else None
-            out.append((reading.groups, mark, text))
+            out.append((groups, mark, text))
     return out
 
 
@@ -261,12 +284,15 @@ def samples_of(steps: Iterable[Step]) -> list[tuple[frozenset[str], int]]:
 def rule_examples(path: Path = RULE_EXAMPLES) -> list[tuple[frozenset[str], int]]:
     """The sentences written from the labelling rule (``rule_examples.toml``), read as the
     watcher reads a changed sentence: one sample each, 1 under ``[positive]``, 0 under
-    ``[negative]``."""
+    ``[negative]``; those under ``[reference.*]`` as naming a section about AI."""
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     out: list[tuple[frozenset[str], int]] = []
     for section, y in (("positive", 1), ("negative", 0)):
         for texts in raw.get(section, {}).values():
             out += [(read(text).groups, y) for text in texts]
+        # [reference.*]: sentences that name a section about AI (bot.watch.context)
+        for texts in raw.get("reference", {}).get(section, {}).values():
+            out += [(read(text).groups | {REFERENCE}, y) for text in texts]
     return out
 
 
@@ -407,6 +433,12 @@ def select(steps: list[Step]) -> tuple[Report, dict[str, list[float]]]:
     return best[1], best[2]
 
 
+def as_model(fitted: Fitted, threshold: float) -> Model:
+    pairs = tuple(zip(fitted.features, fitted.weights, strict=True))
+    counters = frozenset(Feature.parse(f).name for f in COUNTER_FEATURES)
+    return Model(fitted.bias, pairs, threshold, counters)
+
+
 def model_toml(fitted: Fitted, report: Report, labels: list[Path], n_samples: int) -> str:
     n, tp, fp, fn = report.totals
     lines = [
@@ -467,12 +499,24 @@ def main(argv: list[str] | None = None) -> int:
     if cache and Path(cache).exists():
         steps = pickle.loads(Path(cache).read_bytes())
         for step in steps:  # the lexicon may have changed: read the sentences again
-            step.sides = _sides(step)
+            step.sides = _sides(step, model())
     else:
         steps = load_steps(labels, corpus)
         if cache:
             Path(cache).write_bytes(pickle.dumps(steps))
     report, by_doc = select(steps)
+    # The context (which sections are AI-relevant) was read with the committed model; read it
+    # again with the one just fitted until the two agree, so the written model is consistent.
+    for _ in range(MAX_CONTEXT_ROUNDS):
+        fitted = fit(training_samples(steps), report.penalty)
+        current = as_model(fitted, report.threshold)
+        before = [step.sides for step in steps]
+        for step in steps:
+            step.sides = _sides(step, current)
+        if [step.sides for step in steps] == before:
+            break
+        print("the context changed with the new model: fitting again", file=sys.stderr)
+        report, by_doc = select(steps)
     print(report.text())
     if args.verbose:
         for document, scores in by_doc.items():

@@ -6,12 +6,17 @@ and the fitting script, so all three read a sentence the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.knowledge.terms import Hit
 from bot.knowledge.text import tokens
 from bot.watch.normalize import plain
 from bot.watch.relevance_lexicon import lexicon
+
+# "A.I." and "I.A." spelled with dots: read as one word before folding, because folded they
+# would be "a i", which clause numbering ("4(a)(i)") also folds to.
+_DOTTED_AI = re.compile(r"\b(?:A\.I|I\.A)\.?(?!\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +31,7 @@ class Reading:
 
 def read(text: str) -> Reading:
     shown = plain(text)
-    toks = tokens(shown)
+    toks = tokens(_DOTTED_AI.sub(lambda m: m.group().replace(".", ""), shown))
     lx = lexicon()
     hits = {name: ts.find(toks) for name, ts in lx.groups.items()}
     for rule in lx.near:

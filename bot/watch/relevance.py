@@ -30,12 +30,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.alerts.model import Direction, PassageVerdict
 from bot.knowledge.text import fold
 from bot.watch.aspects import describe, whose
+from bot.watch.context import Document, with_context
 from bot.watch.diff import Change, Passage
 from bot.watch.normalize import plain
 from bot.watch.reading import Reading, read
@@ -103,9 +104,16 @@ class ChangeVerdict:
     edits: int = 0  # substantive changed sentences (an edit counts once)
 
 
-def score_reading(reading: Reading, *, news: bool = False, m: Model | None = None) -> Relevance:
+def score_reading(
+    reading: Reading,
+    *,
+    news: bool = False,
+    m: Model | None = None,
+    groups: frozenset[str] | None = None,
+) -> Relevance:
+    """``groups``: what the passage hits with its context (``bot.watch.context``), when known."""
     m = m or model()
-    p = m.probability(reading.groups)
+    p = m.probability(reading.groups if groups is None else groups)
     relevant = p >= m.threshold
     if news:
         relevant = relevant and bool(reading.groups & NEWS_RIGHTS)
@@ -324,12 +332,17 @@ def counted(unit: Unit) -> tuple[Passage, ...]:
 
 
 def judge_change(
-    change: Change, *, max_passages: int = MAX_PASSAGES, names: Iterable[str] = ()
+    change: Change,
+    *,
+    max_passages: int = MAX_PASSAGES,
+    names: Iterable[str] = (),
+    documents: tuple[Sequence[str], Sequence[str]] | None = None,
 ) -> ChangeVerdict:
     """Score every changed passage; keep the ones that matter, most relevant first.
 
     ``names``: how the platform calls itself (name, aliases), so "SoundCloud will not…" is read
-    as the platform speaking.
+    as the platform speaking. ``documents``: the old and new version's lines, so a passage is
+    read with its section (``bot.watch.context``).
     """
     m = model()
     platform_words = tuple(n for n in names if n)
@@ -337,11 +350,16 @@ def judge_change(
     readings: dict[int, Reading] = {}
     scores: dict[int, Relevance] = {}
     verdicts: list[tuple[int, PassageVerdict]] = []
+    old_doc, new_doc = (Document(d, m) for d in documents) if documents else (None, None)
     for index, unit in enumerate(units(change)):
         live = {id(p) for p in counted(unit)}
         for p in unit.sides:
             readings[id(p)] = reading = read(p.text)
-            scores[id(p)] = score_reading(reading, m=m) if id(p) in live else unscored
+            doc = new_doc if p is unit.after else old_doc
+            groups = with_context(reading.groups, p.text, doc) if id(p) in live else None
+            scores[id(p)] = (
+                score_reading(reading, m=m, groups=groups) if groups is not None else unscored
+            )
         if unit.trivial:
             continue
         best = max(unit.sides, key=lambda p: scores[id(p)].score)

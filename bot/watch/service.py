@@ -393,7 +393,10 @@ class Watcher:
         outcome.nearby_clauses += [c.id for c, how in touches if how == "nearby"]
         name = self._platform_name(spec.platform) or "A platform"
         verdict = judge_change(
-            change, max_passages=self.policy.max_passages, names=self._platform_words(spec)
+            change,
+            max_passages=self.policy.max_passages,
+            names=self._platform_words(spec),
+            documents=(old_lines, lines),
         )
         document = spec.document or "terms"
         title = f"{name} changed its {document}"

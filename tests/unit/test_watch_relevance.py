@@ -37,6 +37,8 @@ RELEVANT = {
         "We may license your content to third parties for inclusion in datasets.",
         "You may not scrape the Services to build training datasets.",
         "You can opt out of the use of your content for model training in your settings.",
+        "We will not make a digital replica of a performer's voice from their recordings.",
+        "Partners may use de-identified voice messages to build speech systems.",
     ],
     "fr": [
         "Nous n'utiliserons pas vos morceaux pour entraîner des modèles capables de générer "
@@ -46,17 +48,21 @@ RELEVANT = {
         "les paramètres.",
         "Nous pouvons concéder une licence sur vos contenus à des tiers pour entraîner leurs "
         "modèles.",
+        "Aucune réplique numérique de la voix de l'artiste ne sera créée à partir de ses "
+        "enregistrements.",
     ],
     "it": [
         "Non useremo la tua musica per addestrare modelli che generano registrazioni audio.",
         "Puoi disattivare l'uso dei tuoi dati per l'addestramento dell'IA nelle impostazioni.",
         "È vietata la clonazione vocale della voce degli artisti senza consenso.",
+        "Non creeremo repliche digitali della voce dell'artista dalle sue registrazioni.",
     ],
     "es": [
         "No utilizaremos tu música para entrenar modelos que generen grabaciones de sonido.",
         "Podemos compartir tus datos con terceros para entrenar modelos de inteligencia "
         "artificial.",
         "Nos reservamos los derechos de minería de textos y datos sobre el contenido.",
+        "No se permiten imitaciones de voz de otros artistas en las canciones que subes.",
     ],
     "de": [
         "Wir werden deine Musik nicht verwenden, um Modelle zu trainieren, die Tonaufnahmen "
@@ -68,6 +74,7 @@ RELEVANT = {
         "Não usaremos sua música para treinar modelos que gerem gravações de som.",
         "Você pode desativar o uso dos seus dados para treinamento de IA nas configurações.",
         "Podemos licenciar seu conteúdo a terceiros para treinar modelos de linguagem.",
+        "Não criaremos réplicas digitais da voz do artista a partir das suas gravações.",
     ],
     "id": [
         "Kami tidak akan menggunakan musik Anda untuk melatih model yang menghasilkan rekaman "
@@ -86,16 +93,29 @@ NOT_RELEVANT = {
         "Our support team receives regular training.",
         "We use your information to develop and improve our products.",
         "You can upload and sell 3D models in the store.",
+        "Subject to Section 4(a)(i), you may upload content to your profile.",  # not "A.I."
     ],
     "fr": [
         "Nous pouvons modifier ces conditions à tout moment.",
         "La résiliation peut entraîner la suppression de votre compte.",
     ],
-    "it": ["Ci concedi una licenza mondiale per ospitare i tuoi contenuti."],
-    "es": ["Nos otorgas una licencia mundial para alojar tu contenido."],
+    # "dalle" is "from the", not DALL-E
+    "it": [
+        "Ci concedi una licenza mondiale per ospitare i tuoi contenuti.",
+        "Puoi rimuovere dalle playlist i contenuti caricati dagli altri utenti.",
+    ],
+    # "imagen" is "image", not Google's model
+    "es": [
+        "Nos otorgas una licencia mundial para alojar tu contenido.",
+        "Puedes cambiar la imagen de perfil y compartir tus publicaciones con terceros.",
+    ],
     "de": ["Du räumst uns eine weltweite Lizenz zum Hosten deiner Inhalte ein."],
     "pt": ["Você nos concede uma licença mundial para hospedar seu conteúdo."],
-    "id": ["Anda memberi kami lisensi di seluruh dunia untuk menampung konten Anda."],
+    # "ia" is "he/she", not the French or Spanish "IA"
+    "id": [
+        "Anda memberi kami lisensi di seluruh dunia untuk menampung konten Anda.",
+        "Jika ia tidak setuju, pengguna dapat menghapus konten yang ia unggah.",
+    ],
 }
 
 
