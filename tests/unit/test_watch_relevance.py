@@ -39,6 +39,7 @@ RELEVANT = {
         "You can opt out of the use of your content for model training in your settings.",
         "We will not make a digital replica of a performer's voice from their recordings.",
         "Partners may use de-identified voice messages to build speech systems.",
+        "Licensed stems may be passed to partners building audio generation tools.",
     ],
     "fr": [
         "Nous n'utiliserons pas vos morceaux pour entraîner des modèles capables de générer "
@@ -63,6 +64,7 @@ RELEVANT = {
         "artificial.",
         "Nos reservamos los derechos de minería de textos y datos sobre el contenido.",
         "No se permiten imitaciones de voz de otros artistas en las canciones que subes.",
+        "Podemos ceder tus grabaciones a empresas que crean sistemas de generación de voz.",
     ],
     "de": [
         "Wir werden deine Musik nicht verwenden, um Modelle zu trainieren, die Tonaufnahmen "
